@@ -1,0 +1,67 @@
+#!/bin/sh
+# Install what is missing (Debian 12, as root), fetch the DPDK driver-SDK
+# headers from the dpdk source package of the installed version, and build.
+# Idempotent: a second run only rebuilds what changed.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${NETFRONT_BUILD:-$top/build}
+
+pkgs="dpdk dpdk-dev libdpdk-dev libxen-dev libbenchmark-dev meson ninja-build
+pkg-config gcc g++ dpkg-dev xenstore-utils iproute2 openssl procps jq"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "setup: installing$missing"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# Driver-SDK headers (ethdev_driver.h, ethdev_vdev.h, bus_vdev_driver.h,
+# dev_driver.h) from Debian's dpdk source package of the installed version.
+ver=$(dpkg-query -W -f='${Version}' libdpdk-dev)
+sdk=$top/.sdk
+if [ "$(cat "$sdk/include/.version" 2>/dev/null)" != "$ver" ]; then
+	. /etc/os-release
+	src=/etc/apt/sources.list.d/netfront-deb-src.sources
+	if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ &&
+	   ! grep -qs '^deb-src' /etc/apt/sources.list; then
+		cat > "$src" <<EOS
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: $VERSION_CODENAME $VERSION_CODENAME-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: $VERSION_CODENAME-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+		apt-get update -qq
+	fi
+	rm -rf "$sdk/src" "$sdk/include"
+	mkdir -p "$sdk/src" "$sdk/include"
+	(cd "$sdk/src" && apt-get source -qq "dpdk=$ver" >/dev/null 2>&1) || {
+		echo "setup: 'apt-get source dpdk=$ver' failed; is a deb-src entry for it reachable?" >&2
+		exit 1
+	}
+	d=$(find "$sdk/src" -maxdepth 1 -mindepth 1 -type d | head -n 1)
+	cp "$d/lib/ethdev/ethdev_driver.h" "$d/lib/ethdev/ethdev_vdev.h" \
+	   "$d/drivers/bus/vdev/bus_vdev_driver.h" \
+	   "$d/lib/eal/include/dev_driver.h" "$sdk/include/"
+	rm -rf "$sdk/src"
+	echo "$ver" > "$sdk/include/.version"
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if [ ! -f "$build/build.ninja" ]; then
+	rm -rf "$build"
+	meson setup "$build" "$top" ${NETFRONT_MESON_ARGS:-} >"$log" 2>&1 ||
+		{ cat "$log"; exit 1; }
+fi
+ninja -C "$build" >"$log" 2>&1 || { cat "$log"; exit 1; }
