@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Forwarding modes and the lcore loop. Each stream belongs to one lcore,
+ * so its counters and queues need no locking.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "fwd.h"
+
+static inline void
+ctr_add(uint64_t *c, uint64_t n)
+{
+	/* single writer: a relaxed store keeps the live reader race-free */
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
+static void
+count_rx(struct stream *s, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	ctr_add(&s->st.rx_pkts, n);
+	ctr_add(&s->st.rx_bytes, bytes);
+}
+
+/* Transmit and count; the lengths are taken first because a sent mbuf
+ * belongs to the driver (and maybe already to its receiver).
+ */
+static uint16_t
+tx_counted(struct stream *s, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint32_t lens[NFT_MAX_BURST];
+	uint64_t bytes = 0;
+	uint16_t i, sent;
+
+	for (i = 0; i < n; i++)
+		lens[i] = rte_pktmbuf_pkt_len(pkts[i]);
+	sent = rte_eth_tx_burst(s->tx_port, s->tx_queue, pkts, n);
+	for (i = 0; i < sent; i++)
+		bytes += lens[i];
+	ctr_add(&s->st.tx_pkts, sent);
+	ctr_add(&s->st.tx_bytes, bytes);
+	return sent;
+}
+
+static void
+forward(struct stream *s, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t sent = tx_counted(s, pkts, n);
+
+	if (sent < n) {
+		ctr_add(&s->st.tx_drop, n - sent);
+		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+	}
+}
+
+static void
+stream_io(const struct fwd *f, struct stream *s, bool run)
+{
+	struct rte_mbuf *pkts[NFT_MAX_BURST];
+	uint16_t n;
+
+	n = rte_eth_rx_burst(s->rx_port, s->rx_queue, pkts, f->burst);
+	if (n == 0)
+		return;
+	count_rx(s, pkts, n);
+	forward(s, pkts, n);
+}
+
+static void
+stream_macswap(const struct fwd *f, struct stream *s, bool run)
+{
+	struct rte_mbuf *pkts[NFT_MAX_BURST];
+	struct rte_ether_addr tmp;
+	struct rte_ether_hdr *eh;
+	uint16_t i, n;
+
+	n = rte_eth_rx_burst(s->rx_port, s->rx_queue, pkts, f->burst);
+	if (n == 0)
+		return;
+	count_rx(s, pkts, n);
+	for (i = 0; i < n; i++) {
+		if (rte_pktmbuf_data_len(pkts[i]) < sizeof(*eh))
+			continue;
+		eh = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
+		rte_ether_addr_copy(&eh->src_addr, &tmp);
+		rte_ether_addr_copy(&eh->dst_addr, &eh->src_addr);
+		rte_ether_addr_copy(&tmp, &eh->dst_addr);
+	}
+	forward(s, pkts, n);
+}
+
+static void
+rx_free(const struct fwd *f, struct stream *s, bool check)
+{
+	struct rte_mbuf *pkts[NFT_MAX_BURST];
+	uint16_t i, n;
+
+	n = rte_eth_rx_burst(s->rx_port, s->rx_queue, pkts, f->burst);
+	if (n == 0)
+		return;
+	count_rx(s, pkts, n);
+	if (check)
+		for (i = 0; i < n; i++)
+			verify_check(&s->vrx, pkts[i]);
+	rte_pktmbuf_free_bulk(pkts, n);
+}
+
+/* Send generated frames; unsent ones stay pending for the next round. */
+static void
+tx_generated(const struct fwd *f, struct stream *s, bool run)
+{
+	uint16_t sent;
+
+	if (!run)
+		return;
+	if (s->nb_pend == 0) {
+		if (s->tx_quota == 0)
+			return;
+		s->nb_pend = gen_burst(&s->gen, s->pend,
+				       RTE_MIN((uint64_t)f->burst,
+					       s->tx_quota));
+		s->pend_off = 0;
+	}
+	sent = tx_counted(s, s->pend + s->pend_off, s->nb_pend);
+	s->pend_off += sent;
+	s->nb_pend -= sent;
+	__atomic_store_n(&s->tx_quota, s->tx_quota - sent, __ATOMIC_RELAXED);
+}
+
+static void
+stream_rxonly(const struct fwd *f, struct stream *s, bool run)
+{
+	rx_free(f, s, false);
+}
+
+static void
+stream_txonly(const struct fwd *f, struct stream *s, bool run)
+{
+	tx_generated(f, s, run);
+	/* keep loopback and echo paths from filling up */
+	rx_free(f, s, false);
+}
+
+static void
+stream_verify(const struct fwd *f, struct stream *s, bool run)
+{
+	tx_generated(f, s, run);
+	rx_free(f, s, true);
+}
+
+static const stream_fn mode_fns[] = {
+	[FWD_IO] = stream_io,
+	[FWD_MACSWAP] = stream_macswap,
+	[FWD_TXONLY] = stream_txonly,
+	[FWD_RXONLY] = stream_rxonly,
+	[FWD_VERIFY] = stream_verify,
+};
+
+static int
+stream_init(struct fwd *f, struct stream *s, const struct app_config *cfg,
+	    uint16_t pi, uint16_t q, struct rte_mempool *mp,
+	    const struct verify_tpl *tpl)
+{
+	struct rte_ether_addr src, dst;
+	uint16_t peer = f->ports[fwd_peer(pi, f->nb_ports)];
+	int ret;
+
+	s->rx_port = f->ports[pi];
+	s->rx_queue = q;
+	s->tx_port = cfg->mode == FWD_IO || cfg->mode == FWD_MACSWAP ?
+		     peer : s->rx_port;
+	s->tx_queue = q;
+	s->tx_quota = UINT64_MAX;
+	if (cfg->count != 0)
+		s->tx_quota = cfg->count / f->nb_queues +
+			      (q < cfg->count % f->nb_queues);
+	if (!config_mode_generates(cfg->mode))
+		return 0;
+	if (rte_eth_macaddr_get(s->tx_port, &src) != 0 ||
+	    rte_eth_macaddr_get(peer, &dst) != 0)
+		return -ENODEV;
+	ret = gen_init(&s->gen, tpl, mp, cfg, &src, &dst,
+		       verify_flow_id(s->tx_port, q));
+	if (ret < 0)
+		return ret;
+	if (cfg->mode == FWD_VERIFY)
+		return verify_rx_init(&s->vrx, f->port_limit, f->nb_queues);
+	return 0;
+}
+
+int
+fwd_init(struct fwd *f, const struct app_config *cfg, const uint16_t *ports,
+	 uint16_t nb_ports, struct rte_mempool *mp,
+	 const struct verify_tpl *tpl)
+{
+	uint16_t i, q;
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	f->mode = cfg->mode;
+	f->burst = cfg->burst;
+	f->fn = mode_fns[cfg->mode];
+	f->nb_ports = nb_ports;
+	f->nb_queues = cfg->nb_queues;
+	for (i = 0; i < nb_ports; i++) {
+		f->ports[i] = ports[i];
+		f->port_limit = RTE_MAX(f->port_limit, ports[i] + 1);
+	}
+	f->streams = rte_zmalloc("streams", (size_t)nb_ports *
+				 cfg->nb_queues * sizeof(*f->streams),
+				 RTE_CACHE_LINE_SIZE);
+	if (f->streams == NULL)
+		return -ENOMEM;
+	for (i = 0; i < nb_ports; i++) {
+		for (q = 0; q < cfg->nb_queues; q++) {
+			ret = stream_init(f, &f->streams[f->nb_streams], cfg,
+					  i, q, mp, tpl);
+			/* counted before the check so fwd_free sees it */
+			f->nb_streams++;
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+void
+fwd_free(struct fwd *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nb_streams; i++) {
+		struct stream *s = &f->streams[i];
+
+		if (s->nb_pend > 0)
+			rte_pktmbuf_free_bulk(s->pend + s->pend_off,
+					      s->nb_pend);
+		verify_rx_free(&s->vrx);
+	}
+	rte_free(f->streams);
+	f->streams = NULL;
+	f->nb_streams = 0;
+}
+
+static int
+lcore_main(void *arg)
+{
+	const struct lcore_ctx *lc = arg;
+	const struct fwd *f = lc->f;
+	unsigned int i;
+	int phase;
+
+	while ((phase = __atomic_load_n(&f->phase, __ATOMIC_ACQUIRE)) !=
+	       PHASE_STOP)
+		for (i = lc->first; i < f->nb_streams; i += lc->step)
+			f->fn(f, &f->streams[i], phase == PHASE_RUN);
+	return 0;
+}
+
+int
+fwd_launch(struct fwd *f)
+{
+	unsigned int lcore, workers = rte_lcore_count() - 1, k = 0;
+
+	if (workers == 0)
+		return -ENODEV;
+	f->nb_lcores = RTE_MIN(workers, f->nb_streams);
+	fwd_set_phase(f, PHASE_RUN);
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		struct lcore_ctx *lc = &f->lcores[k];
+
+		if (k == f->nb_lcores)
+			break;
+		lc->f = f;
+		lc->first = k++;
+		lc->step = f->nb_lcores;
+		if (rte_eal_remote_launch(lcore_main, lc, lcore) != 0) {
+			fwd_set_phase(f, PHASE_STOP);
+			rte_eal_mp_wait_lcore();
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
+void
+fwd_set_phase(struct fwd *f, enum run_phase phase)
+{
+	__atomic_store_n(&f->phase, phase, __ATOMIC_RELEASE);
+}
+
+void
+fwd_wait(struct fwd *f)
+{
+	rte_eal_mp_wait_lcore();
+}
+
+bool
+fwd_count_reached(const struct fwd *f, uint64_t count)
+{
+	uint64_t rx[RTE_MAX_ETHPORTS] = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < f->nb_streams; i++) {
+		const struct stream *s = &f->streams[i];
+
+		if (config_mode_generates(f->mode)) {
+			if (ctr_read(&s->tx_quota) != 0)
+				return false;
+		} else {
+			rx[s->rx_port] += ctr_read(&s->st.rx_pkts);
+		}
+	}
+	if (config_mode_generates(f->mode))
+		return true;
+	for (i = 0; i < f->nb_ports; i++)
+		if (rx[f->ports[i]] < count)
+			return false;
+	return true;
+}

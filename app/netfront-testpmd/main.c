@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* netfront-testpmd: testpmd-style forwarding, generation and verification
+ * over any DPDK port (EAL options, "--", then ours; see --help).
+ */
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "config.h"
+#include "fwd.h"
+#include "port.h"
+#include "stats.h"
+#include "verify.h"
+
+#define EXIT_USAGE	2
+#define POOL_CACHE	256
+#define TICK_US		1000
+
+struct app {
+	struct app_config cfg;
+	uint16_t ports[RTE_MAX_ETHPORTS];
+	uint16_t nb_ports;
+	uint16_t nb_started;
+	struct rte_mempool *mp;
+	struct verify_tpl tpl;
+	struct fwd fwd;
+	struct report report;
+};
+
+static volatile sig_atomic_t nb_signals;
+
+static void
+on_signal(int sig)
+{
+	nb_signals++;
+}
+
+static int
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) != 0 ||
+	    sigaction(SIGTERM, &sa, NULL) != 0) {
+		perror("error: sigaction");
+		return -1;
+	}
+	return 0;
+}
+
+/* Enough mbufs to fill every rx ring (one per descriptor) and tx ring
+ * (with maximal chains: a software ring holds whole chains per slot), plus
+ * the frames held by the lcores (bursts, pending tx) and the caches.
+ */
+static unsigned int
+pool_size(const struct app *a)
+{
+	const struct app_config *c = &a->cfg;
+	uint32_t room = RTE_MBUF_DEFAULT_DATAROOM;
+	uint64_t segs = (c->pkt_max + room - 1) / room;
+	uint64_t queues = (uint64_t)a->nb_ports * c->nb_queues;
+	uint64_t n;
+
+	n = queues * (c->nb_rxd + c->nb_txd * segs);
+	n += queues * 2 * c->burst * segs;
+	n += (uint64_t)rte_lcore_count() * POOL_CACHE * 2 + 1024;
+	return n > UINT32_MAX ? UINT32_MAX : (unsigned int)n;
+}
+
+static int
+find_ports(struct app *a)
+{
+	uint16_t p;
+
+	RTE_ETH_FOREACH_DEV(p)
+		a->ports[a->nb_ports++] = p;
+	if (a->nb_ports == 0) {
+		fprintf(stderr, "error: no ports; add e.g. --vdev "
+			"net_netfront0,... (with -d librte_net_netfront.so) "
+			"to the EAL options\n");
+		return -1;
+	}
+	if (rte_lcore_count() < 2) {
+		fprintf(stderr, "error: no forwarding lcore; give EAL at "
+			"least two lcores (e.g. -l 0-1): the first one only "
+			"reports\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+setup(struct app *a)
+{
+	int ret;
+
+	if (find_ports(a) < 0)
+		return -1;
+	a->mp = rte_pktmbuf_pool_create("nft_pool", pool_size(a), POOL_CACHE,
+					0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					rte_socket_id());
+	if (a->mp == NULL) {
+		fprintf(stderr, "error: cannot create a pool of %u mbufs: "
+			"%s (more EAL memory, -m?)\n", pool_size(a),
+			rte_strerror(rte_errno));
+		return -1;
+	}
+	if (config_mode_generates(a->cfg.mode) &&
+	    verify_tpl_init(&a->tpl, a->cfg.pkt_max) < 0) {
+		fprintf(stderr, "error: out of memory for the frame "
+			"template\n");
+		return -1;
+	}
+	for (; a->nb_started < a->nb_ports; a->nb_started++)
+		if (port_setup(a->ports[a->nb_started], &a->cfg, a->mp) < 0)
+			return -1;
+	port_wait_links(a->ports, a->nb_ports, a->cfg.link_wait);
+	ret = fwd_init(&a->fwd, &a->cfg, a->ports, a->nb_ports, a->mp,
+		       &a->tpl);
+	if (ret < 0) {
+		fprintf(stderr, "error: stream setup: %s\n",
+			rte_strerror(-ret));
+		return -1;
+	}
+	return install_signals();
+}
+
+/* Run until duration, count or a signal, then drain; returns the seconds
+ * of the run phase (what rates are computed over).
+ */
+static double
+control_loop(struct app *a)
+{
+	const struct app_config *c = &a->cfg;
+	const double hz = rte_get_timer_hz();
+	const uint64_t start = rte_get_timer_cycles();
+	double elapsed = 0, run_secs = 0, next_live = c->stats_period;
+	enum run_phase phase = PHASE_RUN;
+	struct live live;
+
+	live_start(&live);
+	for (;;) {
+		usleep(TICK_US);
+		elapsed = (rte_get_timer_cycles() - start) / hz;
+		if (c->stats_period > 0 && elapsed >= next_live) {
+			live_print(&live, &a->fwd, elapsed);
+			next_live += c->stats_period;
+		}
+		if (phase == PHASE_RUN &&
+		    (nb_signals > 0 ||
+		     (c->duration > 0 && elapsed >= c->duration) ||
+		     (c->count > 0 &&
+		      fwd_count_reached(&a->fwd, c->count)))) {
+			run_secs = elapsed;
+			phase = PHASE_DRAIN;
+			fwd_set_phase(&a->fwd, phase);
+		} else if (phase == PHASE_DRAIN &&
+			   (elapsed >= run_secs + c->drain ||
+			    nb_signals > 1)) {
+			break;
+		}
+	}
+	fwd_set_phase(&a->fwd, PHASE_STOP);
+	fwd_wait(&a->fwd);
+	return run_secs;
+}
+
+static int
+verdict(const struct app *a)
+{
+	const struct port_report *t = &a->report.total;
+	int status = EXIT_SUCCESS;
+
+	if (t->v.corrupt > 0 || t->v.dup > 0) {
+		printf("FAIL: verify saw %" PRIu64 " corrupt and %" PRIu64
+		       " duplicate frames\n", t->v.corrupt, t->v.dup);
+		status = EXIT_FAILURE;
+	}
+	if (t->violations > 0) {
+		printf("FAIL: %" PRIu64 " protocol violations counted\n",
+		       t->violations);
+		status = EXIT_FAILURE;
+	}
+	if (a->cfg.mode == FWD_VERIFY && t->lost > a->cfg.max_lost) {
+		printf("FAIL: %" PRIu64 " frames lost, --max-lost %" PRIu64
+		       "\n", t->lost, a->cfg.max_lost);
+		status = EXIT_FAILURE;
+	}
+	return status;
+}
+
+static int
+run(struct app *a)
+{
+	double secs;
+	int ret, status;
+
+	if (setup(a) < 0)
+		return EXIT_FAILURE;
+	ret = fwd_launch(&a->fwd);
+	if (ret < 0) {
+		fprintf(stderr, "error: cannot launch forwarding lcores: "
+			"%s\n", rte_strerror(-ret));
+		return EXIT_FAILURE;
+	}
+	printf("forwarding: mode %s, %u ports, %u queues each, %u lcores\n",
+	       config_mode_name(a->cfg.mode), a->nb_ports, a->cfg.nb_queues,
+	       a->fwd.nb_lcores);
+	fflush(stdout);
+	secs = control_loop(a);
+	if (report_collect(&a->report, &a->fwd, secs) < 0) {
+		fprintf(stderr, "error: out of memory for the summary\n");
+		return EXIT_FAILURE;
+	}
+	report_print(&a->report);
+	status = verdict(a);
+	if (a->cfg.json_path != NULL &&
+	    report_json(&a->report, a->cfg.json_path, status) < 0)
+		status = EXIT_FAILURE;
+	return status;
+}
+
+static void
+teardown(struct app *a)
+{
+	report_free(&a->report);
+	fwd_free(&a->fwd);
+	while (a->nb_started > 0)
+		port_close(a->ports[--a->nb_started]);
+	verify_tpl_free(&a->tpl);
+	rte_mempool_free(a->mp);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct app *a;
+	int ret, status;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "error: EAL initialisation failed: %s\n",
+			rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	a = calloc(1, sizeof(*a));
+	if (a == NULL) {
+		fprintf(stderr, "error: out of memory\n");
+		rte_eal_cleanup();
+		return EXIT_FAILURE;
+	}
+	ret = config_parse(&a->cfg, argc - ret, argv + ret);
+	if (ret < 0)
+		status = EXIT_USAGE;
+	else if (ret > 0)
+		status = EXIT_SUCCESS;
+	else
+		status = run(a);
+	teardown(a);
+	free(a);
+	rte_eal_cleanup();
+	return status;
+}

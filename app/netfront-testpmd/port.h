@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Port configuration, start and teardown through the generic ethdev API. */
+#ifndef NFT_PORT_H
+#define NFT_PORT_H
+
+#include <stdint.h>
+
+#include <rte_mempool.h>
+
+#include "config.h"
+
+/* Configure and start a port; 0, or -1 with a message on stderr. */
+int port_setup(uint16_t port, const struct app_config *cfg,
+	       struct rte_mempool *mp);
+
+/* Wait up to secs for every link to come up; warns about those that
+ * did not.
+ */
+void port_wait_links(const uint16_t *ports, uint16_t nb_ports, double secs);
+
+void port_close(uint16_t port);
+
+#endif

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef XENSIM_NETBACK_PRIV_H
+#define XENSIM_NETBACK_PRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+
+/* ring.h leaves the barriers to its user. */
+#define mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
+
+#include <xen/xen.h>
+#include <xen/grant_table.h>
+#include <xen/event_channel.h>
+#include <xen/io/netif.h>
+
+#include "frame_ring.h"
+#include "netback.h"
+
+/*
+ * Internals shared by the netback's pieces: netback.c (spec, lifetime,
+ * status), netback_xenbus.c (state machine, loop thread), netback_ring.c
+ * (per-queue data threads) and vif_end.c (what is at the vif's other end).
+ */
+
+#define NB_PAGE_SIZE		4096u
+#define NB_MAX_QUEUES		8
+#define NB_DEFAULT_QUEUES	2
+#define NB_FRAME_RING_SIZE	(1u << 20)
+#define NB_GEN_DEFAULT_SIZE	64u
+#define NB_GEN_MIN_SIZE		60u
+
+enum nb_end {
+	NB_END_ECHO,
+	NB_END_SINK,
+	NB_END_GEN,
+	NB_END_PEER,
+	NB_END_TAP,
+};
+
+enum nb_misbehave {
+	NB_MIS_NONE,
+	NB_MIS_NO_INITWAIT,
+	NB_MIS_NO_CONNECT,
+	NB_MIS_BAD_RSP_ID,
+	NB_MIS_BAD_RSP_PROD,
+	NB_MIS_BAD_RX_SIZE,
+	NB_MIS_BAD_RX_OFFSET,
+	NB_MIS_BAD_STATUS,
+};
+
+/*
+ * Written by the queue thread only (relaxed stores), read by the loop
+ * thread; rx_drops is also bumped by a peer's thread, atomically.
+ */
+struct nb_stats {
+	uint64_t tx_pkts;
+	uint64_t tx_bytes;
+	uint64_t rx_pkts;
+	uint64_t rx_bytes;
+	uint64_t rx_drops;
+	uint64_t tx_errors;
+	uint64_t fatal;
+	uint64_t notify_in;
+	uint64_t notify_out;
+};
+
+struct netback;
+
+struct nb_queue {
+	struct netback *nb;
+	unsigned int idx;
+
+	/* Connection, set up by the loop thread before the thread runs. */
+	netif_tx_back_ring_t tx;
+	netif_rx_back_ring_t rx;
+	grant_ref_t tx_ref, rx_ref;
+	bool tx_mapped, rx_mapped;
+	evtchn_port_t tx_port, rx_port;	/* equal with a shared channel */
+	int nr_ports;			/* 0, 1 (shared) or 2 (split) */
+	int tx_wait, tx_notify, rx_wait, rx_notify;
+
+	pthread_t thread;
+	bool running;
+	int stop;			/* atomic */
+	int sleeping;			/* atomic: event mode, about to poll */
+	int kick_fd;			/* eventfd: stop and peer wake-ups */
+	int end_fd;			/* the tap queue's fd, or -1 */
+
+	/* Frames waiting for RX slots: [0] from a local end, one per peer
+	 * queue otherwise. Each is single-producer single-consumer. */
+	struct frame_ring *in[NB_MAX_QUEUES];
+	unsigned int nr_in;
+	unsigned int next_in;		/* round robin over in[] */
+	uint8_t *scratch;		/* a whole TX frame that goes nowhere */
+	uint32_t peer_fed;		/* peer queues fed by this TX batch */
+	uint32_t gen_seq;
+
+	struct nb_stats st;
+	char fatal_msg[160];		/* set before st.fatal */
+	uint64_t fatal_seen;		/* loop thread: st.fatal reported */
+	bool want_tx_notify, want_rx_notify;
+};
+
+struct netback {
+	struct netback *next;		/* every netback, for peer links */
+	struct xsim *xs;
+	struct gnttab *fe_gt;		/* the frontend domain's grants */
+	domid_t domid;
+	unsigned int handle;
+	char be_path[64];
+	char fe_path[64];
+
+	enum nb_end end;
+	bool end_given;
+	unsigned int gen_size;
+	uint8_t *gen_frame;		/* template, seq number patched in */
+	domid_t peer_dom;
+	unsigned int peer_handle;
+	struct netback *peer;
+	char tap_if[IFNAMSIZ];
+	char tap_ns[128];
+	bool poll_mode;
+	unsigned int max_queues;
+	enum nb_misbehave misbehave;
+	char omit[64];
+
+	int state;			/* enum xenbus_state we last wrote */
+	struct xs_iwatch *watch;
+	int fatal_fd;			/* eventfd: a queue hit a fatal error */
+
+	/* Frontend's choices, read at connect. */
+	unsigned int nr_queues;		/* atomic for peers: 0 if down */
+	bool fe_sg;
+	bool fe_no_csum;
+	unsigned int headroom;		/* xdp-headroom: first RX slot offset */
+	uint8_t fe_mac[6];
+	int disabled;			/* atomic: a fatal error stopped I/O */
+
+	struct nb_queue q[NB_MAX_QUEUES];
+};
+
+/* RX slots a frame of len bytes takes: the first starts at headroom. */
+static inline unsigned int
+nb_rx_slots(const struct netback *nb, uint32_t len)
+{
+	uint32_t first = NB_PAGE_SIZE - nb->headroom;
+
+	if (len <= first)
+		return 1;
+	return 1 + (len - first + NB_PAGE_SIZE - 1) / NB_PAGE_SIZE;
+}
+
+static inline void
+nb_stat_add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t
+nb_stat_get(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+/* netback_xenbus.c, loop thread. */
+int nb_xenbus_start(struct netback *nb);
+void nb_xenbus_stop(struct netback *nb);
+void nb_dev_error(struct netback *nb, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* netback_ring.c */
+int nb_threads_start(struct netback *nb);
+void nb_threads_stop(struct netback *nb);
+/* Queue thread: disable the vif and have the loop report why. */
+void nb_queue_fatal(struct nb_queue *q, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* vif_end.c */
+/* "D/H": a domain id and a vif handle 0..255, nothing after. */
+int nb_parse_dh(const char *s, domid_t *dom, unsigned int *handle);
+int vif_end_parse(struct netback *nb, const char *val, char *err,
+		  size_t len);
+const char *vif_end_name(enum nb_end end);
+int vif_end_open(struct netback *nb, char *err, size_t len);
+void vif_end_close(struct netback *nb);
+/* Loop thread, before the queue threads start (frontend MAC known). */
+void vif_end_connect(struct netback *nb);
+/* Queue thread: where a TX frame of len bytes goes; NULL: copy it to
+ * q->scratch and pass it to vif_end_tx_done() all the same. */
+void *vif_end_tx_reserve(struct nb_queue *q, uint32_t len,
+			 struct frame_ring **ring);
+void vif_end_tx_done(struct nb_queue *q, struct frame_ring *ring,
+		     void *data, uint32_t len, uint32_t flags);
+/* Queue thread, after a TX batch: wake the peer queues it fed. */
+void vif_end_tx_flush(struct nb_queue *q);
+/* Queue thread: pull frames from the end into in[0], given rx_slots free
+ * RX requests; returns the number of frames queued. */
+unsigned int vif_end_input(struct nb_queue *q, unsigned int rx_slots);
+/* Queue thread: may the end's fd be polled (room for what it brings)? */
+bool vif_end_can_input(struct nb_queue *q);
+/* Second pass: join a peer end. all: every netback. */
+int vif_end_link(struct netback *nb, struct netback *all, char *err,
+		 size_t len);
+/* Before nb goes away: its peer stops feeding it. */
+void vif_end_unlink(struct netback *nb);
+
+#endif

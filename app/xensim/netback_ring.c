@@ -1,0 +1,519 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The netback data path: one thread per queue consumes TX requests
+ * (grant copy out of the frontend's pages, one response per slot) and
+ * fills posted RX pages with frames waiting in the queue's frame rings.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gnttab.h"
+#include "netback_priv.h"
+
+#define TX_BUDGET	64	/* packets per pass, then RX gets a turn */
+#define RX_BUDGET	64
+#define ETH_HLEN	14
+/* misbehave=bad-status: no NETIF_RSP_ has this value. */
+#define BAD_STATUS	2
+
+void
+nb_queue_fatal(struct nb_queue *q, const char *fmt, ...)
+{
+	struct netback *nb = q->nb;
+	uint64_t one = 1;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(q->fatal_msg, sizeof(q->fatal_msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "xensim: vif %u/%u queue %u: %s; disabling the vif\n",
+		nb->domid, nb->handle, q->idx, q->fatal_msg);
+	__atomic_store_n(&nb->disabled, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&q->st.fatal, q->st.fatal + 1, __ATOMIC_RELEASE);
+	/* The loop thread owns xenstore: it writes the error. */
+	if (write(nb->fatal_fd, &one, sizeof(one)) != sizeof(one))
+		fprintf(stderr, "xensim: vif %u/%u: cannot signal the error\n",
+			nb->domid, nb->handle);
+}
+
+static void
+send_notify(struct nb_queue *q, int fd)
+{
+	uint64_t one = 1;
+
+	if (write(fd, &one, sizeof(one)) == sizeof(one))
+		nb_stat_add(&q->st.notify_out, 1);
+}
+
+/* One event per port and pass, however many pushes asked for it. */
+static void
+flush_notify(struct nb_queue *q)
+{
+	if (q->nr_ports == 1) {
+		if (q->want_tx_notify || q->want_rx_notify)
+			send_notify(q, q->tx_notify);
+	} else {
+		if (q->want_tx_notify)
+			send_notify(q, q->tx_notify);
+		if (q->want_rx_notify)
+			send_notify(q, q->rx_notify);
+	}
+	q->want_tx_notify = false;
+	q->want_rx_notify = false;
+}
+
+static void
+tx_respond(struct nb_queue *q, uint16_t id, int16_t status)
+{
+	netif_tx_response_t *rsp = RING_GET_RESPONSE(&q->tx,
+						     q->tx.rsp_prod_pvt);
+
+	rsp->id = id;
+	rsp->status = status;
+	q->tx.rsp_prod_pvt++;
+}
+
+static uint32_t
+tx_to_rx_flags(uint16_t txf)
+{
+	if (txf & NETTXF_csum_blank)
+		return NETRXF_csum_blank | NETRXF_data_validated;
+	return txf & NETTXF_data_validated ? NETRXF_data_validated : 0;
+}
+
+/*
+ * Skip the extra-info slots after a first request. None is needed since
+ * no GSO is offered: a GSO one makes the packet undeliverable. Returns
+ * their number, or -1 on a fatal error.
+ */
+static int
+tx_extras(struct nb_queue *q, RING_IDX *cons, RING_IDX prod, bool *drop)
+{
+	netif_extra_info_t ex;
+	int n = 0;
+
+	do {
+		if (*cons == prod) {
+			nb_queue_fatal(q, "Missing extra info");
+			return -1;
+		}
+		if (n == XEN_NETIF_EXTRA_TYPE_MAX - 1) {
+			nb_queue_fatal(q, "Too many extra info slots");
+			return -1;
+		}
+		RING_COPY_REQUEST(&q->tx, *cons, &ex);
+		(*cons)++;
+		n++;
+		if (ex.type == XEN_NETIF_EXTRA_TYPE_NONE ||
+		    ex.type >= XEN_NETIF_EXTRA_TYPE_MAX) {
+			nb_queue_fatal(q, "Invalid extra type: %u", ex.type);
+			return -1;
+		}
+		if (ex.type == XEN_NETIF_EXTRA_TYPE_GSO)
+			*drop = true;
+	} while (ex.flags & XEN_NETIF_EXTRA_FLAG_MORE);
+	return n;
+}
+
+/* Gather one packet's slots and copy it out. 0, or -1 when fatal. */
+static int
+tx_one(struct nb_queue *q, RING_IDX prod)
+{
+	struct netback *nb = q->nb;
+	netif_tx_request_t txp[XEN_NETIF_NR_SLOTS_MIN];
+	int16_t status[XEN_NETIF_NR_SLOTS_MIN];
+	RING_IDX cons = q->tx.req_cons;
+	struct frame_ring *ring = NULL;
+	unsigned int n = 1, i;
+	uint32_t rest, off = 0;
+	uint8_t *dst = NULL;
+	bool drop = false, failed = false;
+	int nr_extra = 0;
+	uint16_t id;
+
+	RING_COPY_REQUEST(&q->tx, cons, &txp[0]);
+	cons++;
+	if (txp[0].flags & NETTXF_extra_info) {
+		nr_extra = tx_extras(q, &cons, prod, &drop);
+		if (nr_extra < 0)
+			return -1;
+	}
+	for (i = 0; txp[i].flags & NETTXF_more_data; i = n++) {
+		if (n == XEN_NETIF_NR_SLOTS_MIN) {
+			nb_queue_fatal(q, "Too many slots (more than %u)",
+				       XEN_NETIF_NR_SLOTS_MIN);
+			return -1;
+		}
+		if (cons == prod) {
+			nb_queue_fatal(q, "Packet's slot %u is not posted", n);
+			return -1;
+		}
+		RING_COPY_REQUEST(&q->tx, cons, &txp[n]);
+		cons++;
+	}
+	/* The first request's size is the whole packet's. */
+	rest = txp[0].size;
+	for (i = 1; i < n; i++) {
+		if (txp[i].offset + txp[i].size > NB_PAGE_SIZE) {
+			nb_queue_fatal(q, "Cross page boundary, offset %u, "
+				       "size %u", txp[i].offset, txp[i].size);
+			return -1;
+		}
+		if (txp[i].size > rest)
+			drop = true;
+		else
+			rest -= txp[i].size;
+	}
+	if (!drop && txp[0].offset + rest > NB_PAGE_SIZE) {
+		nb_queue_fatal(q, "Cross page boundary, offset %u, size %u",
+			       txp[0].offset, rest);
+		return -1;
+	}
+	if (txp[0].size < ETH_HLEN)
+		drop = true;
+	if (!drop) {
+		dst = vif_end_tx_reserve(q, txp[0].size, &ring);
+		if (dst == NULL)
+			dst = q->scratch;
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t len = i == 0 ? rest : txp[i].size;
+
+		status[i] = drop ? NETIF_RSP_ERROR : NETIF_RSP_OKAY;
+		if (drop || len == 0)
+			continue;
+		if (gnttab_copy_from(nb->fe_gt, 0, txp[i].gref, txp[i].offset,
+				     len, dst + off) != GNTST_okay) {
+			status[i] = NETIF_RSP_ERROR;
+			failed = true;
+		}
+		off += len;
+	}
+
+	/* Responses go in request order: first, extras, more slots. */
+	id = txp[0].id;
+	if (nb->misbehave == NB_MIS_BAD_RSP_ID)
+		id += RING_SIZE(&q->tx);
+	if (nb->misbehave == NB_MIS_BAD_STATUS)
+		status[0] = BAD_STATUS;
+	tx_respond(q, id, status[0]);
+	for (; nr_extra > 0; nr_extra--)
+		tx_respond(q, 0, NETIF_RSP_NULL);
+	for (i = 1; i < n; i++)
+		tx_respond(q, txp[i].id, status[i]);
+	q->tx.req_cons = cons;
+
+	if (drop || failed) {
+		nb_stat_add(&q->st.tx_errors, 1);
+		return 0;
+	}
+	vif_end_tx_done(q, ring, dst, txp[0].size, tx_to_rx_flags(txp[0].flags));
+	nb_stat_add(&q->st.tx_pkts, 1);
+	nb_stat_add(&q->st.tx_bytes, txp[0].size);
+	return 0;
+}
+
+static unsigned int
+tx_process(struct nb_queue *q)
+{
+	RING_IDX prod = __atomic_load_n(&q->tx.sring->req_prod,
+					__ATOMIC_ACQUIRE);
+	unsigned int done = 0;
+	int notify;
+
+	if (RING_REQUEST_PROD_OVERFLOW(&q->tx, prod)) {
+		nb_queue_fatal(q, "Impossible number of TX requests: "
+			       "req_prod %u, req_cons %u, size %u", prod,
+			       q->tx.req_cons, RING_SIZE(&q->tx));
+		return 0;
+	}
+	while (q->tx.req_cons != prod && done < TX_BUDGET) {
+		if (tx_one(q, prod) != 0)
+			return 0;
+		done++;
+	}
+	if (done == 0)
+		return 0;
+	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
+	if (q->nb->misbehave == NB_MIS_BAD_RSP_PROD) {
+		q->tx.sring->rsp_prod = q->tx.rsp_prod_pvt +
+					RING_SIZE(&q->tx) + 1;
+		notify = 1;
+	}
+	q->want_tx_notify |= notify;
+	vif_end_tx_flush(q);
+	return done;
+}
+
+/* Copy one frame into as many posted pages as it takes. */
+static void
+rx_deliver(struct nb_queue *q, const struct frame_hdr *h)
+{
+	struct netback *nb = q->nb;
+	const uint8_t *data = (const uint8_t *)(h + 1);
+	uint32_t off = 0, pg_off = nb->headroom;
+	bool failed = false;
+
+	do {
+		uint32_t chunk = h->len - off;
+		netif_rx_response_t *rsp;
+		netif_rx_request_t req;
+		int16_t rc;
+
+		if (chunk > NB_PAGE_SIZE - pg_off)
+			chunk = NB_PAGE_SIZE - pg_off;
+		RING_COPY_REQUEST(&q->rx, q->rx.req_cons, &req);
+		q->rx.req_cons++;
+		rc = gnttab_copy_to(nb->fe_gt, 0, req.gref, pg_off, chunk,
+				    data + off);
+		rsp = RING_GET_RESPONSE(&q->rx, q->rx.rsp_prod_pvt);
+		q->rx.rsp_prod_pvt++;
+		rsp->id = req.id;
+		rsp->offset = pg_off;
+		rsp->flags = (off == 0 ? h->flags : 0) |
+			     (off + chunk < h->len ? NETRXF_more_data : 0);
+		rsp->status = rc == GNTST_okay ? (int16_t)chunk :
+			      NETIF_RSP_ERROR;
+		if (rc != GNTST_okay)
+			failed = true;
+		if (nb->misbehave == NB_MIS_BAD_RX_SIZE)
+			rsp->status = NB_PAGE_SIZE - pg_off + 1;
+		else if (nb->misbehave == NB_MIS_BAD_RX_OFFSET)
+			rsp->offset = NB_PAGE_SIZE - chunk + 1;
+		off += chunk;
+		pg_off = 0;
+	} while (off < h->len);
+	if (failed) {
+		__atomic_fetch_add(&q->st.rx_drops, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	nb_stat_add(&q->st.rx_pkts, 1);
+	nb_stat_add(&q->st.rx_bytes, h->len);
+}
+
+/* The first waiting frame, round robin over the queue's frame rings. */
+static struct frame_hdr *
+rx_next(struct nb_queue *q, struct frame_ring **ring)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->nr_in; i++) {
+		struct frame_hdr *h;
+
+		*ring = q->in[q->next_in];
+		h = frame_peek(*ring);
+		if (h != NULL)
+			return h;
+		q->next_in = (q->next_in + 1) % q->nr_in;
+	}
+	return NULL;
+}
+
+static unsigned int
+rx_process(struct nb_queue *q)
+{
+	struct netback *nb = q->nb;
+	RING_IDX prod = __atomic_load_n(&q->rx.sring->req_prod,
+					__ATOMIC_ACQUIRE);
+	struct frame_ring *ring;
+	struct frame_hdr *h;
+	unsigned int done = 0;
+	int notify;
+
+	if (RING_REQUEST_PROD_OVERFLOW(&q->rx, prod)) {
+		nb_queue_fatal(q, "Impossible number of RX requests: "
+			       "req_prod %u, req_cons %u, size %u", prod,
+			       q->rx.req_cons, RING_SIZE(&q->rx));
+		return 0;
+	}
+	while (done < RX_BUDGET && (h = rx_next(q, &ring)) != NULL) {
+		unsigned int need = nb_rx_slots(nb, h->len);
+
+		if ((need > 1 && !nb->fe_sg) || need > RING_SIZE(&q->rx)) {
+			__atomic_fetch_add(&q->st.rx_drops, 1,
+					   __ATOMIC_RELAXED);
+		} else if (prod - q->rx.req_cons < need) {
+			break;
+		} else {
+			rx_deliver(q, h);
+		}
+		frame_pop(ring, h);
+		q->next_in = (q->next_in + 1) % q->nr_in;
+		done++;
+	}
+	if (q->rx.rsp_prod_pvt == q->rx.sring->rsp_prod)
+		return done;
+	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->rx, notify);
+	if (nb->misbehave == NB_MIS_BAD_RSP_PROD) {
+		q->rx.sring->rsp_prod = q->rx.rsp_prod_pvt +
+					RING_SIZE(&q->rx) + 1;
+		notify = 1;
+	}
+	q->want_rx_notify |= notify;
+	return done;
+}
+
+static unsigned int
+rx_room(struct nb_queue *q)
+{
+	return __atomic_load_n(&q->rx.sring->req_prod, __ATOMIC_ACQUIRE) -
+	       q->rx.req_cons;
+}
+
+/*
+ * Before sleeping: ask the frontend for an event once it has posted the
+ * RX requests the first waiting frame needs (or, for a generator, one
+ * frame's worth). True when they are already there.
+ */
+static bool
+rx_arm(struct nb_queue *q)
+{
+	struct netback *nb = q->nb;
+	struct frame_ring *ring;
+	struct frame_hdr *h = rx_next(q, &ring);
+	unsigned int need;
+	RING_IDX prod;
+
+	if (h != NULL)
+		need = nb_rx_slots(nb, h->len);
+	else if (nb->end == NB_END_GEN)
+		need = nb_rx_slots(nb, nb->gen_size);
+	else
+		return false;
+	do {
+		prod = __atomic_load_n(&q->rx.sring->req_prod,
+				       __ATOMIC_ACQUIRE);
+		if (prod - q->rx.req_cons >= need)
+			return true;
+		q->rx.sring->req_event = prod + 1;
+		mb();
+	} while (__atomic_load_n(&q->rx.sring->req_prod,
+				 __ATOMIC_ACQUIRE) != prod);
+	return false;
+}
+
+static void
+drain_fd(struct nb_queue *q, int fd, bool count)
+{
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) == sizeof(v) && count)
+		nb_stat_add(&q->st.notify_in, 1);
+}
+
+/* Event mode: no work, so sleep until an event channel, the end or a
+ * peer's kick says there may be some. */
+static void
+queue_sleep(struct nb_queue *q, bool live)
+{
+	struct pollfd pfd[4];
+	nfds_t n = 0, i;
+	int more = 0;
+
+	__atomic_store_n(&q->sleeping, 1, __ATOMIC_SEQ_CST);
+	mb();	/* peers see sleeping before we look at their frames */
+	if (live) {
+		RING_FINAL_CHECK_FOR_REQUESTS(&q->tx, more);
+		if (more || rx_arm(q)) {
+			__atomic_store_n(&q->sleeping, 0, __ATOMIC_RELAXED);
+			return;
+		}
+	}
+	pfd[n++] = (struct pollfd){ .fd = q->kick_fd, .events = POLLIN };
+	if (live) {
+		pfd[n++] = (struct pollfd){ .fd = q->tx_wait,
+					    .events = POLLIN };
+		if (q->nr_ports == 2)
+			pfd[n++] = (struct pollfd){ .fd = q->rx_wait,
+						    .events = POLLIN };
+		if (q->end_fd >= 0 && vif_end_can_input(q))
+			pfd[n++] = (struct pollfd){ .fd = q->end_fd,
+						    .events = POLLIN };
+	}
+	if (poll(pfd, n, -1) > 0) {
+		for (i = 0; i < n; i++) {
+			if (!(pfd[i].revents & POLLIN) ||
+			    pfd[i].fd == q->end_fd)
+				continue;
+			drain_fd(q, pfd[i].fd, pfd[i].fd != q->kick_fd);
+		}
+	}
+	__atomic_store_n(&q->sleeping, 0, __ATOMIC_RELAXED);
+}
+
+static void *
+queue_main(void *arg)
+{
+	struct nb_queue *q = arg;
+	struct netback *nb = q->nb;
+
+	while (!__atomic_load_n(&q->stop, __ATOMIC_ACQUIRE)) {
+		bool live = !__atomic_load_n(&nb->disabled, __ATOMIC_RELAXED);
+		unsigned int work = 0;
+
+		if (live) {
+			work = tx_process(q);
+			work += vif_end_input(q, rx_room(q));
+			work += rx_process(q);
+			flush_notify(q);
+		}
+		if (work != 0)
+			continue;
+		if (nb->poll_mode && live)
+			sched_yield();	/* 2 cores: let others run */
+		else
+			queue_sleep(q, live);
+	}
+	return NULL;
+}
+
+int
+nb_threads_start(struct netback *nb)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < nb->nr_queues; i++) {
+		struct nb_queue *q = &nb->q[i];
+		char name[16];
+		int rc;
+
+		/* Frames queued while the frontend was away are stale. */
+		for (j = 0; j < q->nr_in; j++)
+			frame_flush(q->in[j]);
+		q->stop = 0;
+		rc = pthread_create(&q->thread, NULL, queue_main, q);
+		if (rc != 0) {
+			nb_threads_stop(nb);
+			return -rc;
+		}
+		q->running = true;
+		snprintf(name, sizeof(name), "nb%u.%u-q%u", nb->domid,
+			 nb->handle, i);
+		pthread_setname_np(q->thread, name);
+	}
+	return 0;
+}
+
+void
+nb_threads_stop(struct netback *nb)
+{
+	unsigned int i;
+
+	for (i = 0; i < NB_MAX_QUEUES; i++) {
+		struct nb_queue *q = &nb->q[i];
+		uint64_t one = 1;
+
+		if (!q->running)
+			continue;
+		__atomic_store_n(&q->stop, 1, __ATOMIC_RELEASE);
+		if (write(q->kick_fd, &one, sizeof(one)) != sizeof(one))
+			fprintf(stderr, "xensim: cannot wake queue %u\n", i);
+		pthread_join(q->thread, NULL);
+		q->running = false;
+	}
+}

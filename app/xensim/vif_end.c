@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What is at the other end of a vif: echo (TX comes back on RX), sink,
+ * a generator, another vif (peer) or a TAP device.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "netback_priv.h"
+
+#define TAP_BUDGET	32	/* frames read per pass */
+#define GEN_BUDGET	64
+#define TAP_MAX_FRAME	XEN_NETIF_MAX_TX_SIZE
+#define GEN_HDR_LEN	42	/* Ethernet + IPv4 + UDP */
+
+static const char *const end_names[] = {
+	[NB_END_ECHO] = "echo",
+	[NB_END_SINK] = "sink",
+	[NB_END_GEN] = "gen",
+	[NB_END_PEER] = "peer",
+	[NB_END_TAP] = "tap",
+};
+
+const char *
+vif_end_name(enum nb_end end)
+{
+	return end_names[end];
+}
+
+int
+nb_parse_dh(const char *s, domid_t *dom, unsigned int *handle)
+{
+	unsigned long d, h;
+	char *end;
+
+	errno = 0;
+	d = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '/' || d >= DOMID_FIRST_RESERVED)
+		return -1;
+	s = end + 1;
+	h = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || h > 255)
+		return -1;
+	*dom = (domid_t)d;
+	*handle = (unsigned int)h;
+	return 0;
+}
+
+int
+vif_end_parse(struct netback *nb, const char *val, char *err, size_t len)
+{
+	const char *arg = strchr(val, ':');
+	size_t n = arg != NULL ? (size_t)(arg - val) : strlen(val);
+	unsigned int i;
+	char *end;
+
+	for (i = 0; i < sizeof(end_names) / sizeof(end_names[0]); i++)
+		if (strlen(end_names[i]) == n &&
+		    strncmp(val, end_names[i], n) == 0)
+			break;
+	nb->end = (enum nb_end)i;
+	nb->end_given = true;
+	switch (i) {
+	case NB_END_ECHO:
+	case NB_END_SINK:
+		if (arg == NULL)
+			return 0;
+		break;
+	case NB_END_GEN:
+		if (arg == NULL)
+			return 0;
+		errno = 0;
+		nb->gen_size = (unsigned int)strtoul(arg + 1, &end, 10);
+		if (errno == 0 && end != arg + 1 && *end == '\0' &&
+		    nb->gen_size >= NB_GEN_MIN_SIZE &&
+		    nb->gen_size <= XEN_NETIF_MAX_TX_SIZE)
+			return 0;
+		snprintf(err, len, "end=gen:SIZE wants a size of %u..%u "
+			 "bytes, not '%s'", NB_GEN_MIN_SIZE,
+			 XEN_NETIF_MAX_TX_SIZE, arg + 1);
+		return -1;
+	case NB_END_PEER:
+		if (arg != NULL && nb_parse_dh(arg + 1, &nb->peer_dom,
+					    &nb->peer_handle) == 0)
+			return 0;
+		snprintf(err, len, "end=peer wants peer:D/H, not '%s'", val);
+		return -1;
+	case NB_END_TAP:
+		if (arg != NULL && arg[1] != '\0') {
+			const char *at = strchr(arg + 1, '@');
+			size_t iflen = at ? (size_t)(at - arg - 1) :
+				       strlen(arg + 1);
+
+			if (iflen == 0 || iflen >= sizeof(nb->tap_if) ||
+			    (at != NULL && (at[1] == '\0' ||
+			     strlen(at + 1) >= sizeof(nb->tap_ns)))) {
+				snprintf(err, len, "end=%s: bad interface or "
+					 "namespace name", val);
+				return -1;
+			}
+			memcpy(nb->tap_if, arg + 1, iflen);
+			if (at != NULL)
+				strcpy(nb->tap_ns, at + 1);
+			return 0;
+		}
+		snprintf(err, len, "end=tap wants tap:IFNAME[@NETNS]");
+		return -1;
+	}
+	snprintf(err, len, "unknown end '%s' (echo, sink, gen[:SIZE], "
+		 "peer:D/H, tap:IFNAME[@NETNS])", val);
+	return -1;
+}
+
+struct tap_open {
+	struct netback *nb;
+	int nsfd;
+	char err[160];
+};
+
+/* In its own thread: setns() changes only the calling thread's netns,
+ * and a TAP device lives in the netns it was created from. */
+static void *
+tap_open_thread(void *arg)
+{
+	struct tap_open *to = arg;
+	struct netback *nb = to->nb;
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI |
+				IFF_MULTI_QUEUE };
+	unsigned int i;
+	int s;
+
+	if (to->nsfd >= 0 && setns(to->nsfd, CLONE_NEWNET) != 0) {
+		snprintf(to->err, sizeof(to->err), "cannot enter netns %s: %s",
+			 nb->tap_ns, strerror(errno));
+		return NULL;
+	}
+	memcpy(ifr.ifr_name, nb->tap_if, sizeof(nb->tap_if));
+	for (i = 0; i < nb->max_queues; i++) {
+		int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+		if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) != 0) {
+			snprintf(to->err, sizeof(to->err), "cannot create TAP "
+				 "%s: %s", nb->tap_if, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return NULL;
+		}
+		nb->q[i].end_fd = fd;
+	}
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) != 0 ||
+	    (ifr.ifr_flags |= IFF_UP, ioctl(s, SIOCSIFFLAGS, &ifr) != 0))
+		snprintf(to->err, sizeof(to->err), "cannot bring %s up: %s",
+			 nb->tap_if, strerror(errno));
+	if (s >= 0)
+		close(s);
+	return NULL;
+}
+
+static int
+tap_open(struct netback *nb, char *err, size_t len)
+{
+	struct tap_open to = { .nb = nb, .nsfd = -1 };
+	pthread_t t;
+	int rc;
+
+	if (nb->tap_ns[0] != '\0') {
+		char path[192];
+
+		snprintf(path, sizeof(path), "%s%s",
+			 strchr(nb->tap_ns, '/') ? "" : "/run/netns/",
+			 nb->tap_ns);
+		to.nsfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (to.nsfd < 0) {
+			snprintf(err, len, "cannot open netns %s: %s", path,
+				 strerror(errno));
+			return -1;
+		}
+	}
+	rc = pthread_create(&t, NULL, tap_open_thread, &to);
+	if (rc == 0)
+		pthread_join(t, NULL);
+	else
+		snprintf(to.err, sizeof(to.err), "no thread: %s",
+			 strerror(rc));
+	if (to.nsfd >= 0)
+		close(to.nsfd);
+	if (to.err[0] != '\0') {
+		snprintf(err, len, "%s", to.err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+vif_end_open(struct netback *nb, char *err, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb->max_queues; i++) {
+		struct nb_queue *q = &nb->q[i];
+
+		q->scratch = malloc(XEN_NETIF_MAX_TX_SIZE);
+		if (q->scratch == NULL)
+			goto nomem;
+		if (nb->end == NB_END_SINK || nb->end == NB_END_PEER)
+			continue;
+		q->in[0] = frame_ring_create(NB_FRAME_RING_SIZE);
+		if (q->in[0] == NULL)
+			goto nomem;
+		q->nr_in = 1;
+	}
+	if (nb->end == NB_END_GEN) {
+		nb->gen_frame = calloc(1, nb->gen_size);
+		if (nb->gen_frame == NULL)
+			goto nomem;
+	}
+	return nb->end == NB_END_TAP ? tap_open(nb, err, len) : 0;
+nomem:
+	snprintf(err, len, "out of memory");
+	return -1;
+}
+
+static void
+drop_rings(struct netback *nb)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < NB_MAX_QUEUES; i++) {
+		for (j = 0; j < nb->q[i].nr_in; j++)
+			frame_ring_destroy(nb->q[i].in[j]);
+		nb->q[i].nr_in = 0;
+	}
+}
+
+void
+vif_end_close(struct netback *nb)
+{
+	unsigned int i;
+
+	drop_rings(nb);
+	for (i = 0; i < NB_MAX_QUEUES; i++) {
+		struct nb_queue *q = &nb->q[i];
+
+		if (q->end_fd >= 0)
+			close(q->end_fd);
+		q->end_fd = -1;
+		free(q->scratch);
+		q->scratch = NULL;
+	}
+	free(nb->gen_frame);
+	nb->gen_frame = NULL;
+}
+
+/* Each queue of a gets one ring per queue of b, b's producer side. */
+static int
+link_rings(struct netback *a, const struct netback *b)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < a->max_queues; i++) {
+		for (j = 0; j < b->max_queues; j++) {
+			a->q[i].in[j] = frame_ring_create(NB_FRAME_RING_SIZE);
+			if (a->q[i].in[j] == NULL)
+				return -1;
+			a->q[i].nr_in = j + 1;
+		}
+	}
+	return 0;
+}
+
+int
+vif_end_link(struct netback *nb, struct netback *all, char *err, size_t len)
+{
+	struct netback *p;
+
+	if (nb->end != NB_END_PEER || nb->peer != NULL)
+		return 0;
+	for (p = all; p != NULL; p = p->next)
+		if (p->domid == nb->peer_dom && p->handle == nb->peer_handle)
+			break;
+	if (p == NULL || p == nb) {
+		snprintf(err, len, "end=peer:%u/%u: %s", nb->peer_dom,
+			 nb->peer_handle, p ? "a vif cannot be its own peer" :
+			 "no such vif");
+		return -1;
+	}
+	if (p->end_given && (p->end != NB_END_PEER ||
+			     p->peer_dom != nb->domid ||
+			     p->peer_handle != nb->handle)) {
+		snprintf(err, len, "end=peer:%u/%u: that vif's end is %s, "
+			 "not peer:%u/%u", p->domid, p->handle,
+			 vif_end_name(p->end), nb->domid, nb->handle);
+		return -1;
+	}
+	if (!p->end_given) {
+		/* p takes the other side: its echo rings go. */
+		drop_rings(p);
+		p->end = NB_END_PEER;
+		p->peer_dom = nb->domid;
+		p->peer_handle = nb->handle;
+	}
+	if (link_rings(nb, p) != 0 || link_rings(p, nb) != 0) {
+		snprintf(err, len, "out of memory");
+		return -1;
+	}
+	nb->peer = p;
+	p->peer = nb;
+	return 0;
+}
+
+void
+vif_end_unlink(struct netback *nb)
+{
+	struct netback *p = nb->peer;
+
+	if (p == NULL)
+		return;
+	/* p's threads may be writing into nb's rings: stop them first. */
+	nb_threads_stop(p);
+	p->peer = NULL;
+	nb->peer = NULL;
+	if (p->nr_queues != 0 && nb_threads_start(p) != 0)
+		fprintf(stderr, "xensim: vif %u/%u: cannot restart its "
+			"queues\n", p->domid, p->handle);
+}
+
+/* An Ethernet/IPv4/UDP frame to the frontend's MAC from Linux netback's
+ * fe:ff:ff:ff:ff:ff, discard port, valid IP checksum, no UDP checksum. */
+void
+vif_end_connect(struct netback *nb)
+{
+	static const uint8_t be_mac[6] = { 0xfe, 0xff, 0xff, 0xff, 0xff,
+					   0xff };
+	uint8_t *f = nb->gen_frame;
+	uint16_t ip_len = (uint16_t)(nb->gen_size - 14);
+	uint16_t udp_len = (uint16_t)(ip_len - 20);
+	uint32_t sum = 0;
+	unsigned int i;
+
+	if (nb->end != NB_END_GEN)
+		return;
+	memcpy(f, nb->fe_mac, 6);
+	memcpy(f + 6, be_mac, 6);
+	f[12] = 0x08;				/* IPv4 */
+	f[13] = 0x00;
+	f[14] = 0x45;
+	f[16] = ip_len >> 8;
+	f[17] = ip_len & 0xff;
+	f[20] = 0x40;				/* DF */
+	f[22] = 64;				/* TTL */
+	f[23] = 17;				/* UDP */
+	memcpy(f + 26, (const uint8_t[]){ 192, 0, 2, 1, 192, 0, 2, 2 }, 8);
+	for (i = 14; i < 34; i += 2)
+		sum += (uint32_t)f[i] << 8 | f[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	f[24] = (uint8_t)(~sum >> 8);
+	f[25] = (uint8_t)~sum;
+	f[35] = 9;				/* discard */
+	f[37] = 9;
+	f[38] = udp_len >> 8;
+	f[39] = udp_len & 0xff;
+	for (i = GEN_HDR_LEN; i < nb->gen_size; i++)
+		f[i] = (uint8_t)i;
+}
+
+void *
+vif_end_tx_reserve(struct nb_queue *q, uint32_t len, struct frame_ring **ring)
+{
+	struct netback *nb = q->nb;
+	struct netback *p = nb->peer;
+	struct nb_queue *dq = q;
+	unsigned int n;
+	void *data;
+
+	*ring = NULL;
+	if (nb->end == NB_END_ECHO) {
+		*ring = q->in[0];
+	} else if (nb->end == NB_END_PEER && p != NULL) {
+		n = __atomic_load_n(&p->nr_queues, __ATOMIC_ACQUIRE);
+		dq = &p->q[q->idx % (n != 0 ? n : p->max_queues)];
+		if (n != 0) {
+			*ring = dq->in[q->idx];
+			q->peer_fed |= 1u << dq->idx;
+		}
+	} else {
+		return NULL;
+	}
+	data = *ring != NULL ? frame_reserve(*ring, len) : NULL;
+	if (data == NULL) {
+		/* Full, or the peer is down: the frame is lost there. */
+		__atomic_fetch_add(&dq->st.rx_drops, 1, __ATOMIC_RELAXED);
+		*ring = NULL;
+	}
+	return data;
+}
+
+void
+vif_end_tx_done(struct nb_queue *q, struct frame_ring *ring, void *data,
+		uint32_t len, uint32_t flags)
+{
+	if (ring != NULL)
+		frame_commit(ring, len, flags);
+	else if (q->nb->end == NB_END_TAP &&
+		 write(q->end_fd, data, len) != (ssize_t)len)
+		__atomic_fetch_add(&q->st.rx_drops, 1, __ATOMIC_RELAXED);
+}
+
+void
+vif_end_tx_flush(struct nb_queue *q)
+{
+	struct netback *p = q->nb->peer;
+	uint64_t one = 1;
+
+	while (q->peer_fed != 0) {
+		struct nb_queue *dq = &p->q[__builtin_ctz(q->peer_fed)];
+
+		q->peer_fed &= q->peer_fed - 1;
+		/* Pairs with queue_sleep(): frames visible, then the flag. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (__atomic_exchange_n(&dq->sleeping, 0, __ATOMIC_SEQ_CST) &&
+		    write(dq->kick_fd, &one, sizeof(one)) != sizeof(one))
+			fprintf(stderr, "xensim: cannot wake a peer queue\n");
+	}
+}
+
+bool
+vif_end_can_input(struct nb_queue *q)
+{
+	return frame_reserve(q->in[0], TAP_MAX_FRAME) != NULL;
+}
+
+static unsigned int
+tap_input(struct nb_queue *q)
+{
+	unsigned int n;
+
+	for (n = 0; n < TAP_BUDGET; n++) {
+		void *data = frame_reserve(q->in[0], TAP_MAX_FRAME);
+		ssize_t len;
+
+		if (data == NULL)
+			break;
+		len = read(q->end_fd, data, TAP_MAX_FRAME);
+		if (len <= 0)
+			break;
+		frame_commit(q->in[0], (uint32_t)len, 0);
+	}
+	return n;
+}
+
+/* As fast as RX requests allow: one batch once the last is delivered. */
+static unsigned int
+gen_input(struct nb_queue *q, unsigned int rx_slots)
+{
+	struct netback *nb = q->nb;
+	unsigned int n, max = rx_slots / nb_rx_slots(nb, nb->gen_size);
+	uint32_t seq;
+
+	if (frame_peek(q->in[0]) != NULL)
+		return 0;
+	for (n = 0; n < max && n < GEN_BUDGET; n++) {
+		uint8_t *f = frame_reserve(q->in[0], nb->gen_size);
+
+		if (f == NULL)
+			break;
+		memcpy(f, nb->gen_frame, nb->gen_size);
+		seq = htonl(q->gen_seq++);
+		memcpy(f + GEN_HDR_LEN, &seq, sizeof(seq));
+		frame_commit(q->in[0], nb->gen_size, NETRXF_data_validated);
+	}
+	return n;
+}
+
+unsigned int
+vif_end_input(struct nb_queue *q, unsigned int rx_slots)
+{
+	switch (q->nb->end) {
+	case NB_END_TAP:
+		return tap_input(q);
+	case NB_END_GEN:
+		return gen_input(q, rx_slots);
+	default:
+		return 0;
+	}
+}

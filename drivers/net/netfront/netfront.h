@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef NETFRONT_H
+#define NETFRONT_H
+
+#include <assert.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_atomic.h>
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+
+/* The public ring.h leaves the barriers to the includer. */
+#ifndef xen_mb
+#define xen_mb()	rte_smp_mb()
+#define xen_rmb()	rte_smp_rmb()
+#define xen_wmb()	rte_smp_wmb()
+#endif
+#include <xen/xen.h>
+#include <xen/grant_table.h>
+#include <xen/io/netif.h>
+#include <xen/io/xenbus.h>
+
+#include "netfront_idpool.h"
+
+extern int netfront_logtype;
+#define PMD_DRV_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, netfront_logtype, "netfront: " fmt "\n", \
+		##__VA_ARGS__)
+
+#define NETFRONT_PAGE_SIZE	4096u
+#define NETFRONT_PAGE_SHIFT	12
+#define NET_TX_RING_SIZE \
+	((unsigned int)__CONST_RING_SIZE(netif_tx, NETFRONT_PAGE_SIZE))
+#define NET_RX_RING_SIZE \
+	((unsigned int)__CONST_RING_SIZE(netif_rx, NETFRONT_PAGE_SIZE))
+/* TX copies into half pages: a page holds two blocks. */
+#define NETFRONT_TX_BLOCK	2048u
+#define NETFRONT_TX_BLOCKS	NET_TX_RING_SIZE
+#define NETFRONT_TX_PAGES	(NETFRONT_TX_BLOCKS / 2)
+#define NETFRONT_MAX_QUEUES	16
+#define NETFRONT_MAX_SLOTS	XEN_NETIF_NR_SLOTS_MIN
+/* Jumbo frames need feature-sg; 9000 keeps TX within 5 blocks. */
+#define NETFRONT_MAX_MTU_SG	9000
+#define NETFRONT_MAX_MTU	1500
+#define NETFRONT_FRAME_OVERHEAD	(RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
+
+
+static_assert(NET_TX_RING_SIZE <= NETFRONT_IDPOOL_MAX &&
+	      NET_RX_RING_SIZE <= NETFRONT_IDPOOL_MAX, "ids fit the id pool");
+
+struct xenplat;
+struct xenplat_evtchn;
+struct xs_handle;
+struct netfront_rxpool;
+
+/* Protocol violations by the backend; each stops the port. */
+enum netfront_viol {
+	NETFRONT_VIOL_RSP_PROD,		/* producer beyond our requests */
+	NETFRONT_VIOL_RSP_ID,		/* id out of range or not in flight */
+	NETFRONT_VIOL_RSP_SIZE,		/* offset/size outside the buffer */
+	NETFRONT_VIOL_RSP_STATUS,	/* unknown status code */
+	NETFRONT_VIOL_RSP_FLAGS,	/* extra info or too many slots */
+	NETFRONT_VIOL_MAX
+};
+
+struct netfront_qstats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t errors;	/* backend answered ERROR/DROPPED */
+	uint64_t nombuf;	/* RX: refill found the page pool empty */
+	uint64_t viol[NETFRONT_VIOL_MAX];
+};
+
+struct netfront_tx_slot {
+	struct rte_mbuf *m;	/* zero-copy segment held until the response */
+	uint16_t block;		/* copy block, when m is NULL */
+	bool busy;
+};
+
+/* Granted TX copy blocks of one queue: block b is page b/2, half b%2. */
+struct netfront_txblocks {
+	uint8_t *base;
+	uint32_t refs[NETFRONT_TX_PAGES];
+};
+
+struct netfront_txq {
+	netif_tx_front_ring_t ring;
+	struct netfront_idpool ids;
+	struct netfront_idpool blocks;
+	struct netfront_txblocks blk;
+	struct netfront_adapter *ad;
+	struct xenplat_evtchn *evtchn;
+	/* Zero-copy lookup cache, valid for one pool-registry generation. */
+	const struct rte_mempool *zc_mp;
+	const struct netfront_rxpool *zc_pool;
+	uint32_t zc_gen;
+	uint16_t qid;
+	bool violated;
+	struct netfront_qstats st;
+	struct netfront_tx_slot slot[NET_TX_RING_SIZE];
+	uint32_t ring_ref;
+} __rte_cache_aligned;
+
+struct netfront_rxq {
+	netif_rx_front_ring_t ring;
+	struct netfront_idpool ids;
+	struct netfront_adapter *ad;
+	struct netfront_rxpool *pool;
+	struct xenplat_evtchn *evtchn;	/* == txq's when not split */
+	/* A packet whose more_data slots have not all arrived yet. */
+	struct rte_mbuf *head;
+	struct rte_mbuf *tail;
+	uint16_t nseg;
+	bool discard;			/* rest of a failed packet */
+	uint16_t qid;
+	bool violated;
+	struct netfront_qstats st;
+	struct rte_mbuf *slot[NET_RX_RING_SIZE];
+	uint32_t ring_ref;
+} __rte_cache_aligned;
+
+struct netfront_args {
+	unsigned int vif;
+	unsigned int queues;		/* 0: what the backend offers */
+	char xensim[256];		/* empty: real Xen */
+	bool unbind;
+	bool split_evtchn;		/* use split channels when offered */
+	unsigned int timeout_ms;
+	unsigned int rx_pages;
+};
+
+struct netfront_backend_features {
+	bool split_evtchn;
+	bool sg;
+	bool rx_copy;
+	bool xdp_headroom;
+	unsigned int max_queues;
+};
+
+struct netfront_adapter {
+	struct netfront_args args;
+	struct rte_eth_dev *dev;
+	struct xenplat *xp;
+	struct xs_handle *xsh;
+	char fe_path[32];		/* device/vif/N, domain relative */
+	char be_path[256];
+	uint16_t be_id;
+	uint16_t mtu;			/* from xenstore */
+	struct rte_ether_addr mac;
+	struct netfront_backend_features feat;
+	unsigned int max_queues;	/* offered to the application */
+	unsigned int nr_queues;		/* connected */
+	bool link_reported;		/* last state link_poll reported */
+	bool unbound_kernel;		/* rebind xen-netfront on close */
+	volatile bool failed;		/* a queue saw a violation */
+};
+
+/* netfront_xenbus.c */
+int netfront_xb_attach(struct netfront_adapter *ad);
+int netfront_xb_wait_initwait(struct netfront_adapter *ad);
+int netfront_xb_connect(struct netfront_adapter *ad);
+void netfront_xb_disconnect(struct netfront_adapter *ad);
+void netfront_xb_detach(struct netfront_adapter *ad);
+int netfront_xb_link_up(struct netfront_adapter *ad);
+
+/* netfront_pool.c */
+struct netfront_rxpool *netfront_rxpool_create(struct netfront_adapter *ad,
+					       uint16_t qid, int socket);
+void netfront_rxpool_destroy(struct netfront_rxpool *pool);
+struct rte_mempool *netfront_rxpool_mempool(const struct netfront_rxpool *p);
+uint32_t netfront_rxpool_gref(const struct netfront_rxpool *p,
+			      const struct rte_mbuf *m);
+const struct netfront_rxpool *netfront_rxpool_lookup(
+		const struct rte_mempool *mp, const struct netfront_adapter *ad);
+uint32_t netfront_rxpool_generation(void);
+bool netfront_rxpool_holds(const struct netfront_rxpool *p,
+			   const struct rte_mbuf *m);
+int netfront_txblocks_create(struct netfront_adapter *ad,
+			     struct netfront_txblocks *blk);
+void netfront_txblocks_destroy(struct netfront_adapter *ad,
+			       struct netfront_txblocks *blk);
+
+/* netfront_queue.c */
+int netfront_queues_connect(struct netfront_adapter *ad);
+void netfront_queues_disconnect(struct netfront_adapter *ad);
+void netfront_rxq_release(struct netfront_rxq *rxq);
+void netfront_txq_release(struct netfront_adapter *ad,
+			  struct netfront_txq *txq);
+
+/* netfront_rxtx.c */
+uint16_t netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);
+uint16_t netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);
+void netfront_tx_reclaim(struct netfront_txq *txq);
+void netfront_rx_refill(struct netfront_rxq *rxq);
+
+#endif

@@ -1,0 +1,641 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * net_netfront: the vdev, its devargs and the eth_dev_ops.
+ *   --vdev=net_netfront0,vif=N[,queues=Q][,xensim=DIR][,unbind=0|1]
+ *          [,timeout_ms=MS][,rx_pages=P][,split_evtchn=0|1]
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bus_vdev_driver.h>
+#include <ethdev_driver.h>
+#include <ethdev_vdev.h>
+#include <rte_alarm.h>
+#include <rte_kvargs.h>
+#include <rte_malloc.h>
+
+#include "xenplat.h"
+#include "netfront.h"
+
+RTE_LOG_REGISTER_SUFFIX(netfront_logtype, netfront, NOTICE);
+
+#define ARG_VIF		"vif"
+#define ARG_QUEUES	"queues"
+#define ARG_XENSIM	"xensim"
+#define ARG_UNBIND	"unbind"
+#define ARG_TIMEOUT	"timeout_ms"
+#define ARG_RX_PAGES	"rx_pages"
+#define ARG_SPLIT	"split_evtchn"
+
+/* Enough pages for a full ring, one more ring held by the app, a burst. */
+#define RX_PAGES_DEFAULT	(2 * NET_RX_RING_SIZE + 32)
+#define RX_PAGES_MAX		1024	/* gntalloc's default limit */
+#define TIMEOUT_DEFAULT		10000
+#define LINK_POLL_US		100000
+
+static const char *const valid_args[] = {
+	ARG_VIF, ARG_QUEUES, ARG_XENSIM, ARG_UNBIND, ARG_TIMEOUT,
+	ARG_RX_PAGES, ARG_SPLIT, NULL
+};
+
+static int
+parse_uint(const char *key, const char *val, unsigned int min,
+	   unsigned int max, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = val != NULL ? strtoul(val, &end, 10) : 0;
+	if (val == NULL || errno != 0 || end == val || *end != '\0' ||
+	    val[0] == '-' || v < min || v > max) {
+		PMD_DRV_LOG(ERR, "devarg %s='%s': expected an integer in "
+			    "%u..%u", key, val != NULL ? val : "", min, max);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+parse_arg(struct netfront_args *a, const char *key, const char *val)
+{
+	unsigned int b;
+	int rc;
+
+	if (strcmp(key, ARG_VIF) == 0)
+		return parse_uint(key, val, 0, 65535, &a->vif);
+	if (strcmp(key, ARG_QUEUES) == 0)
+		return parse_uint(key, val, 1, NETFRONT_MAX_QUEUES, &a->queues);
+	if (strcmp(key, ARG_TIMEOUT) == 0)
+		return parse_uint(key, val, 1, 3600000, &a->timeout_ms);
+	if (strcmp(key, ARG_RX_PAGES) == 0)
+		return parse_uint(key, val, NET_RX_RING_SIZE, RX_PAGES_MAX,
+				  &a->rx_pages);
+	if (strcmp(key, ARG_XENSIM) == 0) {
+		if (val == NULL || val[0] == '\0' ||
+		    strlen(val) >= sizeof(a->xensim)) {
+			PMD_DRV_LOG(ERR, "devarg %s: expected a directory path "
+				    "shorter than %zu", key,
+				    sizeof(a->xensim));
+			return -EINVAL;
+		}
+		strcpy(a->xensim, val);
+		return 0;
+	}
+	rc = parse_uint(key, val, 0, 1, &b);
+	if (rc == 0 && strcmp(key, ARG_UNBIND) == 0)
+		a->unbind = b;
+	else if (rc == 0)
+		a->split_evtchn = b;
+	return rc;
+}
+
+static int
+parse_args(const char *name, const char *args, struct netfront_args *a)
+{
+	struct rte_kvargs *kv;
+	bool seen[RTE_DIM(valid_args)] = { false };
+	unsigned int i, k;
+	int rc = 0;
+
+	a->timeout_ms = TIMEOUT_DEFAULT;
+	a->rx_pages = RX_PAGES_DEFAULT;
+	a->split_evtchn = true;
+	/* Parse without a key list so an unknown key can be named. */
+	kv = rte_kvargs_parse(args != NULL ? args : "", NULL);
+	if (kv == NULL) {
+		PMD_DRV_LOG(ERR, "%s: cannot parse devargs '%s'", name, args);
+		return -EINVAL;
+	}
+	for (i = 0; i < kv->count && rc == 0; i++) {
+		const char *key = kv->pairs[i].key;
+
+		for (k = 0; valid_args[k] != NULL; k++)
+			if (strcmp(key, valid_args[k]) == 0)
+				break;
+		if (valid_args[k] == NULL) {
+			PMD_DRV_LOG(ERR, "%s: unknown devarg '%s' (known: vif, "
+				    "queues, xensim, unbind, timeout_ms, "
+				    "rx_pages, split_evtchn)", name, key);
+			rc = -EINVAL;
+		} else if (seen[k]) {
+			PMD_DRV_LOG(ERR, "%s: devarg '%s' given twice", name,
+				    key);
+			rc = -EINVAL;
+		} else {
+			seen[k] = true;
+			rc = parse_arg(a, key, kv->pairs[i].value);
+		}
+	}
+	if (rc == 0 && !seen[0]) {
+		PMD_DRV_LOG(ERR, "%s: devarg 'vif' (the vif handle) is "
+			    "required", name);
+		rc = -EINVAL;
+	}
+	rte_kvargs_free(kv);
+	return rc;
+}
+
+static void
+link_set(struct netfront_adapter *ad, bool up)
+{
+	struct rte_eth_link link = {
+		.link_speed = RTE_ETH_SPEED_NUM_10G,
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_autoneg = RTE_ETH_LINK_FIXED,
+		.link_status = up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
+	};
+
+	rte_eth_linkstatus_set(ad->dev, &link);
+}
+
+/* Follows the backend's state and carrier while started (EAL alarm). */
+static void
+link_poll(void *arg)
+{
+	struct netfront_adapter *ad = arg;
+	struct rte_eth_dev *dev = ad->dev;
+	bool up = !ad->failed && netfront_xb_link_up(ad) == 1;
+
+	if (up != ad->link_reported) {
+		ad->link_reported = up;
+		link_set(ad, up);
+		PMD_DRV_LOG(INFO, "vif%u: link %s", ad->args.vif,
+			    up ? "up" : "down");
+		if (dev->data->dev_conf.intr_conf.lsc)
+			rte_eth_dev_callback_process(dev,
+						     RTE_ETH_EVENT_INTR_LSC,
+						     NULL);
+	}
+	rte_eal_alarm_set(LINK_POLL_US, link_poll, ad);
+}
+
+static int
+netfront_configure(struct rte_eth_dev *dev)
+{
+	struct netfront_adapter *ad = dev->data->dev_private;
+	struct rte_eth_dev_data *d = dev->data;
+
+	if (d->nb_rx_queues != d->nb_tx_queues) {
+		PMD_DRV_LOG(ERR, "vif%u: a netif queue is a TX/RX pair: "
+			    "configure as many RX as TX queues (%u != %u)",
+			    ad->args.vif, d->nb_rx_queues, d->nb_tx_queues);
+		return -EINVAL;
+	}
+	if (d->dev_conf.rxmode.mq_mode != RTE_ETH_MQ_RX_NONE &&
+	    d->nb_rx_queues > 1)
+		PMD_DRV_LOG(NOTICE, "vif%u: the backend spreads flows over "
+			    "queues itself; RSS settings are ignored",
+			    ad->args.vif);
+	return 0;
+}
+
+static int
+netfront_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	struct netfront_adapter *ad = dev->data->dev_private;
+	uint16_t max_mtu = ad->feat.sg ? NETFRONT_MAX_MTU_SG : NETFRONT_MAX_MTU;
+
+	info->max_mac_addrs = 1;
+	info->max_rx_queues = ad->max_queues;
+	info->max_tx_queues = ad->max_queues;
+	info->min_mtu = RTE_ETHER_MIN_MTU;
+	info->max_mtu = max_mtu;
+	info->max_rx_pktlen = max_mtu + NETFRONT_FRAME_OVERHEAD;
+	info->min_rx_bufsize = 0;
+	info->rx_desc_lim.nb_max = NET_RX_RING_SIZE;
+	info->rx_desc_lim.nb_min = NET_RX_RING_SIZE;
+	info->rx_desc_lim.nb_align = 1;
+	info->tx_desc_lim.nb_max = NET_TX_RING_SIZE;
+	info->tx_desc_lim.nb_min = NET_TX_RING_SIZE;
+	info->tx_desc_lim.nb_align = 1;
+	info->tx_desc_lim.nb_seg_max = NETFRONT_MAX_SLOTS;
+	info->tx_desc_lim.nb_mtu_seg_max = NETFRONT_MAX_SLOTS;
+	info->default_rxportconf.ring_size = NET_RX_RING_SIZE;
+	info->default_txportconf.ring_size = NET_TX_RING_SIZE;
+	info->default_rxportconf.nb_queues = 1;
+	info->default_txportconf.nb_queues = 1;
+	if (ad->feat.sg) {
+		info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
+		info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	}
+	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
+	return 0;
+}
+
+static int
+netfront_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	struct netfront_adapter *ad = dev->data->dev_private;
+	uint16_t max = ad->feat.sg ? NETFRONT_MAX_MTU_SG : NETFRONT_MAX_MTU;
+
+	if (mtu < RTE_ETHER_MIN_MTU || mtu > max) {
+		PMD_DRV_LOG(ERR, "vif%u: MTU %u outside %u..%u", ad->args.vif,
+			    mtu, RTE_ETHER_MIN_MTU, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+netfront_start(struct rte_eth_dev *dev)
+{
+	struct netfront_adapter *ad = dev->data->dev_private;
+	unsigned int q;
+	int rc;
+
+	if (dev->data->nb_rx_queues > ad->feat.max_queues) {
+		PMD_DRV_LOG(ERR, "vif%u: %u queues configured, the backend "
+			    "offers %u", ad->args.vif, dev->data->nb_rx_queues,
+			    ad->feat.max_queues);
+		return -EINVAL;
+	}
+	rc = netfront_xb_wait_initwait(ad);
+	if (rc != 0)
+		return rc;
+	rc = netfront_queues_connect(ad);
+	if (rc != 0)
+		return rc;
+	ad->failed = false;
+	rc = netfront_xb_connect(ad);
+	if (rc != 0) {
+		netfront_xb_disconnect(ad);
+		netfront_queues_disconnect(ad);
+		return rc;
+	}
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
+		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
+	}
+	ad->link_reported = false;
+	link_poll(ad);
+	return 0;
+}
+
+static int
+netfront_stop(struct rte_eth_dev *dev)
+{
+	struct netfront_adapter *ad = dev->data->dev_private;
+	unsigned int q;
+
+	rte_eal_alarm_cancel(link_poll, ad);
+	link_set(ad, false);
+	ad->link_reported = false;
+	netfront_xb_disconnect(ad);
+	netfront_queues_disconnect(ad);
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
+		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
+	}
+	return 0;
+}
+
+static int
+netfront_rxq_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		   unsigned int socket, const struct rte_eth_rxconf *conf,
+		   struct rte_mempool *mp)
+{
+	struct netfront_adapter *ad = dev->data->dev_private;
+	struct netfront_rxq *rxq;
+
+	if (nb_desc != NET_RX_RING_SIZE)
+		PMD_DRV_LOG(INFO, "vif%u: RX ring size is fixed at %u, "
+			    "ignoring %u", ad->args.vif, NET_RX_RING_SIZE,
+			    nb_desc);
+	/* RX buffers are granted pages of our own pool, not from mp. */
+	netfront_rxq_release(dev->data->rx_queues[qid]);
+	dev->data->rx_queues[qid] = NULL;
+	rxq = rte_zmalloc_socket("netfront_rxq", sizeof(*rxq),
+				 RTE_CACHE_LINE_SIZE, socket);
+	if (rxq == NULL)
+		return -ENOMEM;
+	rxq->ad = ad;
+	rxq->qid = qid;
+	rxq->pool = netfront_rxpool_create(ad, qid, socket);
+	if (rxq->pool == NULL) {
+		rte_free(rxq);
+		return -ENOMEM;
+	}
+	dev->data->rx_queues[qid] = rxq;
+	return 0;
+}
+
+static int
+netfront_txq_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		   unsigned int socket, const struct rte_eth_txconf *conf)
+{
+	struct netfront_adapter *ad = dev->data->dev_private;
+	struct netfront_txq *txq;
+
+	if (nb_desc != NET_TX_RING_SIZE)
+		PMD_DRV_LOG(INFO, "vif%u: TX ring size is fixed at %u, "
+			    "ignoring %u", ad->args.vif, NET_TX_RING_SIZE,
+			    nb_desc);
+	netfront_txq_release(ad, dev->data->tx_queues[qid]);
+	dev->data->tx_queues[qid] = NULL;
+	txq = rte_zmalloc_socket("netfront_txq", sizeof(*txq),
+				 RTE_CACHE_LINE_SIZE, socket);
+	if (txq == NULL)
+		return -ENOMEM;
+	txq->ad = ad;
+	txq->qid = qid;
+	if (netfront_txblocks_create(ad, &txq->blk) != 0) {
+		rte_free(txq);
+		return -ENOMEM;
+	}
+	dev->data->tx_queues[qid] = txq;
+	return 0;
+}
+
+static void
+netfront_rxq_release_op(struct rte_eth_dev *dev, uint16_t qid)
+{
+	netfront_rxq_release(dev->data->rx_queues[qid]);
+	dev->data->rx_queues[qid] = NULL;
+}
+
+static void
+netfront_txq_release_op(struct rte_eth_dev *dev, uint16_t qid)
+{
+	netfront_txq_release(dev->data->dev_private,
+			     dev->data->tx_queues[qid]);
+	dev->data->tx_queues[qid] = NULL;
+}
+
+static int
+netfront_link_update(struct rte_eth_dev *dev, int wait)
+{
+	struct netfront_adapter *ad = dev->data->dev_private;
+
+	/* link_poll keeps dev->data->dev_link; report a failure at once. */
+	if (ad->failed)
+		link_set(ad, false);
+	return 0;
+}
+
+static int
+netfront_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
+{
+	unsigned int q;
+
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		const struct netfront_rxq *rxq = dev->data->rx_queues[q];
+
+		if (rxq == NULL)
+			continue;
+		st->ipackets += rxq->st.packets;
+		st->ibytes += rxq->st.bytes;
+		st->ierrors += rxq->st.errors;
+		st->rx_nombuf += rxq->st.nombuf;
+		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[q] = rxq->st.packets;
+			st->q_ibytes[q] = rxq->st.bytes;
+			st->q_errors[q] = rxq->st.errors;
+		}
+	}
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		const struct netfront_txq *txq = dev->data->tx_queues[q];
+
+		if (txq == NULL)
+			continue;
+		st->opackets += txq->st.packets;
+		st->obytes += txq->st.bytes;
+		st->oerrors += txq->st.errors;
+		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_opackets[q] = txq->st.packets;
+			st->q_obytes[q] = txq->st.bytes;
+		}
+	}
+	return 0;
+}
+
+static int
+netfront_stats_reset(struct rte_eth_dev *dev)
+{
+	unsigned int q;
+
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		struct netfront_rxq *rxq = dev->data->rx_queues[q];
+
+		if (rxq != NULL)
+			memset(&rxq->st, 0, sizeof(rxq->st));
+	}
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		struct netfront_txq *txq = dev->data->tx_queues[q];
+
+		if (txq != NULL)
+			memset(&txq->st, 0, sizeof(txq->st));
+	}
+	return 0;
+}
+
+/* Per-queue xstats: the basic counters, then the violations. */
+static const char *const xstat_names[] = {
+	"packets", "bytes", "errors", "nombuf",
+	"viol_rsp_prod", "viol_rsp_id", "viol_rsp_size", "viol_rsp_status",
+	"viol_rsp_flags",
+};
+#define NB_QXSTATS	RTE_DIM(xstat_names)
+static_assert(sizeof(struct netfront_qstats) ==
+	      NB_QXSTATS * sizeof(uint64_t), "xstat names match qstats");
+
+static unsigned int
+xstats_count(struct rte_eth_dev *dev)
+{
+	return (dev->data->nb_rx_queues + dev->data->nb_tx_queues) *
+	       NB_QXSTATS;
+}
+
+static const struct netfront_qstats *
+xstats_queue(struct rte_eth_dev *dev, unsigned int i, bool *rx,
+	     unsigned int *qid)
+{
+	unsigned int q = i / NB_QXSTATS;
+
+	*rx = q < dev->data->nb_rx_queues;
+	if (*rx) {
+		const struct netfront_rxq *rxq = dev->data->rx_queues[q];
+
+		*qid = q;
+		return rxq != NULL ? &rxq->st : NULL;
+	}
+	*qid = q - dev->data->nb_rx_queues;
+	const struct netfront_txq *txq = dev->data->tx_queues[*qid];
+
+	return txq != NULL ? &txq->st : NULL;
+}
+
+static int
+netfront_xstats_get_names(struct rte_eth_dev *dev,
+			  struct rte_eth_xstat_name *names, unsigned int size)
+{
+	unsigned int i, n = xstats_count(dev), qid;
+	bool rx;
+
+	if (names == NULL || size < n)
+		return n;
+	for (i = 0; i < n; i++) {
+		xstats_queue(dev, i, &rx, &qid);
+		snprintf(names[i].name, sizeof(names[i].name), "%s_q%u_%s",
+			 rx ? "rx" : "tx", qid, xstat_names[i % NB_QXSTATS]);
+	}
+	return n;
+}
+
+static int
+netfront_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
+		    unsigned int size)
+{
+	unsigned int i, n = xstats_count(dev), qid;
+	bool rx;
+
+	if (xs == NULL || size < n)
+		return n;
+	for (i = 0; i < n; i++) {
+		const struct netfront_qstats *st =
+			xstats_queue(dev, i, &rx, &qid);
+
+		xs[i].id = i;
+		xs[i].value = st != NULL ?
+			((const uint64_t *)st)[i % NB_QXSTATS] : 0;
+	}
+	return n;
+}
+
+static int
+netfront_close(struct rte_eth_dev *dev)
+{
+	struct netfront_adapter *ad = dev->data->dev_private;
+	unsigned int q;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		netfront_rxq_release_op(dev, q);
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
+		netfront_txq_release_op(dev, q);
+	netfront_xb_detach(ad);
+	xenplat_close(ad->xp);
+	ad->xp = NULL;
+	return 0;
+}
+
+static const struct eth_dev_ops netfront_ops = {
+	.dev_configure = netfront_configure,
+	.dev_infos_get = netfront_infos_get,
+	.dev_start = netfront_start,
+	.dev_stop = netfront_stop,
+	.dev_close = netfront_close,
+	.mtu_set = netfront_mtu_set,
+	.link_update = netfront_link_update,
+	.rx_queue_setup = netfront_rxq_setup,
+	.tx_queue_setup = netfront_txq_setup,
+	.rx_queue_release = netfront_rxq_release_op,
+	.tx_queue_release = netfront_txq_release_op,
+	.stats_get = netfront_stats_get,
+	.stats_reset = netfront_stats_reset,
+	.xstats_get = netfront_xstats_get,
+	.xstats_get_names = netfront_xstats_get_names,
+	.xstats_reset = netfront_stats_reset,
+};
+
+static int
+netfront_probe(struct rte_vdev_device *vdev)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	struct netfront_adapter *ad;
+	struct netfront_args args = { 0 };
+	struct rte_eth_dev *dev;
+	char err[256];
+	int rc;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		PMD_DRV_LOG(ERR, "%s: secondary processes are not supported",
+			    name);
+		return -ENOTSUP;
+	}
+	rc = parse_args(name, rte_vdev_device_args(vdev), &args);
+	if (rc != 0)
+		return rc;
+	dev = rte_eth_vdev_allocate(vdev, sizeof(*ad));
+	if (dev == NULL)
+		return -ENOMEM;
+	ad = dev->data->dev_private;
+	ad->args = args;
+	ad->dev = dev;
+	ad->xp = xenplat_open(args.xensim[0] != '\0' ? args.xensim : NULL,
+			      err, sizeof(err));
+	if (ad->xp == NULL) {
+		PMD_DRV_LOG(ERR, "%s: %s: %s", name,
+			    args.xensim[0] != '\0' ? args.xensim :
+			    "no Xen (/dev/xen)", err);
+		rc = -ENODEV;
+		goto fail;
+	}
+	rc = netfront_xb_attach(ad);
+	if (rc != 0)
+		goto fail;
+	if (args.queues > ad->feat.max_queues) {
+		PMD_DRV_LOG(ERR, "%s: devarg queues=%u, but the backend "
+			    "offers %u (multi-queue-max-queues)", name,
+			    args.queues, ad->feat.max_queues);
+		rc = -EINVAL;
+		goto fail_detach;
+	}
+	ad->max_queues = args.queues != 0 ? args.queues :
+		RTE_MIN(ad->feat.max_queues, (unsigned int)NETFRONT_MAX_QUEUES);
+	dev->data->mac_addrs = rte_zmalloc(name, RTE_ETHER_ADDR_LEN, 0);
+	if (dev->data->mac_addrs == NULL) {
+		rc = -ENOMEM;
+		goto fail_detach;
+	}
+	rte_ether_addr_copy(&ad->mac, dev->data->mac_addrs);
+	dev->data->mtu = ad->mtu;
+	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;
+	dev->dev_ops = &netfront_ops;
+	dev->rx_pkt_burst = netfront_rx_burst;
+	dev->tx_pkt_burst = netfront_tx_burst;
+	rte_eth_dev_probing_finish(dev);
+	PMD_DRV_LOG(INFO, "%s: vif%u via %s, backend %s (dom%u), "
+		    "%u queue(s), mtu %u", name, args.vif, xenplat_name(ad->xp),
+		    ad->be_path, ad->be_id, ad->max_queues, ad->mtu);
+	return 0;
+fail_detach:
+	netfront_xb_detach(ad);
+fail:
+	if (ad->xp != NULL)
+		xenplat_close(ad->xp);
+	rte_eth_dev_release_port(dev);
+	return rc;
+}
+
+static int
+netfront_remove(struct rte_vdev_device *vdev)
+{
+	struct rte_eth_dev *dev;
+
+	dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
+	if (dev == NULL)
+		return 0;
+	if (dev->data->dev_started)
+		rte_eth_dev_stop(dev->data->port_id);
+	return rte_eth_dev_close(dev->data->port_id);
+}
+
+static struct rte_vdev_driver netfront_vdev_driver = {
+	.probe = netfront_probe,
+	.remove = netfront_remove,
+};
+
+RTE_PMD_REGISTER_VDEV(net_netfront, netfront_vdev_driver);
+RTE_PMD_REGISTER_PARAM_STRING(net_netfront,
+	ARG_VIF "=<int> "
+	ARG_QUEUES "=<int> "
+	ARG_XENSIM "=<dir> "
+	ARG_UNBIND "=0|1 "
+	ARG_TIMEOUT "=<ms> "
+	ARG_RX_PAGES "=<int> "
+	ARG_SPLIT "=0|1");

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-queue connection state: the shared rings and event channels that
+ * exist between dev_start and dev_stop, and the buffers they hold.
+ */
+#include <string.h>
+
+#include <ethdev_driver.h>
+#include <rte_malloc.h>
+
+#include "xenplat.h"
+#include "netfront.h"
+
+static void *
+ring_share(struct netfront_adapter *ad, uint32_t *ref)
+{
+	void *page = xenplat_share(ad->xp, ad->be_id, 1, true, ref);
+
+	if (page == NULL)
+		PMD_DRV_LOG(ERR, "vif%u: cannot grant a ring page: %s",
+			    ad->args.vif, xenplat_strerror(ad->xp));
+	return page;
+}
+
+static void
+ring_unshare(struct netfront_adapter *ad, void *sring)
+{
+	if (sring != NULL && xenplat_unshare(ad->xp, sring, 1) != 0)
+		PMD_DRV_LOG(WARNING, "vif%u: ring page still in use by the "
+			    "backend: released once it lets go", ad->args.vif);
+}
+
+static int
+txq_connect(struct netfront_adapter *ad, struct netfront_txq *txq)
+{
+	netif_tx_sring_t *sring = ring_share(ad, &txq->ring_ref);
+
+	if (sring == NULL)
+		return -ENOMEM;
+	SHARED_RING_INIT(sring);
+	FRONT_RING_INIT(&txq->ring, sring, NETFRONT_PAGE_SIZE);
+	netfront_idpool_init(&txq->ids, NET_TX_RING_SIZE);
+	netfront_idpool_init(&txq->blocks, NETFRONT_TX_BLOCKS);
+	memset(txq->slot, 0, sizeof(txq->slot));
+	txq->violated = false;
+	txq->evtchn = xenplat_evtchn_alloc(ad->xp, ad->be_id);
+	if (txq->evtchn == NULL) {
+		PMD_DRV_LOG(ERR, "vif%u: cannot allocate an event channel: %s",
+			    ad->args.vif, xenplat_strerror(ad->xp));
+		return -EIO;
+	}
+	return 0;
+}
+
+static int
+rxq_connect(struct netfront_adapter *ad, struct netfront_rxq *rxq,
+	    struct netfront_txq *txq)
+{
+	netif_rx_sring_t *sring = ring_share(ad, &rxq->ring_ref);
+
+	if (sring == NULL)
+		return -ENOMEM;
+	SHARED_RING_INIT(sring);
+	FRONT_RING_INIT(&rxq->ring, sring, NETFRONT_PAGE_SIZE);
+	netfront_idpool_init(&rxq->ids, NET_RX_RING_SIZE);
+	memset(rxq->slot, 0, sizeof(rxq->slot));
+	rxq->head = NULL;
+	rxq->tail = NULL;
+	rxq->discard = false;
+	rxq->violated = false;
+	if (ad->feat.split_evtchn && ad->args.split_evtchn) {
+		rxq->evtchn = xenplat_evtchn_alloc(ad->xp, ad->be_id);
+		if (rxq->evtchn == NULL) {
+			PMD_DRV_LOG(ERR, "vif%u: cannot allocate an event "
+				    "channel: %s", ad->args.vif,
+				    xenplat_strerror(ad->xp));
+			return -EIO;
+		}
+	} else {
+		rxq->evtchn = txq->evtchn;
+	}
+	netfront_rx_refill(rxq);
+	return 0;
+}
+
+/* Only after the backend let go: every buffer goes back, every grant ends. */
+static void
+txq_disconnect(struct netfront_adapter *ad, struct netfront_txq *txq)
+{
+	unsigned int i;
+
+	for (i = 0; i < NET_TX_RING_SIZE; i++)
+		if (txq->slot[i].m != NULL)
+			rte_pktmbuf_free_seg(txq->slot[i].m);
+	memset(txq->slot, 0, sizeof(txq->slot));
+	ring_unshare(ad, txq->ring.sring);
+	txq->ring.sring = NULL;
+	if (txq->evtchn != NULL)
+		xenplat_evtchn_free(txq->evtchn);
+	txq->evtchn = NULL;
+}
+
+static void
+rxq_disconnect(struct netfront_adapter *ad, struct netfront_rxq *rxq,
+	       struct netfront_txq *txq)
+{
+	unsigned int i;
+
+	for (i = 0; i < NET_RX_RING_SIZE; i++)
+		rte_pktmbuf_free(rxq->slot[i]);
+	memset(rxq->slot, 0, sizeof(rxq->slot));
+	rte_pktmbuf_free(rxq->head);
+	rxq->head = NULL;
+	ring_unshare(ad, rxq->ring.sring);
+	rxq->ring.sring = NULL;
+	if (rxq->evtchn != NULL && rxq->evtchn != txq->evtchn)
+		xenplat_evtchn_free(rxq->evtchn);
+	rxq->evtchn = NULL;
+}
+
+void
+netfront_queues_disconnect(struct netfront_adapter *ad)
+{
+	struct rte_eth_dev_data *data = ad->dev->data;
+	unsigned int q;
+
+	for (q = 0; q < ad->nr_queues; q++) {
+		/* rxq first: it may share txq's event channel. */
+		rxq_disconnect(ad, data->rx_queues[q], data->tx_queues[q]);
+		txq_disconnect(ad, data->tx_queues[q]);
+	}
+	ad->nr_queues = 0;
+}
+
+int
+netfront_queues_connect(struct netfront_adapter *ad)
+{
+	struct rte_eth_dev_data *data = ad->dev->data;
+	unsigned int q;
+	int rc;
+
+	ad->nr_queues = data->nb_rx_queues;
+	for (q = 0; q < ad->nr_queues; q++) {
+		if (data->rx_queues[q] == NULL || data->tx_queues[q] == NULL) {
+			PMD_DRV_LOG(ERR, "vif%u: queue %u is not set up",
+				    ad->args.vif, q);
+			rc = -EINVAL;
+			goto fail;
+		}
+		rc = txq_connect(ad, data->tx_queues[q]);
+		if (rc == 0)
+			rc = rxq_connect(ad, data->rx_queues[q],
+					 data->tx_queues[q]);
+		if (rc != 0) {
+			/* Undo this queue's half-done setup as well. */
+			q++;
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	ad->nr_queues = q;
+	netfront_queues_disconnect(ad);
+	return rc;
+}
+
+void
+netfront_rxq_release(struct netfront_rxq *rxq)
+{
+	if (rxq == NULL)
+		return;
+	netfront_rxpool_destroy(rxq->pool);
+	rte_free(rxq);
+}
+
+void
+netfront_txq_release(struct netfront_adapter *ad, struct netfront_txq *txq)
+{
+	if (txq == NULL)
+		return;
+	netfront_txblocks_destroy(ad, &txq->blk);
+	rte_free(txq);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef XENPLAT_OPS_H
+#define XENPLAT_OPS_H
+
+#include "xenplat.h"
+
+/*
+ * Inside lib/xenplat: what xenplat.c dispatches to. Each implementation
+ * embeds struct xenplat and struct xenplat_evtchn first in its own.
+ */
+
+struct xenplat_ops {
+	const char *name;
+	void (*close)(struct xenplat *xp);
+	void *(*share)(struct xenplat *xp, uint16_t domid, unsigned int count,
+		       bool writable, uint32_t *refs);
+	int (*unshare)(struct xenplat *xp, void *addr, unsigned int count);
+	struct xenplat_evtchn *(*evtchn_alloc)(struct xenplat *xp,
+					       uint16_t remote);
+	void (*evtchn_free)(struct xenplat_evtchn *ch);
+	int (*evtchn_notify)(struct xenplat_evtchn *ch);
+	/* fd is readable: take the event and unmask. 1, 0 or -errno. */
+	int (*evtchn_consume)(struct xenplat_evtchn *ch);
+};
+
+struct xenplat {
+	const struct xenplat_ops *ops;
+	char xs_path[300];	/* xenstored socket; empty: the kernel's */
+	char err[256];
+};
+
+struct xenplat_evtchn {
+	struct xenplat *xp;
+	uint32_t port;
+	int fd;			/* readable when an event may be pending */
+	bool masked;
+};
+
+/* Leave a message for xenplat_strerror(); returns rc. */
+int xenplat_err(struct xenplat *xp, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+struct xenplat *xenplat_xen_open(char *err, size_t len);
+struct xenplat *xenplat_sim_open(const char *dir, char *err, size_t len);
+
+#endif

@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Tests of net_netfront against xensim, one scenario per invocation:
+ *   pmd_test EAL_ARGS -- MODE [ARGS]
+ * The port under test is the first --vdev given to EAL.
+ *   echo QUEUES            frames of 60..9000 bytes come back intact
+ *   handshake QUEUES SPLIT RUN
+ *                          xenstore keys, stop/start, close/re-open,
+ *                          every grant revoked (RUN/status.json)
+ *   violation XSTAT        traffic makes the backend misbehave: XSTAT
+ *                          counts it, the link goes down, bursts stop
+ *   start-fail TEXT        dev_start fails and the log names TEXT
+ *   probe-fail DEVARGS TEXT
+ *                          hot-plugging net_netfront with DEVARGS fails
+ *                          and the log names TEXT
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_bus_vdev.h>
+#include <rte_cycles.h>
+#include <rte_dev.h>
+#include <rte_devargs.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <xenstore.h>
+
+#define BURST		32
+#define WAIT_MS		3000
+
+static struct rte_mempool *tx_pool;
+static uint16_t port;
+static char vdev_name[64];
+static char vdev_args[512];
+static char *log_buf;
+static size_t log_len;
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "FAIL: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	exit(1);
+}
+
+static void
+port_setup(uint16_t nq)
+{
+	struct rte_eth_conf conf = { 0 };
+	uint16_t q;
+	int rc;
+
+	rc = rte_eth_dev_configure(port, nq, nq, &conf);
+	if (rc != 0)
+		fail("configure %u queues: %s", nq, rte_strerror(-rc));
+	for (q = 0; q < nq; q++) {
+		rc = rte_eth_rx_queue_setup(port, q, 0, SOCKET_ID_ANY, NULL,
+					    tx_pool);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(port, q, 0, SOCKET_ID_ANY,
+						    NULL);
+		if (rc != 0)
+			fail("queue %u setup: %s", q, rte_strerror(-rc));
+	}
+	rc = rte_eth_dev_set_mtu(port, 9000);
+	if (rc != 0)
+		fail("set mtu 9000: %s", rte_strerror(-rc));
+}
+
+static void
+port_start(void)
+{
+	int rc = rte_eth_dev_start(port);
+
+	if (rc != 0)
+		fail("start: %s", rte_strerror(-rc));
+}
+
+/* A frame whose every byte is a function of (seq, offset). */
+static struct rte_mbuf *
+make_frame(uint32_t seq, uint32_t len)
+{
+	struct rte_mbuf *head = NULL, *tail = NULL;
+	uint32_t off = 0;
+
+	while (off < len) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(tx_pool);
+		uint32_t n = RTE_MIN(len - off,
+				     (uint32_t)rte_pktmbuf_tailroom(m));
+		uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, n);
+		uint32_t i;
+
+		for (i = 0; i < n; i++)
+			p[i] = (uint8_t)(seq * 7 + (off + i) * 13);
+		if (off == 0) {
+			/* Broadcast dst, a locally administered src. */
+			memset(p, 0xff, 6);
+			memcpy(p + 6, "\x02\0\0\0\0\x01", 6);
+			p[12] = 0x88;
+			p[13] = 0xb5;	/* local experimental ethertype */
+			memcpy(p + 14, &seq, 4);
+			head = m;
+		} else {
+			tail->next = m;
+			head->nb_segs++;
+			head->pkt_len += n;
+		}
+		tail = m;
+		off += n;
+	}
+	return head;
+}
+
+static void
+check_frame(struct rte_mbuf *m, uint32_t seq, uint32_t len)
+{
+	uint8_t buf[9100];
+	const uint8_t *p;
+	uint32_t i, got;
+
+	if (m->pkt_len != len)
+		fail("frame %u: %u bytes back, %u sent", seq, m->pkt_len, len);
+	p = rte_pktmbuf_read(m, 0, len, buf);
+	memcpy(&got, p + 14, 4);
+	if (got != seq)
+		fail("frame %u: got frame %u back", seq, got);
+	for (i = 18; i < len; i++)
+		if (p[i] != (uint8_t)(seq * 7 + i * 13))
+			fail("frame %u (%u bytes): byte %u differs", seq, len,
+			     i);
+}
+
+static struct rte_mbuf *
+rx_one(uint16_t nq, uint64_t timeout_ms)
+{
+	uint64_t end = rte_get_timer_cycles() +
+		       timeout_ms * rte_get_timer_hz() / 1000;
+	struct rte_mbuf *m;
+	uint16_t q;
+
+	do {
+		for (q = 0; q < nq; q++)
+			if (rte_eth_rx_burst(port, q, &m, 1) == 1)
+				return m;
+		usleep(100);
+	} while (rte_get_timer_cycles() < end);
+	return NULL;
+}
+
+/* Send count frames of each size, one at a time, on queue q. */
+static void
+echo_sizes(uint16_t nq, unsigned int rounds)
+{
+	static const uint32_t sizes[] = {
+		60, 61, 64, 100, 128, 500, 1000, 1514, 1515, 2047, 2048,
+		2049, 3000, 3967, 3968, 3969, 4095, 4096, 4097, 6000, 8000,
+		8191, 8192, 9000, 9014,
+	};
+	uint32_t seq = 0;
+	unsigned int r, i;
+
+	for (r = 0; r < rounds; r++)
+		for (i = 0; i < RTE_DIM(sizes); i++, seq++) {
+			struct rte_mbuf *m = make_frame(seq, sizes[i]);
+			uint16_t q = seq % nq;
+
+			if (rte_eth_tx_burst(port, q, &m, 1) != 1)
+				fail("tx of frame %u refused", seq);
+			m = rx_one(nq, WAIT_MS);
+			if (m == NULL)
+				fail("frame %u (%u bytes) did not come back",
+				     seq, sizes[i]);
+			check_frame(m, seq, sizes[i]);
+			rte_pktmbuf_free(m);
+		}
+}
+
+/* Many frames in flight at once: ids and blocks get reused under load. */
+static void
+echo_burst(uint16_t nq, uint32_t total)
+{
+	uint32_t sent = 0, recvd = 0;
+	uint64_t end = rte_get_timer_cycles() + 20 * rte_get_timer_hz();
+	uint16_t q;
+
+	while (recvd < total) {
+		struct rte_mbuf *pkts[BURST];
+		uint16_t n, i;
+
+		if (rte_get_timer_cycles() > end)
+			fail("burst: %u of %u frames back", recvd, total);
+		for (q = 0; q < nq && sent < total; q++) {
+			n = RTE_MIN((uint32_t)BURST, total - sent);
+			for (i = 0; i < n; i++)
+				pkts[i] = make_frame(sent + i,
+						     60 + (sent + i) * 37 %
+						     3000);
+			i = rte_eth_tx_burst(port, q, pkts, n);
+			sent += i;
+			rte_pktmbuf_free_bulk(pkts + i, n - i);
+		}
+		for (q = 0; q < nq; q++) {
+			n = rte_eth_rx_burst(port, q, pkts, BURST);
+			for (i = 0; i < n; i++) {
+				uint32_t seq;
+
+				memcpy(&seq, rte_pktmbuf_mtod_offset(pkts[i],
+					const uint8_t *, 14), 4);
+				if (seq >= sent)
+					fail("burst: unknown frame %u", seq);
+				check_frame(pkts[i], seq,
+					    60 + seq * 37 % 3000);
+			}
+			rte_pktmbuf_free_bulk(pkts, n);
+			recvd += n;
+		}
+	}
+}
+
+static void
+check_stats(uint64_t min_packets)
+{
+	struct rte_eth_stats st;
+
+	rte_eth_stats_get(port, &st);
+	if (st.opackets < min_packets || st.ipackets < min_packets ||
+	    st.ierrors != 0 || st.oerrors != 0)
+		fail("stats: ipackets %" PRIu64 " opackets %" PRIu64
+		     " ierrors %" PRIu64 " oerrors %" PRIu64 " (want >= %"
+		     PRIu64 " and no errors)", st.ipackets, st.opackets,
+		     st.ierrors, st.oerrors, min_packets);
+}
+
+static int
+mode_echo(int argc, char **argv)
+{
+	uint16_t nq = argc > 0 ? atoi(argv[0]) : 1;
+
+	port_setup(nq);
+	port_start();
+	echo_sizes(nq, 3);
+	echo_burst(nq, 20000);
+	check_stats(20000);
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	printf("echo: ok\n");
+	return 0;
+}
+
+static char *
+xs_get(struct xs_handle *xs, const char *fmt, ...)
+{
+	char path[256];
+	unsigned int len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return xs_read(xs, XBT_NULL, path, &len);
+}
+
+static void
+expect_key(struct xs_handle *xs, const char *want, const char *fmt, ...)
+{
+	char path[256], *v;
+	unsigned int len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	v = xs_read(xs, XBT_NULL, path, &len);
+	if (want == NULL && v != NULL)
+		fail("%s is '%s', should be absent", path, v);
+	if (want != NULL && (v == NULL || (want[0] != '\0' &&
+					   strcmp(v, want) != 0)))
+		fail("%s is %s%s%s, want %s", path, v ? "'" : "",
+		     v ? v : "absent", v ? "'" : "",
+		     want[0] ? want : "present");
+	free(v);
+}
+
+static void
+check_connected(struct xs_handle *xs, uint16_t nq, bool split)
+{
+	char *be = xs_get(xs, "device/vif/0/backend");
+	unsigned int q;
+
+	if (be == NULL)
+		fail("device/vif/0/backend missing");
+	expect_key(xs, "4", "device/vif/0/state");
+	expect_key(xs, "4", "%s/state", be);
+	expect_key(xs, "1", "device/vif/0/request-rx-copy");
+	expect_key(xs, "1", "device/vif/0/feature-rx-notify");
+	expect_key(xs, "1", "device/vif/0/feature-sg");
+	for (q = 0; q < nq; q++) {
+		char dir[64];
+
+		if (nq == 1)
+			snprintf(dir, sizeof(dir), "device/vif/0");
+		else
+			snprintf(dir, sizeof(dir), "device/vif/0/queue-%u", q);
+		expect_key(xs, "", "%s/tx-ring-ref", dir);
+		expect_key(xs, "", "%s/rx-ring-ref", dir);
+		expect_key(xs, split ? "" : NULL, "%s/event-channel-tx", dir);
+		expect_key(xs, split ? "" : NULL, "%s/event-channel-rx", dir);
+		expect_key(xs, split ? NULL : "", "%s/event-channel", dir);
+	}
+	if (nq > 1) {
+		char n[8];
+
+		snprintf(n, sizeof(n), "%u", nq);
+		expect_key(xs, n, "device/vif/0/multi-queue-num-queues");
+		expect_key(xs, NULL, "device/vif/0/tx-ring-ref");
+	}
+	free(be);
+}
+
+static void
+check_closed(struct xs_handle *xs)
+{
+	char *be = xs_get(xs, "device/vif/0/backend");
+
+	expect_key(xs, "6", "device/vif/0/state");
+	expect_key(xs, "6", "%s/state", be);
+	free(be);
+}
+
+/* status.json is rewritten every --status-ms; wait for a fresh one. */
+static void
+check_no_grants(const char *run)
+{
+	char path[512], buf[8192];
+	size_t n = 0;
+	FILE *f;
+
+	usleep(300 * 1000);
+	snprintf(path, sizeof(path), "%s/status.json", run);
+	f = fopen(path, "r");
+	if (f != NULL) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	if (strstr(buf, "\"domid\":1,\"grants_active\":0,") == NULL)
+		fail("grants of dom1 still active after close: %s", buf);
+}
+
+static void
+reprobe(void)
+{
+	int rc = rte_eal_hotplug_add("vdev", vdev_name, vdev_args);
+
+	if (rc != 0)
+		fail("re-open %s: %s", vdev_name, rte_strerror(-rc));
+	if (rte_eth_dev_get_port_by_name(vdev_name, &port) != 0)
+		fail("re-opened %s has no port", vdev_name);
+}
+
+static int
+mode_handshake(int argc, char **argv)
+{
+	uint16_t nq;
+	bool split;
+	struct xs_handle *xs;
+
+	if (argc < 3)
+		fail("handshake QUEUES SPLIT RUN");
+	nq = atoi(argv[0]);
+	split = atoi(argv[1]);
+	xs = xs_open(0);
+	if (xs == NULL)
+		fail("xs_open (XENSTORED_PATH=%s)", getenv("XENSTORED_PATH"));
+
+	port_setup(nq);
+	port_start();
+	check_connected(xs, nq, split);
+	echo_sizes(nq, 1);
+	rte_eth_dev_stop(port);
+	check_closed(xs);
+
+	port_start();
+	check_connected(xs, nq, split);
+	echo_burst(nq, 2000);
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	rte_eal_hotplug_remove("vdev", vdev_name);
+	check_closed(xs);
+	check_no_grants(argv[2]);
+
+	reprobe();
+	port_setup(nq);
+	port_start();
+	check_connected(xs, nq, split);
+	echo_sizes(nq, 1);
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	rte_eal_hotplug_remove("vdev", vdev_name);
+	check_closed(xs);
+	check_no_grants(argv[2]);
+	xs_close(xs);
+	printf("handshake: ok\n");
+	return 0;
+}
+
+static int
+mode_violation(int argc, char **argv)
+{
+	struct rte_eth_xstat_name *names;
+	struct rte_eth_xstat *xs;
+	struct rte_eth_link link;
+	uint64_t end, value = 0;
+	int n, i, id = -1;
+
+	if (argc < 1)
+		fail("violation XSTAT");
+	port_setup(1);
+	port_start();
+	n = rte_eth_xstats_get_names(port, NULL, 0);
+	names = calloc(n, sizeof(*names));
+	xs = calloc(n, sizeof(*xs));
+	rte_eth_xstats_get_names(port, names, n);
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i].name, argv[0]) == 0)
+			id = i;
+	if (id < 0)
+		fail("no xstat %s", argv[0]);
+	end = rte_get_timer_cycles() + WAIT_MS * rte_get_timer_hz() / 1000;
+	while (value == 0 && rte_get_timer_cycles() < end) {
+		struct rte_mbuf *pkts[BURST];
+		uint16_t k, sent, got;
+
+		for (k = 0; k < 4; k++)
+			pkts[k] = make_frame(k, 100 + k * 1000);
+		sent = rte_eth_tx_burst(port, 0, pkts, 4);
+		rte_pktmbuf_free_bulk(pkts + sent, 4 - sent);
+		got = rte_eth_rx_burst(port, 0, pkts, BURST);
+		rte_pktmbuf_free_bulk(pkts, got);
+		usleep(1000);
+		rte_eth_xstats_get(port, xs, n);
+		value = xs[id].value;
+	}
+	if (value == 0)
+		fail("xstat %s stayed 0", argv[0]);
+	rte_eth_link_get_nowait(port, &link);
+	if (link.link_status != RTE_ETH_LINK_DOWN)
+		fail("link still up after a violation");
+	{
+		struct rte_mbuf *m = make_frame(0, 64);
+
+		if (rte_eth_tx_burst(port, 0, &m, 1) != 0)
+			fail("tx still accepted after a violation");
+		rte_pktmbuf_free(m);
+		if (rte_eth_rx_burst(port, 0, &m, 1) != 0)
+			fail("rx still delivers after a violation");
+	}
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	free(names);
+	free(xs);
+	printf("violation: %s = %" PRIu64 ", port stopped: ok\n", argv[0],
+	       value);
+	return 0;
+}
+
+static ssize_t
+log_write(void *c, const char *buf, size_t size)
+{
+	char *nb = realloc(log_buf, log_len + size + 1);
+
+	if (nb == NULL)
+		return -1;
+	memcpy(nb + log_len, buf, size);
+	log_len += size;
+	nb[log_len] = '\0';
+	log_buf = nb;
+	fwrite(buf, 1, size, stderr);
+	return size;
+}
+
+static FILE *
+log_capture(void)
+{
+	cookie_io_functions_t io = { .write = log_write };
+	FILE *f = fopencookie(NULL, "w", io);
+
+	if (f == NULL)
+		fail("fopencookie");
+	setvbuf(f, NULL, _IONBF, 0);
+	rte_openlog_stream(f);
+	return f;
+}
+
+static void
+log_expect(FILE *f, const char *text)
+{
+	rte_openlog_stream(NULL);
+	fclose(f);
+	if (log_buf == NULL || strstr(log_buf, text) == NULL)
+		fail("the error does not mention '%s'", text);
+	free(log_buf);
+	log_buf = NULL;
+	log_len = 0;
+}
+
+static int
+mode_probe_fail(int argc, char **argv)
+{
+	FILE *f;
+	int rc;
+
+	if (argc < 2)
+		fail("probe-fail DEVARGS TEXT");
+	f = log_capture();
+	rc = rte_eal_hotplug_add("vdev", "net_netfront9", argv[0]);
+	if (rc == 0)
+		fail("net_netfront9,%s was accepted", argv[0]);
+	log_expect(f, argv[1]);
+	if (rte_eth_dev_count_avail() != (vdev_name[0] ? 1 : 0))
+		fail("a port was left behind by the failed probe");
+	printf("probe-fail: refused with a message naming '%s': ok\n",
+	       argv[1]);
+	return 0;
+}
+
+static int
+mode_start_fail(int argc, char **argv)
+{
+	FILE *f;
+
+	if (argc < 1)
+		fail("start-fail TEXT");
+	port_setup(1);
+	f = log_capture();
+	if (rte_eth_dev_start(port) == 0)
+		fail("start succeeded");
+	log_expect(f, argv[0]);
+	rte_eth_dev_close(port);
+	printf("start-fail: refused with a message naming '%s': ok\n",
+	       argv[0]);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	int n;
+
+	n = rte_eal_init(argc, argv);
+	if (n < 0)
+		fail("EAL init: %s", rte_strerror(rte_errno));
+	argc -= n + 1;
+	argv += n + 1;
+	if (argc < 1)
+		fail("no mode given");
+	tx_pool = rte_pktmbuf_pool_create("test_tx", 16383, 256, 0,
+					  RTE_MBUF_DEFAULT_BUF_SIZE,
+					  SOCKET_ID_ANY);
+	if (tx_pool == NULL)
+		fail("mbuf pool: %s", rte_strerror(rte_errno));
+	RTE_ETH_FOREACH_DEV(port) {
+		struct rte_eth_dev_info info;
+		const struct rte_devargs *da;
+
+		rte_eth_dev_info_get(port, &info);
+		da = rte_dev_devargs(info.device);
+		snprintf(vdev_name, sizeof(vdev_name), "%s",
+			 rte_dev_name(info.device));
+		snprintf(vdev_args, sizeof(vdev_args), "%s",
+			 da != NULL && da->args != NULL ? da->args : "");
+		break;
+	}
+	if (strcmp(argv[0], "probe-fail") == 0)
+		return mode_probe_fail(argc - 1, argv + 1);
+	if (vdev_name[0] == '\0')
+		fail("no net_netfront port (give --vdev)");
+	if (strcmp(argv[0], "echo") == 0)
+		return mode_echo(argc - 1, argv + 1);
+	if (strcmp(argv[0], "handshake") == 0)
+		return mode_handshake(argc - 1, argv + 1);
+	if (strcmp(argv[0], "start-fail") == 0)
+		return mode_start_fail(argc - 1, argv + 1);
+	if (strcmp(argv[0], "violation") == 0)
+		return mode_violation(argc - 1, argv + 1);
+	fail("unknown mode %s", argv[0]);
+}

@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Run a command against a private xensim:
+#   with_xensim.sh XENSIM [XENSIM_OPTIONS...] -- CMD [ARGS...]
+# @RUN@ in CMD's arguments becomes the run directory; XENSTORED_PATH points
+# at guest dom1's xenstored. Fails if xensim dies under the command.
+set -u
+xensim=$1
+shift
+sim_args=()
+while [[ $# -gt 0 && $1 != -- ]]; do
+	sim_args+=("$1")
+	shift
+done
+shift
+run=$(mktemp -d "${TMPDIR:-/tmp}/nf-pmd.XXXXXX")
+"$xensim" "$run" --status-ms 50 "${sim_args[@]}" >"$run/xensim.log" 2>&1 &
+pid=$!
+cleanup() {
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rm -rf "$run"
+}
+trap cleanup EXIT
+for _ in $(seq 100); do
+	[[ -e $run/ready ]] && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
+if [[ ! -e $run/ready ]]; then
+	echo "xensim did not start:" >&2
+	cat "$run/xensim.log" >&2
+	exit 1
+fi
+export XENSTORED_PATH=$run/dom1/xenstored
+cmd=("${@//@RUN@/$run}")
+"${cmd[@]}"
+rc=$?
+if ! kill -0 "$pid" 2>/dev/null; then
+	echo "xensim died during the test:" >&2
+	cat "$run/xensim.log" >&2
+	rc=1
+fi
+exit $rc
