@@ -32,8 +32,10 @@ usage(const char *prog)
 	       "  --burst N            packets per burst, 1-%d (32)\n"
 	       "  --queues N           rx = tx queues per port (1)\n"
 	       "  --rxd N / --txd N    ring descriptors per queue (1024)\n"
-	       "  --pkt-size SPEC      N | MIN-MAX | imix (64); in forwarding\n"
-	       "                       modes the largest size sets the MTU\n"
+	       "  --pkt-size SPEC      N | MIN-MAX | imix (64): frame bytes\n"
+	       "                       without FCS; imix is 7:4:1 of 64/570/\n"
+	       "                       1518 on the wire. The largest size\n"
+	       "                       sets the MTU, in every mode\n"
 	       "  --pkt-order ORDER    cycle|random for a MIN-MAX range\n"
 	       "  --duration S         run S seconds (until signal)\n"
 	       "  --count N            per port: frames sent (txonly, verify)\n"
@@ -122,8 +124,8 @@ parse_size(const char *arg, struct app_config *cfg)
 
 	if (strcmp(arg, "imix") == 0) {
 		cfg->size_mode = SIZE_IMIX;
-		cfg->pkt_min = 64;
-		cfg->pkt_max = 1518;
+		cfg->pkt_min = 60;
+		cfg->pkt_max = 1514;
 		return 0;
 	}
 	errno = 0;

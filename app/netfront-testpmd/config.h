@@ -22,7 +22,7 @@ enum size_mode {
 	SIZE_FIXED,
 	SIZE_CYCLE,	/* min, min+1, ..., max, min, ... */
 	SIZE_RANDOM,	/* uniform in [min, max] */
-	SIZE_IMIX,	/* 7:4:1 of 64/570/1518 */
+	SIZE_IMIX,	/* 7:4:1 of 64/570/1518 with FCS */
 };
 
 struct app_config {

@@ -85,8 +85,11 @@ find_ports(struct app *a)
 {
 	uint16_t p;
 
-	RTE_ETH_FOREACH_DEV(p)
+	RTE_ETH_FOREACH_DEV(p) {
+		if (port_check(p, &a->cfg) < 0)
+			return -1;
 		a->ports[a->nb_ports++] = p;
+	}
 	if (a->nb_ports == 0) {
 		fprintf(stderr, "error: no ports; add e.g. --vdev "
 			"net_netfront0,... (with -d librte_net_netfront.so) "

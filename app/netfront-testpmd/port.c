@@ -39,22 +39,13 @@ set_offloads(uint16_t port, const struct rte_eth_dev_info *info,
 		       seg_room);
 }
 
-static int
-set_mtu(uint16_t port, const struct rte_eth_dev_info *info,
-	const struct app_config *cfg, struct rte_eth_conf *conf)
+/* MTU for the largest configured frame; 0 keeps the port's default. */
+static uint32_t
+wanted_mtu(const struct app_config *cfg)
 {
 	uint32_t mtu = cfg->pkt_max - RTE_ETHER_HDR_LEN;
 
-	if (mtu <= RTE_ETHER_MTU)
-		return 0;
-	if (mtu > info->max_mtu) {
-		fprintf(stderr, "error: port %u: %u-byte frames need MTU %u, "
-			"the port allows %u\n", port, cfg->pkt_max, mtu,
-			info->max_mtu);
-		return -1;
-	}
-	conf->rxmode.mtu = mtu;
-	return 0;
+	return mtu > RTE_ETHER_MTU ? mtu : 0;
 }
 
 static int
@@ -88,12 +79,8 @@ setup_queues(uint16_t port, const struct rte_eth_dev_info *info,
 }
 
 int
-port_setup(uint16_t port, const struct app_config *cfg,
-	   struct rte_mempool *mp)
+port_check(uint16_t port, const struct app_config *cfg)
 {
-	uint32_t seg_room = rte_pktmbuf_data_room_size(mp) -
-			    RTE_PKTMBUF_HEADROOM;
-	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
 	int ret;
 
@@ -108,9 +95,30 @@ port_setup(uint16_t port, const struct app_config *cfg,
 			info.max_tx_queues);
 		return -1;
 	}
-	set_offloads(port, &info, cfg, seg_room, &conf);
-	if (set_mtu(port, &info, cfg, &conf) < 0)
+	if (wanted_mtu(cfg) > info.max_mtu) {
+		fprintf(stderr, "error: port %u (%s): %u-byte frames need MTU "
+			"%u, it allows %u\n", port, info.driver_name,
+			cfg->pkt_max, wanted_mtu(cfg), info.max_mtu);
 		return -1;
+	}
+	return 0;
+}
+
+int
+port_setup(uint16_t port, const struct app_config *cfg,
+	   struct rte_mempool *mp)
+{
+	uint32_t seg_room = rte_pktmbuf_data_room_size(mp) -
+			    RTE_PKTMBUF_HEADROOM;
+	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_dev_info info;
+	int ret;
+
+	ret = rte_eth_dev_info_get(port, &info);
+	if (ret < 0)
+		return fail(port, "cannot get device info", ret);
+	set_offloads(port, &info, cfg, seg_room, &conf);
+	conf.rxmode.mtu = wanted_mtu(cfg);
 	if (cfg->nb_queues > 1 && info.flow_type_rss_offloads != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
@@ -119,7 +127,8 @@ port_setup(uint16_t port, const struct app_config *cfg,
 	ret = rte_eth_dev_configure(port, cfg->nb_queues, cfg->nb_queues,
 				    &conf);
 	if (ret < 0)
-		return fail(port, "configure", ret);
+		return fail(port, conf.rxmode.mtu != 0 ?
+			    "configure (jumbo MTU)" : "configure", ret);
 	if (setup_queues(port, &info, cfg, &conf, mp) < 0)
 		return -1;
 	ret = rte_eth_promiscuous_enable(port);

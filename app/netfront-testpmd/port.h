@@ -9,7 +9,10 @@
 
 #include "config.h"
 
-/* Configure and start a port; 0, or -1 with a message on stderr. */
+/* Can the port take cfg (queues, MTU)? 0, or -1 with a message. */
+int port_check(uint16_t port, const struct app_config *cfg);
+
+/* Configure and start a checked port; 0, or -1 with a message on stderr. */
 int port_setup(uint16_t port, const struct app_config *cfg,
 	       struct rte_mempool *mp);
 

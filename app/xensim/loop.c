@@ -30,6 +30,20 @@ struct loop {
 	struct deferred *head, **tail;
 };
 
+static void
+run_deferred(struct loop *lp)
+{
+	struct deferred *d;
+
+	while ((d = lp->head) != NULL) {
+		lp->head = d->next;
+		if (lp->head == NULL)
+			lp->tail = &lp->head;
+		d->fn(d->arg);
+		free(d);
+	}
+}
+
 struct loop *
 loop_create(void)
 {
@@ -57,8 +71,6 @@ loop_create(void)
 void
 loop_destroy(struct loop *lp)
 {
-	struct deferred *d;
-
 	if (lp == NULL)
 		return;
 	while (lp->watches != NULL) {
@@ -67,10 +79,8 @@ loop_destroy(struct loop *lp)
 		lp->watches = w->next;
 		free(w);
 	}
-	while ((d = lp->head) != NULL) {
-		lp->head = d->next;
-		free(d);
-	}
+	/* Deferred work releases memory (e.g. removed watches): run it. */
+	run_deferred(lp);
 	if (lp->epfd >= 0)
 		close(lp->epfd);
 	if (lp->sigfd >= 0)
@@ -130,20 +140,6 @@ loop_defer(struct loop *lp, loop_defer_fn *fn, void *arg)
 	*lp->tail = d;
 	lp->tail = &d->next;
 	return 0;
-}
-
-static void
-run_deferred(struct loop *lp)
-{
-	struct deferred *d;
-
-	while ((d = lp->head) != NULL) {
-		lp->head = d->next;
-		if (lp->head == NULL)
-			lp->tail = &lp->head;
-		d->fn(d->arg);
-		free(d);
-	}
 }
 
 void

@@ -135,7 +135,6 @@ struct netback {
 	/* Frontend's choices, read at connect. */
 	unsigned int nr_queues;		/* atomic for peers: 0 if down */
 	bool fe_sg;
-	bool fe_no_csum;
 	unsigned int headroom;		/* xdp-headroom: first RX slot offset */
 	uint8_t fe_mac[6];
 	int disabled;			/* atomic: a fatal error stopped I/O */
@@ -169,8 +168,6 @@ nb_stat_get(const uint64_t *c)
 /* netback_xenbus.c, loop thread. */
 int nb_xenbus_start(struct netback *nb);
 void nb_xenbus_stop(struct netback *nb);
-void nb_dev_error(struct netback *nb, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 /* netback_ring.c */
 int nb_threads_start(struct netback *nb);

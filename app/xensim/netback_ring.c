@@ -492,8 +492,8 @@ nb_threads_start(struct netback *nb)
 			return -rc;
 		}
 		q->running = true;
-		snprintf(name, sizeof(name), "nb%u.%u-q%u", nb->domid,
-			 nb->handle, i);
+		snprintf(name, sizeof(name), "nb%u.%u-q%u", nb->domid & 0xffu,
+			 nb->handle & 0xffu, i & 0xfu);
 		pthread_setname_np(q->thread, name);
 	}
 	return 0;

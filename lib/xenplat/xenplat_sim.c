@@ -28,6 +28,7 @@ struct xp_sim {
 	struct xenplat base;
 	int sock;
 	struct region *regions;
+	/* One call at a time: xenplat.h keeps these to setup paths. */
 	struct xsim_req req;
 	struct xsim_rsp rsp;
 };
@@ -100,7 +101,8 @@ rpc(struct xp_sim *s, int *fds, unsigned int nfds)
 		return xenplat_err(&s->base, s->rsp.rc, "xensim: %s",
 				   s->rsp.msg);
 	}
-	memcpy(fds, in, got * sizeof(int));
+	if (got > 0)
+		memcpy(fds, in, got * sizeof(int));
 	return 0;
 }
 

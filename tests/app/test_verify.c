@@ -188,7 +188,7 @@ int
 main(int argc, char **argv)
 {
 	char *eal[] = { argv[0], "--no-huge", "-m", "64", "--no-pci",
-			"--in-memory", "--log-level", "lib.eal:error",
+			"--no-shconf", "--no-telemetry", "--log-level", "lib.eal:error",
 			"-l", "0" };
 
 	if (rte_eal_init(RTE_DIM(eal), eal) < 0) {

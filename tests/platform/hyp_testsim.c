@@ -89,7 +89,7 @@ main(int argc, char **argv)
 	close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 	rc = loop_run(xs.loop) < 0;
 out:
-	for (i = 0; i < xs.nr_domains; i++) {
+	for (i = 0; i < xs.nr_domains && xs.dom[i].dir[0] != '\0'; i++) {
 		snprintf(path, sizeof(path), "%s/hypervisor", xs.dom[i].dir);
 		unlink(path);
 		gnttab_destroy(xs.dom[i].gnttab);

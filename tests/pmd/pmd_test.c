@@ -10,9 +10,10 @@
  *   violation XSTAT        traffic makes the backend misbehave: XSTAT
  *                          counts it, the link goes down, bursts stop
  *   start-fail TEXT        dev_start fails and the log names TEXT
- *   probe-fail DEVARGS TEXT
+ *   probe-fail DEVARGS TEXT [KEY VALUE]
  *                          hot-plugging net_netfront with DEVARGS fails
- *                          and the log names TEXT
+ *                          and the log names TEXT; first xenstore KEY is
+ *                          set to VALUE (removed if VALUE is empty)
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -520,7 +521,21 @@ mode_probe_fail(int argc, char **argv)
 	int rc;
 
 	if (argc < 2)
-		fail("probe-fail DEVARGS TEXT");
+		fail("probe-fail DEVARGS TEXT [KEY VALUE]");
+	if (argc >= 4) {
+		struct xs_handle *xs = xs_open(0);
+		bool ok;
+
+		if (xs == NULL)
+			fail("xs_open");
+		ok = argv[3][0] == '\0' ?
+			xs_rm(xs, XBT_NULL, argv[2]) :
+			xs_write(xs, XBT_NULL, argv[2], argv[3],
+				 strlen(argv[3]));
+		if (!ok)
+			fail("cannot change %s", argv[2]);
+		xs_close(xs);
+	}
 	f = log_capture();
 	rc = rte_eal_hotplug_add("vdev", "net_netfront9", argv[0]);
 	if (rc == 0)

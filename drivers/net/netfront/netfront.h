@@ -70,7 +70,9 @@ struct netfront_qstats {
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t errors;	/* backend answered ERROR/DROPPED */
-	uint64_t nombuf;	/* RX: refill found the page pool empty */
+	/* RX: refills that found the page pool empty; TX: packets sent
+	 * without a copy from granted RX pages. */
+	uint64_t nombuf_or_zc;
 	uint64_t viol[NETFRONT_VIOL_MAX];
 };
 

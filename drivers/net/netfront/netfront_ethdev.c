@@ -389,7 +389,7 @@ netfront_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 		st->ipackets += rxq->st.packets;
 		st->ibytes += rxq->st.bytes;
 		st->ierrors += rxq->st.errors;
-		st->rx_nombuf += rxq->st.nombuf;
+		st->rx_nombuf += rxq->st.nombuf_or_zc;
 		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
 			st->q_ipackets[q] = rxq->st.packets;
 			st->q_ibytes[q] = rxq->st.bytes;
@@ -432,13 +432,16 @@ netfront_stats_reset(struct rte_eth_dev *dev)
 	return 0;
 }
 
-/* Per-queue xstats: the basic counters, then the violations. */
-static const char *const xstat_names[] = {
-	"packets", "bytes", "errors", "nombuf",
+/* Per-queue xstats, in the order of struct netfront_qstats. */
+static const char *const xstat_names[2][4] = {
+	{ "packets", "bytes", "errors", "nombuf" },
+	{ "packets", "bytes", "errors", "zerocopy" },
+};
+static const char *const viol_names[NETFRONT_VIOL_MAX] = {
 	"viol_rsp_prod", "viol_rsp_id", "viol_rsp_size", "viol_rsp_status",
 	"viol_rsp_flags",
 };
-#define NB_QXSTATS	RTE_DIM(xstat_names)
+#define NB_QXSTATS	(4 + NETFRONT_VIOL_MAX)
 static_assert(sizeof(struct netfront_qstats) ==
 	      NB_QXSTATS * sizeof(uint64_t), "xstat names match qstats");
 
@@ -449,22 +452,23 @@ xstats_count(struct rte_eth_dev *dev)
 	       NB_QXSTATS;
 }
 
+/* Which queue's counters xstat i is: RX queues first, then TX. */
 static const struct netfront_qstats *
 xstats_queue(struct rte_eth_dev *dev, unsigned int i, bool *rx,
 	     unsigned int *qid)
 {
 	unsigned int q = i / NB_QXSTATS;
+	const struct netfront_txq *txq;
+	const struct netfront_rxq *rxq;
 
 	*rx = q < dev->data->nb_rx_queues;
 	if (*rx) {
-		const struct netfront_rxq *rxq = dev->data->rx_queues[q];
-
+		rxq = dev->data->rx_queues[q];
 		*qid = q;
 		return rxq != NULL ? &rxq->st : NULL;
 	}
 	*qid = q - dev->data->nb_rx_queues;
-	const struct netfront_txq *txq = dev->data->tx_queues[*qid];
-
+	txq = dev->data->tx_queues[*qid];
 	return txq != NULL ? &txq->st : NULL;
 }
 
@@ -478,9 +482,12 @@ netfront_xstats_get_names(struct rte_eth_dev *dev,
 	if (names == NULL || size < n)
 		return n;
 	for (i = 0; i < n; i++) {
+		unsigned int k = i % NB_QXSTATS;
+
 		xstats_queue(dev, i, &rx, &qid);
 		snprintf(names[i].name, sizeof(names[i].name), "%s_q%u_%s",
-			 rx ? "rx" : "tx", qid, xstat_names[i % NB_QXSTATS]);
+			 rx ? "rx" : "tx", qid, k < 4 ? xstat_names[!rx][k] :
+			 viol_names[k - 4]);
 	}
 	return n;
 }

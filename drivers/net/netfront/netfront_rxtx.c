@@ -57,7 +57,7 @@ netfront_rx_refill(struct netfront_rxq *rxq)
 		return;
 	if (rte_pktmbuf_alloc_bulk(mp, m, n) != 0) {
 		/* The application holds many pages: take what is left. */
-		rxq->st.nombuf++;
+		rxq->st.nombuf_or_zc++;
 		n = RTE_MIN(n, rte_mempool_avail_count(mp));
 		if (n == 0 || rte_pktmbuf_alloc_bulk(mp, m, n) != 0)
 			return;
@@ -181,7 +181,8 @@ netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		if (rxq->head == NULL) {
 			m->pkt_len = rsp.status;
 			m->port = port;
-			m->ol_flags = rx_csum_flags(rsp.flags);
+			/* Keep RTE_MBUF_F_EXTERNAL: the page is a pinned buffer. */
+			m->ol_flags |= rx_csum_flags(rsp.flags);
 			rxq->head = m;
 			rxq->nseg = 1;
 		} else {
@@ -395,10 +396,12 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		}
 		txq->st.packets++;
 		txq->st.bytes += m->pkt_len;
-		if (pool != NULL)
+		if (pool != NULL) {
+			txq->st.nombuf_or_zc++;
 			tx_zerocopy(txq, pool, m);
-		else
+		} else {
 			tx_copy(txq, m);
+		}
 	}
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&txq->ring, notify);
 	if (notify)

@@ -307,12 +307,13 @@ netfront_xb_wait_initwait(struct netfront_adapter *ad)
 {
 	int st = xb_state(ad, ad->fe_path);
 
-	if (st != XenbusStateInitialising) {
-		if (st != XenbusStateClosed && st != XenbusStateUnknown)
-			netfront_xb_disconnect(ad);
-		if (xb_set_state(ad, XenbusStateInitialising) != 0)
-			return -EIO;
-	}
+	if (st != XenbusStateInitialising && st != XenbusStateClosed &&
+	    st != XenbusStateUnknown)
+		netfront_xb_disconnect(ad);
+	/* Rewriting Initialising also wakes a backend left in Closed. */
+	if (xb_state(ad, ad->be_path) != XenbusStateInitWait &&
+	    xb_set_state(ad, XenbusStateInitialising) != 0)
+		return -EIO;
 	st = xb_wait_backend(ad, 1u << XenbusStateInitWait);
 	if (st < 0) {
 		PMD_DRV_LOG(ERR, "vif%u: backend %s did not reach InitWait "

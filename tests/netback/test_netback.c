@@ -1,0 +1,706 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Protocol test of xensim's netback: this program is the frontend, with
+ * no DPDK, through lib/xenplat and libxenstore. It starts a xensim with
+ * a few vifs and checks the handshake, the data path (echo) and the
+ * failure cases against what a Linux netback does.
+ *
+ * usage: test_netback XENSIM_BINARY
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
+
+#include <xenstore.h>
+#include <xen/io/netif.h>
+#include <xen/io/xenbus.h>
+
+#include "xenplat.h"
+
+#define PAGE		4096u
+#define NR_BUFS		64	/* pages per direction and queue */
+#define WAIT_MS		5000
+
+static char run_dir[] = "/tmp/test_netback.XXXXXX";
+static pid_t xensim_pid = -1;
+static struct xenplat *xp;
+static struct xs_handle *xsh;
+static int failures;
+
+#define CHECK(cond, ...) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);	\
+		fprintf(stderr, __VA_ARGS__);				\
+		fputc('\n', stderr);					\
+		failures++;						\
+	}								\
+} while (0)
+
+#define REQUIRE(cond, ...) do {						\
+	if (!(cond)) {							\
+		CHECK(cond, __VA_ARGS__);				\
+		finish();						\
+	}								\
+} while (0)
+
+static void
+finish(void)
+{
+	char cmd[64];
+
+	if (xsh != NULL)
+		xs_close(xsh);
+	if (xp != NULL)
+		xenplat_close(xp);
+	if (xensim_pid > 0) {
+		int st;
+
+		kill(xensim_pid, SIGTERM);
+		waitpid(xensim_pid, &st, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			fprintf(stderr, "FAIL: xensim exit status %#x\n", st);
+			failures++;
+		}
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", run_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", run_dir);
+	printf("%s\n", failures ? "FAILED" : "PASSED");
+	exit(failures ? 1 : 0);
+}
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+sleep_ms(int ms)
+{
+	nanosleep(&(struct timespec){ .tv_nsec = ms * 1000000L }, NULL);
+}
+
+/* malloc'd value, NULL if absent. */
+static char *
+xread(const char *fmt, ...)
+{
+	char path[256];
+	unsigned int len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return xs_read(xsh, XBT_NULL, path, &len);
+}
+
+static void
+xwrite(const char *path, const char *fmt, ...)
+{
+	char val[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	REQUIRE(xs_write(xsh, XBT_NULL, path, val, strlen(val)),
+		"write %s: %s", path, strerror(errno));
+}
+
+static int
+be_state(unsigned int h)
+{
+	char *v = xread("/local/domain/0/backend/vif/1/%u/state", h);
+	int s = v ? atoi(v) : -1;
+
+	free(v);
+	return s;
+}
+
+/* Wait for the backend of vif 1/h to reach state; false on timeout. */
+static bool
+wait_be_state(unsigned int h, int state)
+{
+	long end = now_ms() + WAIT_MS;
+
+	while (be_state(h) != state) {
+		if (now_ms() > end)
+			return false;
+		sleep_ms(5);
+	}
+	return true;
+}
+
+static void
+check_key(unsigned int h, const char *key, const char *want)
+{
+	char *v = xread("/local/domain/0/backend/vif/1/%u/%s", h, key);
+
+	if (want == NULL)
+		CHECK(v == NULL, "backend key %s present (%s)", key, v);
+	else
+		CHECK(v != NULL && strcmp(v, want) == 0,
+		      "backend key %s: got %s, want %s", key, v ? v : "(none)",
+		      want);
+	free(v);
+}
+
+struct fq {
+	netif_tx_sring_t *txs;
+	netif_rx_sring_t *rxs;
+	uint32_t tx_ref, rx_ref;
+	netif_tx_front_ring_t tx;
+	netif_rx_front_ring_t rx;
+	struct xenplat_evtchn *ev[2];	/* [1] NULL: shared */
+	uint8_t *txbuf, *rxbuf;
+	uint32_t txrefs[NR_BUFS], rxrefs[NR_BUFS];
+	bool tx_busy[NR_BUFS];
+};
+
+struct fe {
+	unsigned int handle;
+	unsigned int nq;
+	unsigned int headroom;
+	struct fq q[2];
+};
+
+static void
+fe_write_queue(struct fe *fe, unsigned int i, bool split)
+{
+	struct fq *q = &fe->q[i];
+	char dir[96], path[160];
+	unsigned int j;
+
+	if (fe->nq > 1)
+		snprintf(dir, sizeof(dir), "device/vif/%u/queue-%u",
+			 fe->handle, i);
+	else
+		snprintf(dir, sizeof(dir), "device/vif/%u", fe->handle);
+	q->txs = xenplat_share(xp, 0, 1, true, &q->tx_ref);
+	q->rxs = xenplat_share(xp, 0, 1, true, &q->rx_ref);
+	q->txbuf = xenplat_share(xp, 0, NR_BUFS, false, q->txrefs);
+	q->rxbuf = xenplat_share(xp, 0, NR_BUFS, true, q->rxrefs);
+	REQUIRE(q->txs && q->rxs && q->txbuf && q->rxbuf, "share: %s",
+		xenplat_strerror(xp));
+	SHARED_RING_INIT(q->txs);
+	SHARED_RING_INIT(q->rxs);
+	FRONT_RING_INIT(&q->tx, q->txs, PAGE);
+	FRONT_RING_INIT(&q->rx, q->rxs, PAGE);
+	memset(q->tx_busy, 0, sizeof(q->tx_busy));
+	q->ev[0] = xenplat_evtchn_alloc(xp, 0);
+	q->ev[1] = split ? xenplat_evtchn_alloc(xp, 0) : NULL;
+	REQUIRE(q->ev[0] && (!split || q->ev[1]), "evtchn: %s",
+		xenplat_strerror(xp));
+	snprintf(path, sizeof(path), "%s/tx-ring-ref", dir);
+	xwrite(path, "%u", q->tx_ref);
+	snprintf(path, sizeof(path), "%s/rx-ring-ref", dir);
+	xwrite(path, "%u", q->rx_ref);
+	if (split) {
+		snprintf(path, sizeof(path), "%s/event-channel-tx", dir);
+		xwrite(path, "%u", xenplat_evtchn_port(q->ev[0]));
+		snprintf(path, sizeof(path), "%s/event-channel-rx", dir);
+		xwrite(path, "%u", xenplat_evtchn_port(q->ev[1]));
+	} else {
+		snprintf(path, sizeof(path), "%s/event-channel", dir);
+		xwrite(path, "%u", xenplat_evtchn_port(q->ev[0]));
+	}
+	/* Every RX page posted, id = index (not the grant ref). */
+	for (j = 0; j < NR_BUFS; j++) {
+		netif_rx_request_t *req = RING_GET_REQUEST(&q->rx,
+							   q->rx.req_prod_pvt);
+
+		req->id = (uint16_t)j;
+		req->gref = q->rxrefs[j];
+		q->rx.req_prod_pvt++;
+	}
+	RING_PUSH_REQUESTS(&q->rx);
+}
+
+/* Write the frontend's keys and go Connected (as Linux netfront does). */
+static void
+fe_connect(struct fe *fe, bool split, int rx_copy)
+{
+	char path[96];
+	unsigned int i;
+
+	for (i = 0; i < fe->nq; i++)
+		fe_write_queue(fe, i, split);
+#define FE_KEY(k, ...) do {						\
+	snprintf(path, sizeof(path), "device/vif/%u/" k, fe->handle);	\
+	xwrite(path, __VA_ARGS__);					\
+} while (0)
+	/* Always, as netfront does once the backend offers queues. */
+	FE_KEY("multi-queue-num-queues", "%u", fe->nq);
+	FE_KEY("request-rx-copy", "%d", rx_copy);
+	FE_KEY("feature-rx-notify", "1");
+	FE_KEY("feature-sg", "1");
+	FE_KEY("xdp-headroom", "%u", fe->headroom);
+	FE_KEY("state", "%d", XenbusStateConnected);
+#undef FE_KEY
+}
+
+static void
+fe_state(struct fe *fe, int state)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "device/vif/%u/state", fe->handle);
+	xwrite(path, "%d", state);
+}
+
+static void
+fe_release(struct fe *fe)
+{
+	unsigned int i;
+
+	for (i = 0; i < fe->nq; i++) {
+		struct fq *q = &fe->q[i];
+
+		/* The backend let go of everything before it got Closed. */
+		CHECK(xenplat_unshare(xp, q->txs, 1) == 0, "ring in use");
+		CHECK(xenplat_unshare(xp, q->rxs, 1) == 0, "ring in use");
+		CHECK(xenplat_unshare(xp, q->txbuf, NR_BUFS) == 0,
+		      "TX buffers in use");
+		CHECK(xenplat_unshare(xp, q->rxbuf, NR_BUFS) == 0,
+		      "RX buffers in use");
+		xenplat_evtchn_free(q->ev[0]);
+		if (q->ev[1] != NULL)
+			xenplat_evtchn_free(q->ev[1]);
+	}
+}
+
+static void
+fill(uint8_t *p, unsigned int len, unsigned int seed)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed * 7 + i * 13 + (i >> 8));
+}
+
+/* Post one frame in one or more TX pages; ids are buffer indexes. */
+static void
+send_frame(struct fq *q, unsigned int len, unsigned int seed)
+{
+	uint8_t frame[16384];
+	unsigned int off = 0, slot = 0, j;
+	int notify;
+
+	fill(frame, len, seed);
+	do {
+		unsigned int chunk = len - off > PAGE ? PAGE : len - off;
+		netif_tx_request_t *req;
+
+		for (j = 0; j < NR_BUFS && q->tx_busy[j]; j++)
+			;
+		REQUIRE(j < NR_BUFS, "out of TX buffers");
+		q->tx_busy[j] = true;
+		memcpy(q->txbuf + j * PAGE, frame + off, chunk);
+		req = RING_GET_REQUEST(&q->tx, q->tx.req_prod_pvt);
+		q->tx.req_prod_pvt++;
+		req->gref = q->txrefs[j];
+		req->offset = 0;
+		req->id = (uint16_t)j;
+		req->size = (uint16_t)(slot == 0 ? len : chunk);
+		req->flags = off + chunk < len ? NETTXF_more_data : 0;
+		off += chunk;
+		slot++;
+	} while (off < len);
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
+	if (notify)
+		xenplat_evtchn_notify(q->ev[0]);
+}
+
+/* Take TX responses: each must free a buffer in flight. */
+static unsigned int
+reap_tx(struct fq *q)
+{
+	unsigned int n = 0;
+
+	while (RING_HAS_UNCONSUMED_RESPONSES(&q->tx)) {
+		netif_tx_response_t rsp;
+
+		RING_COPY_RESPONSE(&q->tx, q->tx.rsp_cons, &rsp);
+		q->tx.rsp_cons++;
+		CHECK(rsp.status == NETIF_RSP_OKAY, "TX status %d",
+		      rsp.status);
+		CHECK(rsp.id < NR_BUFS && q->tx_busy[rsp.id],
+		      "TX response id %u was not in flight", rsp.id);
+		if (rsp.id < NR_BUFS)
+			q->tx_busy[rsp.id] = false;
+		n++;
+	}
+	return n;
+}
+
+/* Receive one frame (several slots with more_data); its length, or -1. */
+static int
+recv_frame(struct fe *fe, struct fq *q, uint8_t *out, size_t max)
+{
+	long end = now_ms() + WAIT_MS;
+	unsigned int len = 0, nslots = 0;
+	bool more = true;
+	int notify;
+
+	while (more) {
+		netif_rx_response_t rsp;
+		netif_rx_request_t *req;
+		int work;
+
+		RING_FINAL_CHECK_FOR_RESPONSES(&q->rx, work);
+		if (!work) {
+			if (now_ms() > end)
+				return -1;
+			xenplat_evtchn_wait(q->ev[q->ev[1] ? 1 : 0], 50);
+			continue;
+		}
+		RING_COPY_RESPONSE(&q->rx, q->rx.rsp_cons, &rsp);
+		q->rx.rsp_cons++;
+		CHECK(rsp.id < NR_BUFS, "RX id %u never posted", rsp.id);
+		CHECK(rsp.status > 0 && rsp.offset + (unsigned int)rsp.status <=
+		      PAGE,
+		      "RX response offset %u status %d", rsp.offset,
+		      rsp.status);
+		CHECK(rsp.offset == (nslots == 0 ? fe->headroom : 0),
+		      "RX slot %u at offset %u", nslots, rsp.offset);
+		if (rsp.id >= NR_BUFS || rsp.status <= 0 ||
+		    len + rsp.status > max ||
+		    rsp.offset + (unsigned int)rsp.status > PAGE)
+			return -1;
+		memcpy(out + len, q->rxbuf + rsp.id * PAGE + rsp.offset,
+		       rsp.status);
+		len += rsp.status;
+		more = rsp.flags & NETRXF_more_data;
+		nslots++;
+		/* Repost the page right away, same id. */
+		req = RING_GET_REQUEST(&q->rx, q->rx.req_prod_pvt);
+		q->rx.req_prod_pvt++;
+		req->id = rsp.id;
+		req->gref = q->rxrefs[rsp.id];
+		RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->rx, notify);
+		if (notify)
+			xenplat_evtchn_notify(q->ev[q->ev[1] ? 1 : 0]);
+	}
+	return (int)len;
+}
+
+static void
+echo_frames(struct fe *fe, unsigned int qi)
+{
+	static const unsigned int sizes[] = { 60, 1000, 1514, 4096, 5000,
+					      9000, 14 };
+	struct fq *q = &fe->q[qi];
+	uint8_t got[16384], want[16384];
+	unsigned int i, reaped = 0, slots = 0;
+	long end;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		int len;
+
+		send_frame(q, sizes[i], i + qi * 100);
+		slots += (sizes[i] + PAGE - 1) / PAGE;
+		len = recv_frame(fe, q, got, sizeof(got));
+		fill(want, sizes[i], i + qi * 100);
+		CHECK(len == (int)sizes[i], "vif %u queue %u: sent %u bytes, "
+		      "got %d back", fe->handle, qi, sizes[i], len);
+		CHECK(len != (int)sizes[i] || memcmp(got, want, len) == 0,
+		      "vif %u queue %u: frame of %u bytes corrupted",
+		      fe->handle, qi, sizes[i]);
+		reaped += reap_tx(q);
+	}
+	end = now_ms() + WAIT_MS;
+	while (reaped < slots && now_ms() < end) {
+		sleep_ms(2);
+		reaped += reap_tx(q);
+	}
+	CHECK(reaped == slots, "vif %u queue %u: %u TX responses for %u "
+	      "slots", fe->handle, qi, reaped, slots);
+}
+
+/* Closing, Closed, back to Initialising: the backend follows. */
+static void
+fe_close(struct fe *fe)
+{
+	fe_state(fe, XenbusStateClosing);
+	CHECK(wait_be_state(fe->handle, XenbusStateClosing),
+	      "backend not Closing (%d)", be_state(fe->handle));
+	fe_state(fe, XenbusStateClosed);
+	CHECK(wait_be_state(fe->handle, XenbusStateClosed),
+	      "backend not Closed (%d)", be_state(fe->handle));
+	fe_release(fe);
+	fe_state(fe, XenbusStateInitialising);
+	CHECK(wait_be_state(fe->handle, XenbusStateInitWait),
+	      "backend not back to InitWait (%d)", be_state(fe->handle));
+}
+
+static void
+test_echo(unsigned int h, unsigned int nq, bool split, unsigned int headroom)
+{
+	struct fe fe = { .handle = h, .nq = nq, .headroom = headroom };
+	unsigned int i;
+
+	printf("echo on vif 1/%u: %u queue(s), %s event channels, "
+	       "headroom %u\n", h, nq, split ? "split" : "shared", headroom);
+	REQUIRE(wait_be_state(h, XenbusStateInitWait),
+		"backend not in InitWait (%d)", be_state(h));
+	fe_connect(&fe, split, 1);
+	REQUIRE(wait_be_state(h, XenbusStateConnected),
+		"backend not Connected (%d)", be_state(h));
+	for (i = 0; i < nq; i++)
+		echo_frames(&fe, i);
+	fe_close(&fe);
+}
+
+/* A TX request whose grant is not ours: the copy is refused, the slot is
+ * answered with an error and its own id, the vif goes on. Then a request
+ * crossing its page: fatal, as in Linux, and reported. */
+static void
+test_bad_requests(unsigned int h)
+{
+	struct fe fe = { .handle = h, .nq = 1 };
+	struct fq *q = &fe.q[0];
+	netif_tx_request_t *req;
+	netif_tx_response_t rsp;
+	uint8_t got[2048];
+	long end;
+	char *err;
+	int notify;
+
+	printf("bad TX requests on vif 1/%u\n", h);
+	REQUIRE(wait_be_state(h, XenbusStateInitWait),
+		"backend not in InitWait (%d)", be_state(h));
+	fe_connect(&fe, false, 1);
+	REQUIRE(wait_be_state(h, XenbusStateConnected),
+		"backend not Connected (%d)", be_state(h));
+	req = RING_GET_REQUEST(&q->tx, q->tx.req_prod_pvt);
+	q->tx.req_prod_pvt++;
+	*req = (netif_tx_request_t){ .gref = q->rxrefs[0] + 100000,
+				     .size = 100, .id = 4242 };
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
+	if (notify)
+		xenplat_evtchn_notify(q->ev[0]);
+	end = now_ms() + WAIT_MS;
+	while (!RING_HAS_UNCONSUMED_RESPONSES(&q->tx) && now_ms() < end)
+		sleep_ms(2);
+	REQUIRE(RING_HAS_UNCONSUMED_RESPONSES(&q->tx), "no TX response");
+	RING_COPY_RESPONSE(&q->tx, q->tx.rsp_cons, &rsp);
+	q->tx.rsp_cons++;
+	CHECK(rsp.id == 4242 && rsp.status == NETIF_RSP_ERROR,
+	      "bad gref: response id %u status %d", rsp.id, rsp.status);
+	send_frame(q, 1000, 1);
+	CHECK(recv_frame(&fe, q, got, sizeof(got)) == 1000,
+	      "vif dead after a refused copy");
+	reap_tx(q);
+
+	req = RING_GET_REQUEST(&q->tx, q->tx.req_prod_pvt);
+	q->tx.req_prod_pvt++;
+	*req = (netif_tx_request_t){ .gref = q->txrefs[5], .offset = 4000,
+				     .size = 200, .id = 5 };
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
+	if (notify)
+		xenplat_evtchn_notify(q->ev[0]);
+	CHECK(wait_be_state(h, XenbusStateClosing),
+	      "backend not Closing after a cross-page request (%d)",
+	      be_state(h));
+	err = xread("/local/domain/0/error/backend/vif/1/%u/error", h);
+	CHECK(err != NULL && strstr(err, "Cross page boundary") != NULL,
+	      "error key: %s", err ? err : "(none)");
+	free(err);
+	fe_state(&fe, XenbusStateClosed);
+	CHECK(wait_be_state(h, XenbusStateClosed),
+	      "backend not Closed (%d)", be_state(h));
+	fe_release(&fe);
+}
+
+static void
+test_keys(void)
+{
+	printf("backend keys\n");
+	REQUIRE(wait_be_state(0, XenbusStateInitWait),
+		"backend not in InitWait (%d)", be_state(0));
+	check_key(0, "feature-sg", "1");
+	check_key(0, "feature-rx-copy", "1");
+	check_key(0, "feature-rx-flip", "0");
+	check_key(0, "feature-split-event-channels", "1");
+	check_key(0, "multi-queue-max-queues", "2");
+	check_key(0, "feature-xdp-headroom", "1");
+	check_key(0, "hotplug-status", "connected");
+	check_key(0, "feature-gso-tcpv4", NULL);
+	check_key(0, "feature-ctrl-ring", NULL);
+	check_key(3, "feature-rx-copy", NULL);
+	check_key(3, "feature-sg", "1");
+}
+
+static void
+test_no_initwait(void)
+{
+	struct fe fe = { .handle = 1, .nq = 1 };
+
+	printf("misbehave=no-initwait\n");
+	sleep_ms(300);
+	CHECK(be_state(1) == XenbusStateInitialising,
+	      "no-initwait backend in state %d", be_state(1));
+	fe_connect(&fe, false, 1);
+	sleep_ms(300);
+	CHECK(be_state(1) == XenbusStateInitialising,
+	      "no-initwait backend in state %d", be_state(1));
+}
+
+static void
+test_no_rx_copy(void)
+{
+	struct fe fe = { .handle = 2, .nq = 1 };
+	char *err;
+
+	printf("request-rx-copy=0\n");
+	REQUIRE(wait_be_state(2, XenbusStateInitWait),
+		"backend not in InitWait (%d)", be_state(2));
+	fe_connect(&fe, false, 0);
+	CHECK(wait_be_state(2, XenbusStateClosing),
+	      "backend not Closing after a fatal error (%d)", be_state(2));
+	err = xread("/local/domain/0/error/backend/vif/1/2/error");
+	CHECK(err != NULL && strncmp(err, "95 ", 3) == 0 &&
+	      strstr(err, "request-rx-copy") != NULL,
+	      "error key: %s", err ? err : "(none)");
+	free(err);
+}
+
+/* A generator fills RX with valid frames to our MAC. */
+static void
+test_gen(void)
+{
+	struct fe fe = { .handle = 4, .nq = 1 };
+	uint8_t got[2048], mac[6];
+	char *macs = xread("device/vif/4/mac");
+	unsigned int i;
+
+	printf("end=gen:100\n");
+	REQUIRE(macs != NULL && sscanf(macs, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
+				       &mac[0], &mac[1], &mac[2], &mac[3],
+				       &mac[4], &mac[5]) == 6, "no mac");
+	free(macs);
+	REQUIRE(wait_be_state(4, XenbusStateInitWait), "gen not InitWait");
+	fe_connect(&fe, false, 1);
+	REQUIRE(wait_be_state(4, XenbusStateConnected), "gen not Connected");
+	for (i = 0; i < 3 * NR_BUFS; i++) {
+		int len = recv_frame(&fe, &fe.q[0], got, sizeof(got));
+
+		CHECK(len == 100, "generated frame of %d bytes", len);
+		CHECK(memcmp(got, mac, 6) == 0 && got[12] == 0x08,
+		      "generated frame not IPv4 to our MAC");
+	}
+	fe_close(&fe);
+}
+
+/* Two vifs joined: what one sends, the other receives. */
+static void
+test_peer(void)
+{
+	struct fe a = { .handle = 5, .nq = 2 }, b = { .handle = 6, .nq = 1 };
+	uint8_t got[16384], want[16384];
+	unsigned int i;
+	int len;
+
+	printf("end=peer: 1/5 <-> 1/6\n");
+	REQUIRE(wait_be_state(5, XenbusStateInitWait) &&
+		wait_be_state(6, XenbusStateInitWait), "peers not InitWait");
+	fe_connect(&a, false, 1);
+	fe_connect(&b, true, 1);
+	REQUIRE(wait_be_state(5, XenbusStateConnected) &&
+		wait_be_state(6, XenbusStateConnected),
+		"peers not Connected");
+	for (i = 0; i < 2; i++) {
+		send_frame(&a.q[i], 3000, 50 + i);
+		len = recv_frame(&b, &b.q[0], got, sizeof(got));
+		fill(want, 3000, 50 + i);
+		CHECK(len == 3000 && memcmp(got, want, 3000) == 0,
+		      "a.q%u -> b: %d bytes", i, len);
+	}
+	send_frame(&b.q[0], 9000, 60);
+	len = recv_frame(&a, &a.q[0], got, sizeof(got));
+	fill(want, 9000, 60);
+	CHECK(len == 9000 && memcmp(got, want, 9000) == 0, "b -> a: %d bytes",
+	      len);
+	sleep_ms(20);
+	reap_tx(&a.q[0]);
+	reap_tx(&a.q[1]);
+	reap_tx(&b.q[0]);
+	fe_close(&a);
+	fe_close(&b);
+}
+
+static void
+start_xensim(const char *bin)
+{
+	char ready[64], dom[64], err[256];
+	long end;
+
+	REQUIRE(mkdtemp(run_dir) != NULL, "mkdtemp: %s", strerror(errno));
+	xensim_pid = fork();
+	REQUIRE(xensim_pid >= 0, "fork: %s", strerror(errno));
+	if (xensim_pid == 0) {
+		execl(bin, bin, run_dir, "--guests", "1",
+		      "--vif", "1/0,end=echo",
+		      "--vif", "1/1,misbehave=no-initwait",
+		      "--vif", "1/2",
+		      "--vif", "1/3,omit=feature-rx-copy,mode=poll",
+		      "--vif", "1/4,end=gen:100,queues=1",
+		      "--vif", "1/5,end=peer:1/6",
+		      "--vif", "1/6",
+		      (char *)NULL);
+		perror("exec xensim");
+		_exit(127);
+	}
+	snprintf(ready, sizeof(ready), "%s/ready", run_dir);
+	end = now_ms() + WAIT_MS;
+	while (access(ready, F_OK) != 0) {
+		int st;
+
+		REQUIRE(waitpid(xensim_pid, &st, WNOHANG) == 0,
+			"xensim exited early (%#x)", st);
+		REQUIRE(now_ms() < end, "xensim not ready");
+		sleep_ms(10);
+	}
+	snprintf(dom, sizeof(dom), "%s/dom1", run_dir);
+	xp = xenplat_open(dom, err, sizeof(err));
+	REQUIRE(xp != NULL, "xenplat_open: %s", err);
+	xsh = xenplat_xs_open(xp);
+	REQUIRE(xsh != NULL, "xenstore: %s", xenplat_strerror(xp));
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s XENSIM_BINARY\n", argv[0]);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IONBF, 0);
+	start_xensim(argv[1]);
+	test_keys();
+	test_echo(0, 1, false, 0);
+	test_echo(0, 2, true, 0);
+	test_echo(0, 1, true, 256);	/* reconnect again, with headroom */
+	test_echo(3, 2, false, 0);	/* poll mode */
+	test_bad_requests(3);
+	test_gen();
+	test_peer();
+	test_no_initwait();
+	test_no_rx_copy();
+	finish();
+}

@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/xenplat against a running xensim (or hyp_testsim): this process is a
+ * guest of dom1 through xenplat, and a backend of dom0 and a stranger of
+ * dom2 through raw hypervisor sockets.
+ *   test_xenplat_sim XENSIM_EXECUTABLE
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <xen/xen.h>
+#include <xen/grant_table.h>
+#include <xenstore.h>
+
+#include "xenplat.h"
+#include "xensim_proto.h"
+
+#define PAGE		XSIM_PAGE_SIZE
+#define LIMIT		16
+
+static int failures;
+static char run_dir[] = "/tmp/xenplat-test.XXXXXX";
+static pid_t server = -1;
+
+#define CHECK(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "%s:%d: CHECK(%s) failed\n",		\
+			__FILE__, __LINE__, #cond);			\
+		failures++;						\
+	}								\
+} while (0)
+
+#define CHECK_EQ(a, b) do {						\
+	long long a_ = (long long)(a), b_ = (long long)(b);		\
+	if (a_ != b_) {							\
+		fprintf(stderr, "%s:%d: %s == %lld, expected %s == "	\
+			"%lld\n", __FILE__, __LINE__, #a, a_, #b, b_);	\
+		failures++;						\
+	}								\
+} while (0)
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	return remove(path);
+}
+
+static void
+stop_server(void)
+{
+	int i, status;
+
+	if (server > 0) {
+		kill(server, SIGTERM);
+		for (i = 0; i < 500 && waitpid(server, &status, WNOHANG) == 0;
+		     i++)
+			usleep(10000);
+		if (i == 500) {
+			kill(server, SIGKILL);
+			waitpid(server, &status, 0);
+		}
+		server = -1;
+	}
+	nftw(run_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void
+on_alarm(int sig)
+{
+	static const char msg[] = "test_xenplat_sim: timed out\n";
+
+	if (write(2, msg, sizeof(msg) - 1) < 0 || server > 0)
+		kill(server, SIGKILL);
+	_exit(1);
+}
+
+static int
+start_server(const char *exe)
+{
+	char limit[16], ready[256];
+	int i, status;
+
+	if (mkdtemp(run_dir) == NULL)
+		return -1;
+	snprintf(limit, sizeof(limit), "%d", LIMIT);
+	server = fork();
+	if (server < 0)
+		return -1;
+	if (server == 0) {
+		execl(exe, exe, run_dir, "--guests", "2", "--gntalloc-limit",
+		      limit, (char *)NULL);
+		perror(exe);
+		_exit(127);
+	}
+	snprintf(ready, sizeof(ready), "%s/ready", run_dir);
+	for (i = 0; i < 1000; i++) {
+		if (access(ready, F_OK) == 0)
+			return 0;
+		if (waitpid(server, &status, WNOHANG) == server) {
+			server = -1;
+			fprintf(stderr, "%s exited early\n", exe);
+			return -1;
+		}
+		usleep(10000);
+	}
+	fprintf(stderr, "%s did not become ready\n", exe);
+	return -1;
+}
+
+/* A raw hypervisor connection acting as domain dom. */
+static int
+raw_open(unsigned int dom)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/dom%u/hypervisor",
+		 run_dir, dom);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		perror(sa.sun_path);
+		exit(1);
+	}
+	return fd;
+}
+
+static struct xsim_req req;
+static struct xsim_rsp rsp;
+static int rsp_fds[2];
+static unsigned int rsp_nfds;
+
+static void
+raw_send(int sock, const void *msg, size_t len)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(2 * sizeof(int))];
+	} ctl;
+	struct iovec iov = { .iov_base = &rsp, .iov_len = sizeof(rsp) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	struct cmsghdr *cm;
+
+	memset(&rsp, 0, sizeof(rsp));
+	rsp_nfds = 0;
+	if (send(sock, msg, len, 0) != (ssize_t)len ||
+	    recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(rsp)) {
+		perror("raw hypervisor request");
+		exit(1);
+	}
+	cm = CMSG_FIRSTHDR(&mh);
+	if (cm != NULL && cm->cmsg_type == SCM_RIGHTS) {
+		rsp_nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		memcpy(rsp_fds, CMSG_DATA(cm), rsp_nfds * sizeof(int));
+	}
+}
+
+static void
+raw_rpc(int sock)
+{
+	raw_send(sock, &req, sizeof(req));
+	memset(&req, 0, sizeof(req));
+}
+
+static void
+set_gref(uint32_t op, unsigned int dom, uint32_t ref, unsigned int off,
+	 unsigned int len)
+{
+	req.op = op;
+	req.u.gref.domid = (uint16_t)dom;
+	req.u.gref.ref = ref;
+	req.u.gref.off = off;
+	req.u.gref.len = len;
+}
+
+static int16_t
+copy_from(int sock, unsigned int dom, uint32_t ref, unsigned int off,
+	  unsigned int len, void *dst)
+{
+	set_gref(XSIM_GNT_COPY_FROM, dom, ref, off, len);
+	raw_rpc(sock);
+	if (rsp.status == GNTST_okay)
+		memcpy(dst, rsp.u.data, len);
+	return rsp.status;
+}
+
+static int16_t
+copy_to(int sock, unsigned int dom, uint32_t ref, unsigned int off,
+	unsigned int len, const void *src)
+{
+	set_gref(XSIM_GNT_COPY_TO, dom, ref, off, len);
+	memcpy(req.data, src, len);
+	raw_rpc(sock);
+	return rsp.status;
+}
+
+static bool
+readable(int fd, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, timeout_ms) == 1;
+}
+
+static void
+test_grants(struct xenplat *xp, int dom0, int dom2)
+{
+	uint32_t refs[2], rref, sref;
+	uint8_t buf[PAGE], *pg, *ro, *other, *map;
+	uint64_t off;
+	int16_t st;
+	int memfd;
+
+	pg = xenplat_share(xp, 0, 2, true, refs);
+	ro = xenplat_share(xp, 0, 1, false, &rref);
+	other = xenplat_share(xp, 2, 1, true, &sref);
+	CHECK(pg != NULL && ro != NULL && other != NULL);
+	if (pg == NULL || ro == NULL || other == NULL) {
+		fprintf(stderr, "share: %s\n", xenplat_strerror(xp));
+		return;
+	}
+	CHECK_EQ(pg[0] | pg[2 * PAGE - 1], 0);
+	memset(pg, 0x5a, PAGE);
+	memcpy(ro, "read only", 9);
+
+	/* dom0 sees the guest's data and writes into its page. */
+	CHECK_EQ(copy_from(dom0, 1, refs[0], 100, 64, buf), GNTST_okay);
+	CHECK(buf[0] == 0x5a && buf[63] == 0x5a);
+	CHECK_EQ(copy_to(dom0, 1, refs[1], 8, 5, "hello"), GNTST_okay);
+	CHECK(memcmp(pg + PAGE + 8, "hello", 5) == 0);
+	CHECK_EQ(copy_from(dom0, 1, rref, 0, 9, buf), GNTST_okay);
+	CHECK(memcmp(buf, "read only", 9) == 0);
+
+	/* Refusals, with Xen's codes. */
+	CHECK_EQ(copy_to(dom0, 1, rref, 0, 1, "x"), GNTST_permission_denied);
+	CHECK(memcmp(ro, "read only", 9) == 0);
+	CHECK_EQ(copy_from(dom0, 1, sref, 0, 1, buf),
+		 GNTST_permission_denied);
+	CHECK_EQ(copy_from(dom2, 1, sref, 0, 1, buf), GNTST_okay);
+	CHECK_EQ(copy_from(dom2, 1, refs[0], 0, 1, buf),
+		 GNTST_permission_denied);
+	CHECK_EQ(copy_from(dom0, 1, refs[0], PAGE - 10, 11, buf),
+		 GNTST_bad_copy_arg);
+	CHECK_EQ(copy_from(dom0, 1, 3, 0, 1, buf), GNTST_bad_gntref);
+	CHECK_EQ(copy_from(dom0, 9, refs[0], 0, 1, buf), GNTST_bad_domain);
+
+	/* A mapping keeps a page alive past the guest's unshare. */
+	set_gref(XSIM_GNT_MAP, 1, refs[0], 0, 0);
+	req.u.gref.readonly = 1;
+	raw_rpc(dom0);
+	CHECK_EQ(rsp.status, GNTST_okay);
+	CHECK_EQ(rsp_nfds, 1);
+	if (rsp.status == GNTST_okay && rsp_nfds == 1) {
+		memfd = rsp_fds[0];
+		off = rsp.offset;
+		map = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, memfd,
+			   (off_t)off);
+		close(memfd);
+		CHECK(map != MAP_FAILED);
+		if (map != MAP_FAILED) {
+			CHECK(map[0] == 0x5a && map[PAGE - 1] == 0x5a);
+			pg[7] = 7;
+			CHECK_EQ(map[7], 7);
+			munmap(map, PAGE);
+		}
+	}
+	set_gref(XSIM_GNT_MAP, 1, rref, 0, 0);
+	raw_rpc(dom0);
+	CHECK_EQ(rsp.status, GNTST_permission_denied);	/* writable map */
+	CHECK_EQ(rsp_nfds, 0);
+
+	CHECK_EQ(xenplat_unshare(xp, pg, 2), -EBUSY);
+	CHECK(strstr(xenplat_strerror(xp), "in use") != NULL);
+	CHECK_EQ(xenplat_unshare(xp, pg, 2), -EINVAL);	/* gone here */
+	CHECK_EQ(copy_from(dom0, 1, refs[1], 0, 1, buf), GNTST_bad_gntref);
+	CHECK_EQ(copy_from(dom0, 1, refs[0], 0, 1, buf), GNTST_okay);
+	set_gref(XSIM_GNT_UNMAP, 1, refs[0], 0, 0);
+	raw_rpc(dom0);
+	CHECK_EQ(rsp.status, GNTST_okay);
+	CHECK_EQ(copy_from(dom0, 1, refs[0], 0, 1, buf), GNTST_bad_gntref);
+	set_gref(XSIM_GNT_UNMAP, 1, refs[0], 0, 0);
+	raw_rpc(dom0);
+	CHECK_EQ(rsp.status, GNTST_bad_handle);
+
+	CHECK_EQ(xenplat_unshare(xp, ro, 1), 0);
+	CHECK_EQ(xenplat_unshare(xp, other, 1), 0);
+	CHECK_EQ(copy_from(dom0, 1, rref, 0, 1, buf), GNTST_bad_gntref);
+	st = copy_from(dom2, 1, sref, 0, 1, buf);
+	CHECK_EQ(st, GNTST_bad_gntref);
+}
+
+static void
+test_limit(struct xenplat *xp)
+{
+	uint32_t refs[LIMIT + 1];
+	void *a, *b;
+
+	a = xenplat_share(xp, 0, LIMIT - 1, true, refs);
+	CHECK(a != NULL);
+	b = xenplat_share(xp, 0, 2, true, refs);
+	CHECK(b == NULL);
+	CHECK_EQ(errno, ENOSPC);
+	printf("over the limit: %s\n", xenplat_strerror(xp));
+	CHECK(strstr(xenplat_strerror(xp), "gntalloc limit of 16 pages") !=
+	      NULL);
+	CHECK(strstr(xenplat_strerror(xp), "--gntalloc-limit") != NULL);
+	CHECK(xenplat_share(xp, 0, XSIM_SHARE_MAX + 1, true, refs) == NULL);
+	CHECK(xenplat_share(xp, 0, 0, true, refs) == NULL);
+	CHECK_EQ(xenplat_unshare(xp, a, LIMIT - 1), 0);
+	b = xenplat_share(xp, 0, LIMIT, true, refs);
+	CHECK(b != NULL);
+	CHECK_EQ(xenplat_unshare(xp, b, LIMIT), 0);
+}
+
+static void
+test_evtchn(struct xenplat *xp, int dom0, int dom2)
+{
+	struct xenplat_evtchn *ch, *ch2;
+	uint64_t one = 1, n;
+	uint32_t port0;
+	int w0, n0;
+
+	ch = xenplat_evtchn_alloc(xp, 0);
+	ch2 = xenplat_evtchn_alloc(xp, 0);
+	CHECK(ch != NULL && ch2 != NULL);
+	if (ch == NULL || ch2 == NULL) {
+		fprintf(stderr, "evtchn: %s\n", xenplat_strerror(xp));
+		return;
+	}
+	CHECK(xenplat_evtchn_port(ch) >= 1);
+	CHECK(xenplat_evtchn_port(ch) != xenplat_evtchn_port(ch2));
+
+	/* Only the domain the port is offered to may bind it. */
+	req.op = XSIM_EVTCHN_BIND_INTERDOMAIN;
+	req.u.evtchn.remote = 1;
+	req.u.evtchn.port = xenplat_evtchn_port(ch2);
+	raw_rpc(dom2);
+	CHECK_EQ(rsp.rc, -EACCES);
+	CHECK_EQ(rsp_nfds, 0);
+
+	req.op = XSIM_EVTCHN_BIND_INTERDOMAIN;
+	req.u.evtchn.remote = 1;
+	req.u.evtchn.port = xenplat_evtchn_port(ch);
+	raw_rpc(dom0);
+	CHECK_EQ(rsp.rc, 0);
+	CHECK_EQ(rsp_nfds, 2);
+	if (rsp.rc != 0 || rsp_nfds != 2)
+		return;
+	port0 = rsp.port;
+	w0 = rsp_fds[0];
+	n0 = rsp_fds[1];
+	CHECK(port0 >= 1);
+	req.op = XSIM_EVTCHN_BIND_INTERDOMAIN;
+	req.u.evtchn.remote = 1;
+	req.u.evtchn.port = xenplat_evtchn_port(ch);
+	raw_rpc(dom0);
+	CHECK_EQ(rsp.rc, -EINVAL);	/* bound already */
+
+	/* dom0 -> guest */
+	CHECK_EQ(xenplat_evtchn_wait(ch, 0), 0);
+	CHECK_EQ(write(n0, &one, sizeof(one)), sizeof(one));
+	CHECK_EQ(xenplat_evtchn_wait(ch, 2000), 1);
+	CHECK_EQ(xenplat_evtchn_wait(ch, 0), 0);
+	CHECK_EQ(xenplat_evtchn_wait(ch2, 0), 0);
+
+	/* Masked: pending, not delivered, until unmask. */
+	xenplat_evtchn_mask(ch);
+	CHECK_EQ(write(n0, &one, sizeof(one)), sizeof(one));
+	CHECK_EQ(xenplat_evtchn_wait(ch, 50), 0);
+	CHECK(readable(xenplat_evtchn_fd(ch), 0));
+	xenplat_evtchn_unmask(ch);
+	CHECK_EQ(xenplat_evtchn_wait(ch, 0), 1);
+	CHECK_EQ(xenplat_evtchn_wait(ch, 0), 0);
+
+	/* guest -> dom0 */
+	CHECK(!readable(w0, 0));
+	CHECK_EQ(xenplat_evtchn_notify(ch), 0);
+	CHECK(readable(w0, 2000));
+	CHECK_EQ(read(w0, &n, sizeof(n)), sizeof(n));
+
+	xenplat_evtchn_free(ch2);
+	xenplat_evtchn_free(ch);
+	close(w0);
+	close(n0);
+	req.op = XSIM_EVTCHN_CLOSE;
+	req.u.evtchn.port = port0;
+	raw_rpc(dom0);
+	CHECK_EQ(rsp.rc, 0);
+	req.op = XSIM_EVTCHN_CLOSE;
+	req.u.evtchn.port = port0;
+	raw_rpc(dom0);
+	CHECK_EQ(rsp.rc, -EINVAL);
+}
+
+static void
+test_malformed(int dom0)
+{
+	static const char junk[10] = "junk";
+
+	raw_send(dom0, junk, sizeof(junk));
+	CHECK_EQ(rsp.rc, -EBADMSG);
+	CHECK(strstr(rsp.msg, "malformed") != NULL);
+	req.op = 999;
+	raw_rpc(dom0);
+	CHECK_EQ(rsp.rc, -EOPNOTSUPP);
+	req.op = XSIM_GNT_UNSHARE;
+	req.u.unshare.handle = 12345;
+	raw_rpc(dom0);
+	CHECK_EQ(rsp.rc, -ENOENT);
+	req.op = XSIM_GNT_SHARE;
+	req.u.share.grantee = 1;
+	req.u.share.count = XSIM_SHARE_MAX + 1;
+	raw_rpc(dom0);
+	CHECK_EQ(rsp.rc, -EINVAL);
+	req.op = XSIM_GNT_SHARE;
+	req.u.share.grantee = 200;
+	req.u.share.count = 1;
+	raw_rpc(dom0);
+	CHECK_EQ(rsp.rc, -ESRCH);
+}
+
+/* XENSTORED_PATH points at the domain for the call, and is restored. */
+static void
+test_xenstore(struct xenplat *xp)
+{
+	char sock[300];
+	struct xs_handle *xsh;
+
+	setenv("XENSTORED_PATH", "/nonexistent/elsewhere", 1);
+	xsh = xenplat_xs_open(xp);
+	snprintf(sock, sizeof(sock), "%s/dom1/xenstored", run_dir);
+	if (access(sock, F_OK) == 0) {
+		CHECK(xsh != NULL);
+	} else {
+		CHECK(xsh == NULL);
+		CHECK(xsh == NULL && strstr(xenplat_strerror(xp), sock));
+	}
+	if (xsh != NULL)
+		xs_close(xsh);
+	CHECK(strcmp(getenv("XENSTORED_PATH"), "/nonexistent/elsewhere") ==
+	      0);
+	unsetenv("XENSTORED_PATH");
+}
+
+/* A guest that goes away ends its grants: nothing stays granted. */
+static void
+test_close(struct xenplat *xp, int dom0)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	uint8_t buf[8], *pg;
+	uint32_t ref;
+	int16_t st = GNTST_okay;
+	int i;
+
+	pg = xenplat_share(xp, 0, 1, true, &ref);
+	CHECK(pg != NULL);
+	CHECK_EQ(copy_from(dom0, 1, ref, 0, 1, buf), GNTST_okay);
+	xenplat_close(xp);
+	/* Other connections may be served first: give it a moment. */
+	for (i = 0; i < 200 && st == GNTST_okay; i++) {
+		st = copy_from(dom0, 1, ref, 0, 1, buf);
+		if (st == GNTST_okay)
+			nanosleep(&ts, NULL);
+	}
+	CHECK_EQ(st, GNTST_bad_gntref);
+}
+
+int
+main(int argc, char **argv)
+{
+	char dir[300], err[256];
+	struct xenplat *xp;
+	int dom0, dom2;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: test_xenplat_sim XENSIM\n");
+		return 2;
+	}
+	signal(SIGALRM, on_alarm);
+	alarm(50);
+	if (start_server(argv[1]) != 0) {
+		stop_server();
+		return 1;
+	}
+	snprintf(dir, sizeof(dir), "%s/nowhere", run_dir);
+	xp = xenplat_open(dir, err, sizeof(err));
+	CHECK(xp == NULL && strstr(err, "cannot reach xensim") != NULL);
+	snprintf(dir, sizeof(dir), "%s/dom1", run_dir);
+	xp = xenplat_open(dir, err, sizeof(err));
+	if (xp == NULL) {
+		fprintf(stderr, "xenplat_open(%s): %s\n", dir, err);
+		stop_server();
+		return 1;
+	}
+	CHECK(strcmp(xenplat_name(xp), "xensim") == 0);
+	dom0 = raw_open(0);
+	dom2 = raw_open(2);
+	test_grants(xp, dom0, dom2);
+	test_limit(xp);
+	test_evtchn(xp, dom0, dom2);
+	test_malformed(dom0);
+	test_xenstore(xp);
+	test_close(xp, dom0);
+	close(dom0);
+	close(dom2);
+	stop_server();
+	if (failures != 0) {
+		fprintf(stderr, "%d check(s) failed\n", failures);
+		return 1;
+	}
+	printf("xenplat on %s: all checks passed\n", argv[1]);
+	return 0;
+}
