@@ -41,6 +41,8 @@ usage(const char *prog)
 	       "  --count N            per port: frames sent (txonly, verify)\n"
 	       "                       or received (io, macswap, rxonly)\n"
 	       "  --max-lost N         fail when verify lost more than N\n"
+	       "  --window N           verify: a queue sends at most N frames\n"
+	       "                       ahead of what it received, 0 off (256)\n"
 	       "  --drain S            receive S seconds after tx stops (0.5)\n"
 	       "  --link-wait S        wait up to S seconds for link up (5)\n"
 	       "  --stats-period S     live line every S seconds, 0 off (1)\n"
@@ -155,7 +157,7 @@ bad:
 
 enum {
 	OPT_MODE = 256, OPT_BURST, OPT_QUEUES, OPT_RXD, OPT_TXD,
-	OPT_PKT_SIZE, OPT_PKT_ORDER, OPT_DURATION, OPT_COUNT, OPT_MAX_LOST,
+	OPT_PKT_SIZE, OPT_PKT_ORDER, OPT_DURATION, OPT_COUNT, OPT_MAX_LOST, OPT_WINDOW,
 	OPT_DRAIN, OPT_LINK_WAIT, OPT_STATS_PERIOD, OPT_JSON, OPT_HELP,
 };
 
@@ -171,6 +173,7 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "max-lost", required_argument, NULL, OPT_MAX_LOST },
+	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "drain", required_argument, NULL, OPT_DRAIN },
 	{ "link-wait", required_argument, NULL, OPT_LINK_WAIT },
 	{ "stats-period", required_argument, NULL, OPT_STATS_PERIOD },
@@ -184,6 +187,7 @@ parse_one(int opt, const char *arg, struct app_config *cfg, bool *random)
 {
 	const char *name = NULL;
 	const struct option *o;
+	uint64_t v;
 
 	for (o = long_opts; o->name != NULL; o++)
 		if (o->val == opt)
@@ -217,6 +221,11 @@ parse_one(int opt, const char *arg, struct app_config *cfg, bool *random)
 	case OPT_MAX_LOST:
 		return parse_u64(name, arg, 0, UINT64_MAX - 1,
 				 &cfg->max_lost);
+	case OPT_WINDOW:
+		if (parse_u64(name, arg, 0, UINT32_MAX, &v) < 0)
+			return -1;
+		cfg->window = (uint32_t)v;
+		return 0;
 	case OPT_DRAIN:
 		return parse_seconds(name, arg, &cfg->drain);
 	case OPT_LINK_WAIT:
@@ -243,6 +252,7 @@ config_parse(struct app_config *cfg, int argc, char **argv)
 		.nb_queues = 1,
 		.nb_rxd = 1024,
 		.nb_txd = 1024,
+		.window = 256,
 		.pkt_min = 64,
 		.pkt_max = 64,
 		.max_lost = UINT64_MAX,

@@ -32,6 +32,7 @@ struct app_config {
 	uint16_t nb_queues;	/* rx = tx queues per port */
 	uint16_t nb_rxd;
 	uint16_t nb_txd;
+	uint32_t window;	/* verify: max frames sent not yet received */
 	uint32_t pkt_min;
 	uint32_t pkt_max;
 	uint64_t count;		/* per port; 0 = no limit */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_malloc.h>
@@ -153,15 +154,24 @@ stream_txonly(const struct fwd *f, struct stream *s, bool run)
 	rx_free(f, s, false);
 }
 
-/* Receiving comes first: sending only once the rx queue is drained keeps
- * an echo path (our tx ring plus its return ring) from overflowing the
- * return ring, which would count as loss.
+/* An echo path holds our tx ring plus its return ring; filling both would
+ * overflow the return ring and count as loss. So a stream sends only while
+ * it has fewer than window frames outstanding (sent, minus received on this
+ * queue), unless rx has been idle for stall_tsc: with two ports or RSS, what
+ * a queue receives need not be its own frames.
  */
 static void
 stream_verify(const struct fwd *f, struct stream *s, bool run)
 {
-	if (rx_free(f, s, true) < f->burst)
-		tx_generated(f, s, run);
+	uint64_t now = rte_rdtsc();
+
+	if (rx_free(f, s, true) > 0)
+		s->rx_tsc = now;
+	if (f->window != 0 &&
+	    s->st.tx_pkts + s->nb_pend >= s->st.rx_pkts + f->window &&
+	    now - s->rx_tsc < f->stall_tsc)
+		return;
+	tx_generated(f, s, run);
 }
 
 static const stream_fn mode_fns[] = {
@@ -215,6 +225,8 @@ fwd_init(struct fwd *f, const struct app_config *cfg, const uint16_t *ports,
 	memset(f, 0, sizeof(*f));
 	f->mode = cfg->mode;
 	f->burst = cfg->burst;
+	f->window = cfg->window;
+	f->stall_tsc = rte_get_tsc_hz() / 200;	/* 5 ms */
 	f->fn = mode_fns[cfg->mode];
 	f->nb_ports = nb_ports;
 	f->nb_queues = cfg->nb_queues;

@@ -28,6 +28,7 @@ struct stream {
 	uint16_t tx_port;
 	uint16_t tx_queue;
 	uint64_t tx_quota;	/* frames still to send; generating modes */
+	uint64_t rx_tsc;	/* verify: when rx last made progress */
 	struct stream_stats st;
 	struct gen gen;
 	struct verify_rx vrx;
@@ -57,6 +58,8 @@ struct lcore_ctx {
 struct fwd {
 	enum fwd_mode mode;
 	uint16_t burst;
+	uint32_t window;
+	uint64_t stall_tsc;	/* how long a full window waits for rx */
 	stream_fn fn;
 	int phase;		/* enum run_phase, atomic */
 	uint16_t nb_ports;

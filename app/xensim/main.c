@@ -183,7 +183,7 @@ add_vif(struct xsim *xs, unsigned int i)
 static void
 write_status(struct xsim *xs)
 {
-	char tmp[512], path[512];
+	char tmp[520], path[512];
 	unsigned int i;
 	FILE *f;
 

@@ -16,8 +16,8 @@ import time
 COUNT = 20000
 
 
-def eal(tag, *vdevs, lcores='0-1'):
-    args = ['-l', lcores, '--no-huge', '-m', '256', '--no-pci',
+def eal(tag, *vdevs, lcores='0-1', main='0'):
+    args = ['-l', lcores, '--main-lcore', main, '--no-huge', '-m', '256', '--no-pci',
             '--file-prefix', 'nft-%s-%d' % (tag, os.getpid()),
             '--log-level', 'lib.eal:warning']
     for v in vdevs:
@@ -71,8 +71,9 @@ def case_memif_io(app, tmp):
     srv_json = os.path.join(tmp, 'srv.json')
     cli_json = os.path.join(tmp, 'cli.json')
     srv = subprocess.Popen(
+        # forwarding on CPU 0, the client's on CPU 1: no time slicing
         [app] + eal('srv', 'net_memif0,role=server,socket-abstract=no,'
-                    'socket=' + sock) +
+                    'socket=' + sock, main='1') +
         ['--', '--mode', 'io', '--duration', '40', '--stats-period', '0',
          '--drain', '0', '--link-wait', '0', '--json', srv_json],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -9,6 +9,12 @@
 set -u
 plugin=$1
 run=$2
+# An ASan build of the plugin needs the runtime loaded before testpmd.
+asan=$(ldd "$plugin" | awk '/libasan/ { print $3 }')
+if [[ -n $asan ]]; then
+	export LD_PRELOAD=$asan
+	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+fi
 out=$( (timeout -k 5 60 dpdk-testpmd -d "$plugin" --no-huge -m 512 \
 	--no-pci --no-shconf --vdev "net_netfront0,vif=0,xensim=$run/dom1" \
 	-- --forward-mode=io --tx-first --stats-period 1 \
