@@ -154,22 +154,39 @@ stream_txonly(const struct fwd *f, struct stream *s, bool run)
 	rx_free(f, s, false);
 }
 
-/* An echo path holds our tx ring plus its return ring; filling both would
- * overflow the return ring and count as loss. So a stream sends only while
- * it has fewer than window frames outstanding (sent, minus received on this
- * queue), unless rx has been idle for stall_tsc: with two ports or RSS, what
- * a queue receives need not be its own frames.
+/* Every verify frame comes back to some stream of this run (echo,
+ * loopback, or a pair of our ports), so frames sent minus frames received
+ * over all streams are in flight. Bounding that keeps an echo path (our tx
+ * ring plus its return ring) from overflowing the return ring, which would
+ * count as loss. Lost frames never return, so after stall_tsc without rx
+ * progress the window stops holding tx back.
  */
+static bool
+window_open(const struct fwd *f, struct stream *s)
+{
+	uint64_t tx = 0, rx = 0, now;
+	unsigned int i;
+
+	for (i = 0; i < f->nb_streams; i++) {
+		tx += ctr_read(&f->streams[i].st.tx_pkts);
+		rx += ctr_read(&f->streams[i].st.rx_pkts);
+	}
+	if (tx < rx + (uint64_t)f->window * f->nb_streams)
+		return true;
+	now = rte_rdtsc();
+	if (rx != s->seen_rx) {
+		s->seen_rx = rx;
+		s->rx_tsc = now;
+		return false;
+	}
+	return now - s->rx_tsc >= f->stall_tsc;
+}
+
 static void
 stream_verify(const struct fwd *f, struct stream *s, bool run)
 {
-	uint64_t now = rte_rdtsc();
-
-	if (rx_free(f, s, true) > 0)
-		s->rx_tsc = now;
-	if (f->window != 0 &&
-	    s->st.tx_pkts + s->nb_pend >= s->st.rx_pkts + f->window &&
-	    now - s->rx_tsc < f->stall_tsc)
+	rx_free(f, s, true);
+	if (run && s->nb_pend == 0 && f->window != 0 && !window_open(f, s))
 		return;
 	tx_generated(f, s, run);
 }
@@ -226,7 +243,7 @@ fwd_init(struct fwd *f, const struct app_config *cfg, const uint16_t *ports,
 	f->mode = cfg->mode;
 	f->burst = cfg->burst;
 	f->window = cfg->window;
-	f->stall_tsc = rte_get_tsc_hz() / 200;	/* 5 ms */
+	f->stall_tsc = rte_get_tsc_hz() / 10;	/* 100 ms */
 	f->fn = mode_fns[cfg->mode];
 	f->nb_ports = nb_ports;
 	f->nb_queues = cfg->nb_queues;

@@ -28,7 +28,8 @@ struct stream {
 	uint16_t tx_port;
 	uint16_t tx_queue;
 	uint64_t tx_quota;	/* frames still to send; generating modes */
-	uint64_t rx_tsc;	/* verify: when rx last made progress */
+	uint64_t seen_rx;	/* verify window: rx of all streams ... */
+	uint64_t rx_tsc;	/* ... last seen changing at this time */
 	struct stream_stats st;
 	struct gen gen;
 	struct verify_rx vrx;

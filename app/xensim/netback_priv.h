@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 #include <net/if.h>
 
 /* ring.h leaves the barriers to its user. */
@@ -32,6 +33,7 @@
 #define NB_FRAME_RING_SIZE	(1u << 20)
 #define NB_GEN_DEFAULT_SIZE	64u
 #define NB_GEN_MIN_SIZE		60u
+#define NB_RING_SIZE		__CONST_RING_SIZE(netif_tx, NB_PAGE_SIZE)
 
 enum nb_end {
 	NB_END_ECHO,
@@ -66,7 +68,39 @@ struct nb_stats {
 	uint64_t fatal;
 	uint64_t notify_in;
 	uint64_t notify_out;
+	/* verify=1: the frontend broke the protocol (netback_adv.c). */
+	uint64_t violations;
+	uint64_t v_changed;
+	uint64_t v_id_reuse;
+	uint64_t v_grant_ended;
 };
+
+/* One TX packet's requests, taken off the ring. */
+struct nb_tx_pkt {
+	netif_tx_request_t txp[XEN_NETIF_NR_SLOTS_MIN];
+	unsigned int n;			/* data slots */
+	unsigned int nr_extra;
+	uint32_t rest;			/* bytes in the first slot */
+	bool drop;			/* answer with errors, deliver nothing */
+	/* Adversary only: when taken, and each slot's fingerprint. */
+	uint64_t seen_ns;
+	uint32_t sum_valid;		/* bit i: sum[i] was taken */
+	uint64_t sum[XEN_NETIF_NR_SLOTS_MIN];
+};
+
+/* The spec's adversarial knobs (netback_adv.c); all zero: none. */
+struct nb_adv_cfg {
+	unsigned int tx_hold;
+	unsigned int tx_batch;
+	unsigned int rx_hold;
+	uint64_t tx_delay_ns;
+	uint64_t rx_delay_ns;
+	uint64_t seed;
+	bool tx_reorder;
+	bool verify;
+};
+
+struct nb_adv;
 
 struct netback;
 
@@ -98,6 +132,7 @@ struct nb_queue {
 	uint8_t *scratch;		/* a whole TX frame that goes nowhere */
 	uint32_t peer_fed;		/* peer queues fed by this TX batch */
 	uint32_t gen_seq;
+	struct nb_adv *adv;		/* NULL unless the spec asks for it */
 
 	struct nb_stats st;
 	char fatal_msg[160];		/* set before st.fatal */
@@ -127,6 +162,8 @@ struct netback {
 	unsigned int max_queues;
 	enum nb_misbehave misbehave;
 	char omit[64];
+	struct nb_adv_cfg adv;
+	bool adv_on;
 
 	int state;			/* enum xenbus_state we last wrote */
 	struct xs_iwatch *watch;
@@ -135,6 +172,8 @@ struct netback {
 	/* Frontend's choices, read at connect. */
 	unsigned int nr_queues;		/* atomic for peers: 0 if down */
 	bool fe_sg;
+	bool fe_no_csum;		/* feature-no-csum-offload */
+	bool fe_ipv6_csum;		/* feature-ipv6-csum-offload */
 	unsigned int headroom;		/* xdp-headroom: first RX slot offset */
 	uint8_t fe_mac[6];
 	int disabled;			/* atomic: a fatal error stopped I/O */
@@ -175,6 +214,37 @@ void nb_threads_stop(struct netback *nb);
 /* Queue thread: disable the vif and have the loop report why. */
 void nb_queue_fatal(struct nb_queue *q, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Queue thread: take one packet's requests off the TX ring (0, or -1 on
+ * a fatal error); answer it: copy it out, respond, pass it on.
+ */
+int nb_tx_take(struct nb_queue *q, RING_IDX prod, struct nb_tx_pkt *pkt);
+void nb_tx_answer(struct nb_queue *q, const struct nb_tx_pkt *pkt);
+
+/* netback_adv.c: the adversary, active only with adv_on. */
+/* 1: key is not one of its options; 0: taken; -1: bad value. */
+int nb_adv_parse(struct netback *nb, const char *key, const char *val,
+		 char *err, size_t len);
+int nb_adv_open(struct netback *nb);
+void nb_adv_close(struct netback *nb);
+/* Loop thread, rings attached, before the queue thread starts. */
+void nb_adv_reset(struct nb_queue *q);
+/* Loop thread, threads stopped: "N violations" for each queue. */
+void nb_adv_report(struct netback *nb);
+/* Queue thread. */
+int nb_adv_tx_take(struct nb_queue *q, RING_IDX prod);
+unsigned int nb_adv_tx_release(struct nb_queue *q);
+void nb_adv_tx_check(struct nb_queue *q, const struct nb_tx_pkt *pkt,
+		     unsigned int slot, int16_t rc, const uint8_t *data,
+		     uint32_t len);
+void nb_adv_rx_see(struct nb_queue *q, RING_IDX prod);
+/* RX requests that may be filled now (of those before prod). */
+unsigned int nb_adv_rx_usable(struct nb_queue *q, RING_IDX prod);
+/* The request at index idx is answered. */
+void nb_adv_rx_done(struct nb_queue *q, RING_IDX idx);
+/* Until when the queue may sleep; false: no deadline. */
+bool nb_adv_deadline(struct nb_queue *q, struct timespec *ts);
 
 /* vif_end.c */
 /* "D/H": a domain id and a vif handle 0..255, nothing after. */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csum.h"
 #include "gnttab.h"
 #include "netback_priv.h"
 
@@ -120,75 +121,92 @@ tx_extras(struct nb_queue *q, RING_IDX *cons, RING_IDX prod, bool *drop)
 	return n;
 }
 
-/* Gather one packet's slots and copy it out. 0, or -1 when fatal. */
-static int
-tx_one(struct nb_queue *q, RING_IDX prod)
+int
+nb_tx_take(struct nb_queue *q, RING_IDX prod, struct nb_tx_pkt *pkt)
 {
-	struct netback *nb = q->nb;
-	netif_tx_request_t txp[XEN_NETIF_NR_SLOTS_MIN];
-	int16_t status[XEN_NETIF_NR_SLOTS_MIN];
+	netif_tx_request_t *txp = pkt->txp;
 	RING_IDX cons = q->tx.req_cons;
-	struct frame_ring *ring = NULL;
-	unsigned int n = 1, i;
-	uint32_t rest, off = 0;
-	uint8_t *dst = NULL;
-	bool drop = false, failed = false;
+	unsigned int i;
 	int nr_extra = 0;
-	uint16_t id;
 
+	pkt->n = 1;
+	pkt->drop = false;
 	RING_COPY_REQUEST(&q->tx, cons, &txp[0]);
 	cons++;
 	if (txp[0].flags & NETTXF_extra_info) {
-		nr_extra = tx_extras(q, &cons, prod, &drop);
+		nr_extra = tx_extras(q, &cons, prod, &pkt->drop);
 		if (nr_extra < 0)
 			return -1;
 	}
-	for (i = 0; txp[i].flags & NETTXF_more_data; i = n++) {
-		if (n == XEN_NETIF_NR_SLOTS_MIN) {
+	pkt->nr_extra = (unsigned int)nr_extra;
+	for (i = 0; txp[i].flags & NETTXF_more_data; i = pkt->n++) {
+		if (pkt->n == XEN_NETIF_NR_SLOTS_MIN) {
 			nb_queue_fatal(q, "Too many slots (more than %u)",
 				       XEN_NETIF_NR_SLOTS_MIN);
 			return -1;
 		}
 		if (cons == prod) {
-			nb_queue_fatal(q, "Packet's slot %u is not posted", n);
+			nb_queue_fatal(q, "Packet's slot %u is not posted",
+				       pkt->n);
 			return -1;
 		}
-		RING_COPY_REQUEST(&q->tx, cons, &txp[n]);
+		RING_COPY_REQUEST(&q->tx, cons, &txp[pkt->n]);
 		cons++;
 	}
 	/* The first request's size is the whole packet's. */
-	rest = txp[0].size;
-	for (i = 1; i < n; i++) {
+	pkt->rest = txp[0].size;
+	for (i = 1; i < pkt->n; i++) {
 		if (txp[i].offset + txp[i].size > NB_PAGE_SIZE) {
 			nb_queue_fatal(q, "Cross page boundary, offset %u, "
 				       "size %u", txp[i].offset, txp[i].size);
 			return -1;
 		}
-		if (txp[i].size > rest)
-			drop = true;
+		if (txp[i].size > pkt->rest)
+			pkt->drop = true;
 		else
-			rest -= txp[i].size;
+			pkt->rest -= txp[i].size;
 	}
-	if (!drop && txp[0].offset + rest > NB_PAGE_SIZE) {
+	if (!pkt->drop && txp[0].offset + pkt->rest > NB_PAGE_SIZE) {
 		nb_queue_fatal(q, "Cross page boundary, offset %u, size %u",
-			       txp[0].offset, rest);
+			       txp[0].offset, pkt->rest);
 		return -1;
 	}
 	if (txp[0].size < ETH_HLEN)
-		drop = true;
-	if (!drop) {
+		pkt->drop = true;
+	q->tx.req_cons = cons;
+	return 0;
+}
+
+void
+nb_tx_answer(struct nb_queue *q, const struct nb_tx_pkt *pkt)
+{
+	struct netback *nb = q->nb;
+	const netif_tx_request_t *txp = pkt->txp;
+	int16_t status[XEN_NETIF_NR_SLOTS_MIN];
+	struct frame_ring *ring = NULL;
+	unsigned int i, nr_extra;
+	uint32_t off = 0;
+	uint8_t *dst = NULL;
+	bool failed = false;
+	uint16_t id;
+
+	if (!pkt->drop) {
 		dst = vif_end_tx_reserve(q, txp[0].size, &ring);
 		if (dst == NULL)
 			dst = q->scratch;
 	}
-	for (i = 0; i < n; i++) {
-		uint32_t len = i == 0 ? rest : txp[i].size;
+	for (i = 0; i < pkt->n; i++) {
+		uint32_t len = i == 0 ? pkt->rest : txp[i].size;
+		int16_t rc;
 
-		status[i] = drop ? NETIF_RSP_ERROR : NETIF_RSP_OKAY;
-		if (drop || len == 0)
+		status[i] = pkt->drop ? NETIF_RSP_ERROR : NETIF_RSP_OKAY;
+		if (pkt->drop || len == 0)
 			continue;
-		if (gnttab_copy_from(nb->fe_gt, 0, txp[i].gref, txp[i].offset,
-				     len, dst + off) != GNTST_okay) {
+		rc = gnttab_copy_from(nb->fe_gt, 0, txp[i].gref,
+				      txp[i].offset, len, dst + off);
+		if (q->adv != NULL)
+			nb_adv_tx_check(q, pkt, i, rc, dst + off, len);
+		if (rc != GNTST_okay) {
 			status[i] = NETIF_RSP_ERROR;
 			failed = true;
 		}
@@ -202,19 +220,30 @@ tx_one(struct nb_queue *q, RING_IDX prod)
 	if (nb->misbehave == NB_MIS_BAD_STATUS)
 		status[0] = BAD_STATUS;
 	tx_respond(q, id, status[0]);
-	for (; nr_extra > 0; nr_extra--)
+	for (nr_extra = pkt->nr_extra; nr_extra > 0; nr_extra--)
 		tx_respond(q, 0, NETIF_RSP_NULL);
-	for (i = 1; i < n; i++)
+	for (i = 1; i < pkt->n; i++)
 		tx_respond(q, txp[i].id, status[i]);
-	q->tx.req_cons = cons;
 
-	if (drop || failed) {
+	if (pkt->drop || failed) {
 		nb_stat_add(&q->st.tx_errors, 1);
-		return 0;
+		return;
 	}
-	vif_end_tx_done(q, ring, dst, txp[0].size, tx_to_rx_flags(txp[0].flags));
+	vif_end_tx_done(q, ring, dst, txp[0].size,
+			tx_to_rx_flags(txp[0].flags));
 	nb_stat_add(&q->st.tx_pkts, 1);
 	nb_stat_add(&q->st.tx_bytes, txp[0].size);
+}
+
+/* Take a packet and answer it at once: the usual, honest path. */
+static int
+tx_one(struct nb_queue *q, RING_IDX prod)
+{
+	struct nb_tx_pkt pkt;
+
+	if (nb_tx_take(q, prod, &pkt) != 0)
+		return -1;
+	nb_tx_answer(q, &pkt);
 	return 0;
 }
 
@@ -223,7 +252,7 @@ tx_process(struct nb_queue *q)
 {
 	RING_IDX prod = __atomic_load_n(&q->tx.sring->req_prod,
 					__ATOMIC_ACQUIRE);
-	unsigned int done = 0;
+	unsigned int taken = 0, answered;
 	int notify;
 
 	if (RING_REQUEST_PROD_OVERFLOW(&q->tx, prod)) {
@@ -232,13 +261,16 @@ tx_process(struct nb_queue *q)
 			       q->tx.req_cons, RING_SIZE(&q->tx));
 		return 0;
 	}
-	while (q->tx.req_cons != prod && done < TX_BUDGET) {
-		if (tx_one(q, prod) != 0)
+	while (q->tx.req_cons != prod && taken < TX_BUDGET) {
+		if ((q->adv != NULL ? nb_adv_tx_take(q, prod) :
+		     tx_one(q, prod)) != 0)
 			return 0;
-		done++;
+		taken++;
 	}
-	if (done == 0)
-		return 0;
+	/* The adversary answers packets later, in its own time. */
+	answered = q->adv != NULL ? nb_adv_tx_release(q) : taken;
+	if (answered == 0)
+		return taken;
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
 	if (q->nb->misbehave == NB_MIS_BAD_RSP_PROD) {
 		q->tx.sring->rsp_prod = q->tx.rsp_prod_pvt +
@@ -247,17 +279,33 @@ tx_process(struct nb_queue *q)
 	}
 	q->want_tx_notify |= notify;
 	vif_end_tx_flush(q);
-	return done;
+	return taken + answered;
+}
+
+/* May the frontend get this frame with its checksum left blank? */
+static bool
+rx_csum_blank_ok(const struct netback *nb, const uint8_t *data, uint32_t len)
+{
+	return !nb->fe_no_csum &&
+	       (nb->fe_ipv6_csum || !csum_is_ipv6(data, len));
 }
 
 /* Copy one frame into as many posted pages as it takes. */
 static void
-rx_deliver(struct nb_queue *q, const struct frame_hdr *h)
+rx_deliver(struct nb_queue *q, struct frame_hdr *h)
 {
 	struct netback *nb = q->nb;
-	const uint8_t *data = (const uint8_t *)(h + 1);
-	uint32_t off = 0, pg_off = nb->headroom;
+	uint8_t *data = (uint8_t *)(h + 1);
+	uint32_t off = 0, pg_off = nb->headroom, flags = h->flags;
 	bool failed = false;
+
+	/* As Linux completes CHECKSUM_PARTIAL for a vif without csum
+	 * offload: the frame is ours until frame_pop(). */
+	if ((flags & NETRXF_csum_blank) &&
+	    !rx_csum_blank_ok(nb, data, h->len)) {
+		csum_complete(data, h->len);
+		flags &= ~NETRXF_csum_blank;
+	}
 
 	do {
 		uint32_t chunk = h->len - off;
@@ -268,6 +316,8 @@ rx_deliver(struct nb_queue *q, const struct frame_hdr *h)
 		if (chunk > NB_PAGE_SIZE - pg_off)
 			chunk = NB_PAGE_SIZE - pg_off;
 		RING_COPY_REQUEST(&q->rx, q->rx.req_cons, &req);
+		if (q->adv != NULL)
+			nb_adv_rx_done(q, q->rx.req_cons);
 		q->rx.req_cons++;
 		rc = gnttab_copy_to(nb->fe_gt, 0, req.gref, pg_off, chunk,
 				    data + off);
@@ -275,7 +325,7 @@ rx_deliver(struct nb_queue *q, const struct frame_hdr *h)
 		q->rx.rsp_prod_pvt++;
 		rsp->id = req.id;
 		rsp->offset = pg_off;
-		rsp->flags = (off == 0 ? h->flags : 0) |
+		rsp->flags = (off == 0 ? flags : 0) |
 			     (off + chunk < h->len ? NETRXF_more_data : 0);
 		rsp->status = rc == GNTST_okay ? (int16_t)chunk :
 			      NETIF_RSP_ERROR;
@@ -294,6 +344,16 @@ rx_deliver(struct nb_queue *q, const struct frame_hdr *h)
 	}
 	nb_stat_add(&q->st.rx_pkts, 1);
 	nb_stat_add(&q->st.rx_bytes, h->len);
+}
+
+/* RX requests we may fill now; the adversary may hold some back. */
+static unsigned int
+rx_avail(struct nb_queue *q, RING_IDX prod)
+{
+	if (q->adv == NULL)
+		return prod - q->rx.req_cons;
+	nb_adv_rx_see(q, prod);
+	return nb_adv_rx_usable(q, prod);
 }
 
 /* The first waiting frame, round robin over the queue's frame rings. */
@@ -322,7 +382,7 @@ rx_process(struct nb_queue *q)
 					__ATOMIC_ACQUIRE);
 	struct frame_ring *ring;
 	struct frame_hdr *h;
-	unsigned int done = 0;
+	unsigned int done = 0, avail;
 	int notify;
 
 	if (RING_REQUEST_PROD_OVERFLOW(&q->rx, prod)) {
@@ -331,16 +391,18 @@ rx_process(struct nb_queue *q)
 			       q->rx.req_cons, RING_SIZE(&q->rx));
 		return 0;
 	}
+	avail = rx_avail(q, prod);
 	while (done < RX_BUDGET && (h = rx_next(q, &ring)) != NULL) {
 		unsigned int need = nb_rx_slots(nb, h->len);
 
 		if ((need > 1 && !nb->fe_sg) || need > RING_SIZE(&q->rx)) {
 			__atomic_fetch_add(&q->st.rx_drops, 1,
 					   __ATOMIC_RELAXED);
-		} else if (prod - q->rx.req_cons < need) {
+		} else if (avail < need) {
 			break;
 		} else {
 			rx_deliver(q, h);
+			avail -= need;
 		}
 		frame_pop(ring, h);
 		q->next_in = (q->next_in + 1) % q->nr_in;
@@ -388,7 +450,7 @@ rx_arm(struct nb_queue *q)
 	do {
 		prod = __atomic_load_n(&q->rx.sring->req_prod,
 				       __ATOMIC_ACQUIRE);
-		if (prod - q->rx.req_cons >= need)
+		if (rx_avail(q, prod) >= need)
 			return true;
 		q->rx.sring->req_event = prod + 1;
 		mb();
@@ -411,6 +473,7 @@ drain_fd(struct nb_queue *q, int fd, bool count)
 static void
 queue_sleep(struct nb_queue *q, bool live)
 {
+	struct timespec until, *tmo = NULL;
 	struct pollfd pfd[4];
 	nfds_t n = 0, i;
 	int more = 0;
@@ -435,7 +498,10 @@ queue_sleep(struct nb_queue *q, bool live)
 			pfd[n++] = (struct pollfd){ .fd = q->end_fd,
 						    .events = POLLIN };
 	}
-	if (poll(pfd, n, -1) > 0) {
+	/* Held requests fall due with no event to say so. */
+	if (live && q->adv != NULL && nb_adv_deadline(q, &until))
+		tmo = &until;
+	if (ppoll(pfd, n, tmo, NULL) > 0) {
 		for (i = 0; i < n; i++) {
 			if (!(pfd[i].revents & POLLIN) ||
 			    pfd[i].fd == q->end_fd)
@@ -485,6 +551,8 @@ nb_threads_start(struct netback *nb)
 		/* Frames queued while the frontend was away are stale. */
 		for (j = 0; j < q->nr_in; j++)
 			frame_flush(q->in[j]);
+		if (q->adv != NULL)
+			nb_adv_reset(q);
 		q->stop = 0;
 		rc = pthread_create(&q->thread, NULL, queue_main, q);
 		if (rc != 0) {

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """End-to-end checks of netfront-testpmd over DPDK's software ports.
 
-usage: app_test.py APP CASE   (CASE: ring-verify, memif-io, lost,
-                               bad-options, signal)
+usage: app_test.py APP CASE   (CASE: ring-verify, memif-io,
+                               memif-macswap, lost, bad-options, signal)
 """
 import json
 import os
@@ -64,9 +64,9 @@ def case_ring_verify(app, tmp):
     expect(s['total']['verify']['good'] == 2 * COUNT, 'total good')
 
 
-def case_memif_io(app, tmp):
-    """A verify client against an io-forwarding server (one port echoes
-    to itself) over memif: proves io forwarding frame by frame."""
+def case_memif_io(app, tmp, mode='io'):
+    """A verify client against a forwarding server (one port echoes to
+    itself) over memif: proves the forwarding frame by frame."""
     sock = os.path.join(tmp, 'memif.sock')
     srv_json = os.path.join(tmp, 'srv.json')
     cli_json = os.path.join(tmp, 'cli.json')
@@ -74,7 +74,7 @@ def case_memif_io(app, tmp):
         # forwarding on CPU 0, the client's on CPU 1: no time slicing
         [app] + eal('srv', 'net_memif0,role=server,socket-abstract=no,'
                     'socket=' + sock, main='1') +
-        ['--', '--mode', 'io', '--duration', '40', '--stats-period', '0',
+        ['--', '--mode', mode, '--duration', '40', '--stats-period', '0',
          '--drain', '0', '--link-wait', '0', '--json', srv_json],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -158,6 +158,7 @@ def case_signal(app, tmp):
 CASES = {
     'ring-verify': case_ring_verify,
     'memif-io': case_memif_io,
+    'memif-macswap': lambda app, tmp: case_memif_io(app, tmp, 'macswap'),
     'lost': case_lost,
     'bad-options': case_bad_options,
     'signal': case_signal,

@@ -3,12 +3,16 @@
  * Tests of net_netfront against xensim, one scenario per invocation:
  *   pmd_test EAL_ARGS -- MODE [ARGS]
  * The port under test is the first --vdev given to EAL.
- *   echo QUEUES            frames of 60..9000 bytes come back intact
+ *   echo QUEUES [MAX_NOTIFIES]
+ *                          frames of 60..9000 bytes come back intact, with
+ *                          at most MAX_NOTIFIES event channel kicks
  *   handshake QUEUES SPLIT RUN
  *                          xenstore keys, stop/start, close/re-open,
  *                          every grant revoked (RUN/status.json)
  *   violation XSTAT        traffic makes the backend misbehave: XSTAT
  *                          counts it, the link goes down, bursts stop
+ *   lsc RUN                the backend's carrier key (written as dom0)
+ *                          takes the link down and up, with LSC events
  *   start-fail TEXT        dev_start fails and the log names TEXT
  *   probe-fail DEVARGS TEXT [KEY VALUE]
  *                          hot-plugging net_netfront with DEVARGS fails
@@ -241,16 +245,47 @@ check_stats(uint64_t min_packets)
 		     st.ierrors, st.oerrors, min_packets);
 }
 
+/* The sum of the xstats whose names end in suffix. */
+static uint64_t
+xstats_sum(const char *suffix)
+{
+	int n = rte_eth_xstats_get_names(port, NULL, 0), i;
+	struct rte_eth_xstat_name *names = calloc(n, sizeof(*names));
+	struct rte_eth_xstat *xs = calloc(n, sizeof(*xs));
+	size_t sl = strlen(suffix);
+	uint64_t sum = 0;
+
+	if (names == NULL || xs == NULL ||
+	    rte_eth_xstats_get_names(port, names, n) != n ||
+	    rte_eth_xstats_get(port, xs, n) != n)
+		fail("xstats");
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(names[i].name);
+
+		if (l >= sl && strcmp(names[i].name + l - sl, suffix) == 0)
+			sum += xs[i].value;
+	}
+	free(names);
+	free(xs);
+	return sum;
+}
+
 static int
 mode_echo(int argc, char **argv)
 {
 	uint16_t nq = argc > 0 ? atoi(argv[0]) : 1;
+	uint64_t kicks;
 
 	port_setup(nq);
 	port_start();
 	echo_sizes(nq, 3);
 	echo_burst(nq, 20000);
 	check_stats(20000);
+	kicks = xstats_sum("_notifies");
+	printf("echo: %" PRIu64 " event channel kicks\n", kicks);
+	if (argc > 1 && kicks > strtoull(argv[1], NULL, 10))
+		fail("%" PRIu64 " event channel kicks, want <= %s", kicks,
+		     argv[1]);
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
 	printf("echo: ok\n");
@@ -548,6 +583,79 @@ mode_probe_fail(int argc, char **argv)
 	return 0;
 }
 
+static unsigned int lsc_events;
+
+static int
+on_lsc(uint16_t port_id, enum rte_eth_event_type type, void *arg,
+       void *ret)
+{
+	__atomic_fetch_add(&lsc_events, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static void
+wait_link(int up, unsigned int events)
+{
+	uint64_t end = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
+	struct rte_eth_link link;
+
+	do {
+		rte_eth_link_get_nowait(port, &link);
+		if (link.link_status == up &&
+		    __atomic_load_n(&lsc_events, __ATOMIC_RELAXED) >= events)
+			return;
+		usleep(10000);
+	} while (rte_get_timer_cycles() < end);
+	fail("link not %s with %u LSC events (got %u)", up ? "up" : "down",
+	     events, lsc_events);
+}
+
+static int
+mode_lsc(int argc, char **argv)
+{
+	struct rte_eth_conf conf = { .intr_conf.lsc = 1 };
+	char path[512], *be;
+	struct xs_handle *xs, *dom0;
+
+	if (argc < 1)
+		fail("lsc RUN");
+	xs = xs_open(0);
+	snprintf(path, sizeof(path), "%s/dom0/xenstored", argv[0]);
+	setenv("XENSTORED_PATH", path, 1);
+	dom0 = xs_open(0);
+	if (xs == NULL || dom0 == NULL)
+		fail("xs_open");
+	be = xs_get(xs, "device/vif/0/backend");
+	if (be == NULL)
+		fail("no backend path");
+	snprintf(path, sizeof(path), "%s/carrier", be);
+	rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_LSC, on_lsc,
+				      NULL);
+	if (rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
+	    rte_eth_rx_queue_setup(port, 0, 0, SOCKET_ID_ANY, NULL,
+				   tx_pool) != 0 ||
+	    rte_eth_tx_queue_setup(port, 0, 0, SOCKET_ID_ANY, NULL) != 0 ||
+	    rte_eth_dev_set_mtu(port, 9000) != 0)
+		fail("port setup");
+	port_start();
+	wait_link(1, 1);
+	if (!xs_write(dom0, XBT_NULL, path, "0", 1))
+		fail("cannot write %s as dom0", path);
+	wait_link(0, 2);
+	if (!xs_write(dom0, XBT_NULL, path, "1", 1))
+		fail("cannot write %s as dom0", path);
+	wait_link(1, 3);
+	echo_burst(1, 1000);
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	free(be);
+	xs_close(dom0);
+	xs_close(xs);
+	printf("lsc: carrier down and up seen, %u events: ok\n",
+	       lsc_events);
+	return 0;
+}
+
 static int
 mode_start_fail(int argc, char **argv)
 {
@@ -603,6 +711,8 @@ main(int argc, char **argv)
 		return mode_echo(argc - 1, argv + 1);
 	if (strcmp(argv[0], "handshake") == 0)
 		return mode_handshake(argc - 1, argv + 1);
+	if (strcmp(argv[0], "lsc") == 0)
+		return mode_lsc(argc - 1, argv + 1);
 	if (strcmp(argv[0], "start-fail") == 0)
 		return mode_start_fail(argc - 1, argv + 1);
 	if (strcmp(argv[0], "violation") == 0)

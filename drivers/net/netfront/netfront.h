@@ -58,11 +58,11 @@ struct netfront_rxpool;
 
 /* Protocol violations by the backend; each stops the port. */
 enum netfront_viol {
-	NETFRONT_VIOL_RSP_PROD,		/* producer beyond our requests */
-	NETFRONT_VIOL_RSP_ID,		/* id out of range or not in flight */
-	NETFRONT_VIOL_RSP_SIZE,		/* offset/size outside the buffer */
+	NETFRONT_VIOL_RSP_PROD,		/* producer past our requests */
+	NETFRONT_VIOL_RSP_ID,		/* id out of range/not in flight */
+	NETFRONT_VIOL_RSP_SIZE,		/* offset+size past the page */
 	NETFRONT_VIOL_RSP_STATUS,	/* unknown status code */
-	NETFRONT_VIOL_RSP_FLAGS,	/* extra info or too many slots */
+	NETFRONT_VIOL_RSP_FLAGS,	/* extra info, too many slots */
 	NETFRONT_VIOL_MAX
 };
 
@@ -70,14 +70,17 @@ struct netfront_qstats {
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t errors;	/* backend answered ERROR/DROPPED */
-	/* RX: refills that found the page pool empty; TX: packets sent
-	 * without a copy from granted RX pages. */
+	/*
+	 * RX: refills that found the page pool empty; TX: packets sent
+	 * without a copy, from granted RX pages.
+	 */
 	uint64_t nombuf_or_zc;
+	uint64_t notifies;	/* kicks the backend asked for */
 	uint64_t viol[NETFRONT_VIOL_MAX];
 };
 
 struct netfront_tx_slot {
-	struct rte_mbuf *m;	/* zero-copy segment held until the response */
+	struct rte_mbuf *m;	/* zero-copy segment, held until answered */
 	uint16_t block;		/* copy block, when m is NULL */
 	bool busy;
 };
@@ -137,7 +140,6 @@ struct netfront_args {
 struct netfront_backend_features {
 	bool split_evtchn;
 	bool sg;
-	bool rx_copy;
 	bool xdp_headroom;
 	unsigned int max_queues;
 };
@@ -172,11 +174,13 @@ int netfront_xb_link_up(struct netfront_adapter *ad);
 struct netfront_rxpool *netfront_rxpool_create(struct netfront_adapter *ad,
 					       uint16_t qid, int socket);
 void netfront_rxpool_destroy(struct netfront_rxpool *pool);
-struct rte_mempool *netfront_rxpool_mempool(const struct netfront_rxpool *p);
+struct rte_mempool *
+netfront_rxpool_mempool(const struct netfront_rxpool *p);
 uint32_t netfront_rxpool_gref(const struct netfront_rxpool *p,
 			      const struct rte_mbuf *m);
-const struct netfront_rxpool *netfront_rxpool_lookup(
-		const struct rte_mempool *mp, const struct netfront_adapter *ad);
+const struct netfront_rxpool *
+netfront_rxpool_lookup(const struct rte_mempool *mp,
+		       const struct netfront_adapter *ad);
 uint32_t netfront_rxpool_generation(void);
 bool netfront_rxpool_holds(const struct netfront_rxpool *p,
 			   const struct rte_mbuf *m);

@@ -433,15 +433,16 @@ netfront_stats_reset(struct rte_eth_dev *dev)
 }
 
 /* Per-queue xstats, in the order of struct netfront_qstats. */
-static const char *const xstat_names[2][4] = {
-	{ "packets", "bytes", "errors", "nombuf" },
-	{ "packets", "bytes", "errors", "zerocopy" },
+static const char *const xstat_names[2][5] = {
+	{ "packets", "bytes", "errors", "nombuf", "notifies" },
+	{ "packets", "bytes", "errors", "zerocopy", "notifies" },
 };
 static const char *const viol_names[NETFRONT_VIOL_MAX] = {
 	"viol_rsp_prod", "viol_rsp_id", "viol_rsp_size", "viol_rsp_status",
 	"viol_rsp_flags",
 };
-#define NB_QXSTATS	(4 + NETFRONT_VIOL_MAX)
+#define NB_BASIC_XSTATS	RTE_DIM(xstat_names[0])
+#define NB_QXSTATS	(NB_BASIC_XSTATS + NETFRONT_VIOL_MAX)
 static_assert(sizeof(struct netfront_qstats) ==
 	      NB_QXSTATS * sizeof(uint64_t), "xstat names match qstats");
 
@@ -486,8 +487,8 @@ netfront_xstats_get_names(struct rte_eth_dev *dev,
 
 		xstats_queue(dev, i, &rx, &qid);
 		snprintf(names[i].name, sizeof(names[i].name), "%s_q%u_%s",
-			 rx ? "rx" : "tx", qid, k < 4 ? xstat_names[!rx][k] :
-			 viol_names[k - 4]);
+			 rx ? "rx" : "tx", qid, k < NB_BASIC_XSTATS ?
+			 xstat_names[!rx][k] : viol_names[k - NB_BASIC_XSTATS]);
 	}
 	return n;
 }

@@ -73,8 +73,10 @@ netfront_rx_refill(struct netfront_rxq *rxq)
 		r->req_prod_pvt++;
 	}
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
-	if (notify)
+	if (notify) {
+		rxq->st.notifies++;
 		xenplat_evtchn_notify(rxq->evtchn);
+	}
 }
 
 static inline uint64_t
@@ -88,9 +90,11 @@ rx_csum_flags(uint16_t flags)
 	 * only happens with a backend that ignores that.
 	 */
 	if (flags & NETRXF_csum_blank)
-		return RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_NONE;
+		return RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+		       RTE_MBUF_F_RX_L4_CKSUM_NONE;
 	if (flags & NETRXF_data_validated)
-		return RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+		return RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+		       RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 	return 0;
 }
 
@@ -181,7 +185,7 @@ netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		if (rxq->head == NULL) {
 			m->pkt_len = rsp.status;
 			m->port = port;
-			/* Keep RTE_MBUF_F_EXTERNAL: the page is a pinned buffer. */
+			/* Keep RTE_MBUF_F_EXTERNAL: a pinned page. */
 			m->ol_flags |= rx_csum_flags(rsp.flags);
 			rxq->head = m;
 			rxq->nseg = 1;
@@ -404,7 +408,9 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		}
 	}
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&txq->ring, notify);
-	if (notify)
+	if (notify) {
+		txq->st.notifies++;
 		xenplat_evtchn_notify(txq->evtchn);
+	}
 	return i;
 }

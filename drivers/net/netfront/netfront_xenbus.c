@@ -197,8 +197,8 @@ read_config(struct netfront_adapter *ad)
 	strcpy(ad->be_path, s);
 	free(s);
 
-	rc = xb_read_uint(ad, ad->fe_path, "backend-id", DOMID_FIRST_RESERVED - 1,
-			  &v);
+	rc = xb_read_uint(ad, ad->fe_path, "backend-id",
+			  DOMID_FIRST_RESERVED - 1, &v);
 	if (rc < 0) {
 		PMD_DRV_LOG(ERR, "vif%u: %s/backend-id is %s", ad->args.vif,
 			    ad->fe_path, rc == -ENOENT ? "missing" :
@@ -270,7 +270,6 @@ read_features(struct netfront_adapter *ad)
 	f->split_evtchn = split;
 	f->max_queues = mq > 0 ? mq : 1;
 	f->sg = sg;
-	f->rx_copy = copy;
 	f->xdp_headroom = xdp;
 	return 0;
 }
@@ -352,7 +351,8 @@ netfront_xb_attach(struct netfront_adapter *ad)
 		goto fail;
 	snprintf(path, sizeof(path), "%s/state", ad->be_path);
 	snprintf(token, sizeof(token), "netfront-%p", (void *)ad);
-	xs_fileno(ad->xsh);	/* before the watch, so no event is missed */
+	/* Creates the watch pipe first, so no event can be missed. */
+	xs_fileno(ad->xsh);
 	if (!xs_watch(ad->xsh, path, token)) {
 		PMD_DRV_LOG(ERR, "vif%u: cannot watch %s: %s", ad->args.vif,
 			    path, strerror(errno));
