@@ -157,6 +157,8 @@ loop_run(struct loop *lp)
 		int i, n;
 
 		run_deferred(lp);
+		if (lp->stop)
+			break;
 		n = epoll_wait(lp->epfd, ev, 32, lp->head != NULL ? 0 : -1);
 		if (n < 0 && errno != EINTR)
 			return -errno;

@@ -36,6 +36,7 @@ parse_option(struct netback *nb, char *opt, char *err, size_t len)
 	unsigned long n;
 	unsigned int i;
 	char *end;
+	int rc;
 
 	if (val == NULL) {
 		snprintf(err, len, "option '%s' is not key=value", opt);
@@ -76,6 +77,9 @@ parse_option(struct netback *nb, char *opt, char *err, size_t len)
 			 "bad-rx-offset, bad-status)", val);
 		return -1;
 	}
+	rc = nb_adv_parse(nb, opt, val, err, len);
+	if (rc <= 0)
+		return rc;
 	if (strcmp(opt, "omit") == 0) {
 		if (val[0] != '\0' && strchr(val, '/') == NULL &&
 		    strlen(val) < sizeof(nb->omit)) {
@@ -86,7 +90,8 @@ parse_option(struct netback *nb, char *opt, char *err, size_t len)
 		return -1;
 	}
 	snprintf(err, len, "unknown option '%s' (end, mode, queues, "
-		 "misbehave, omit)", opt);
+		 "misbehave, omit, tx-hold, tx-delay-us, tx-batch, "
+		 "tx-reorder, rx-hold, rx-delay-us, verify, seed)", opt);
 	return -1;
 }
 
@@ -139,6 +144,7 @@ nb_free(struct netback *nb)
 	unsigned int i;
 
 	vif_end_close(nb);
+	nb_adv_close(nb);
 	for (i = 0; i < NB_MAX_QUEUES; i++)
 		if (nb->q[i].kick_fd >= 0)
 			close(nb->q[i].kick_fd);
@@ -191,6 +197,10 @@ netback_create(struct xsim *xs, const char *spec, char *err, size_t len)
 	}
 	if (vif_end_open(nb, err, len) != 0)
 		goto fail;
+	if (nb_adv_open(nb) != 0) {
+		snprintf(err, len, "out of memory");
+		goto fail;
+	}
 	if (nb_xenbus_start(nb) != 0) {
 		snprintf(err, len, "cannot watch %s/state", nb->fe_path);
 		goto fail;
@@ -222,6 +232,7 @@ netback_destroy(struct netback *nb)
 	}
 	nb_xenbus_stop(nb);
 	vif_end_unlink(nb);
+	nb_adv_report(nb);
 	nb_free(nb);
 }
 
@@ -231,16 +242,19 @@ netback_status_json(struct netback *nb, FILE *f)
 	unsigned int i;
 
 	fprintf(f, "{\"vif\":\"%u/%u\",\"state\":%d,\"end\":\"%s\","
-		"\"mode\":\"%s\",\"queues\":[", nb->domid, nb->handle,
-		nb->state, vif_end_name(nb->end),
-		nb->poll_mode ? "poll" : "event");
+		"\"mode\":\"%s\",\"verify\":%s,\"queues\":[", nb->domid,
+		nb->handle, nb->state, vif_end_name(nb->end),
+		nb->poll_mode ? "poll" : "event",
+		nb->adv.verify ? "true" : "false");
 	for (i = 0; i < nb->max_queues; i++) {
 		const struct nb_stats *s = &nb->q[i].st;
 
 		fprintf(f, "%s{\"tx_pkts\":%llu,\"tx_bytes\":%llu,"
 			"\"rx_pkts\":%llu,\"rx_bytes\":%llu,"
 			"\"rx_drops\":%llu,\"tx_errors\":%llu,\"fatal\":%llu,"
-			"\"notify_in\":%llu,\"notify_out\":%llu}",
+			"\"notify_in\":%llu,\"notify_out\":%llu,"
+			"\"violations\":%llu,\"v_changed\":%llu,"
+			"\"v_id_reuse\":%llu,\"v_grant_ended\":%llu}",
 			i ? "," : "",
 			(unsigned long long)nb_stat_get(&s->tx_pkts),
 			(unsigned long long)nb_stat_get(&s->tx_bytes),
@@ -250,7 +264,11 @@ netback_status_json(struct netback *nb, FILE *f)
 			(unsigned long long)nb_stat_get(&s->tx_errors),
 			(unsigned long long)nb_stat_get(&s->fatal),
 			(unsigned long long)nb_stat_get(&s->notify_in),
-			(unsigned long long)nb_stat_get(&s->notify_out));
+			(unsigned long long)nb_stat_get(&s->notify_out),
+			(unsigned long long)nb_stat_get(&s->violations),
+			(unsigned long long)nb_stat_get(&s->v_changed),
+			(unsigned long long)nb_stat_get(&s->v_id_reuse),
+			(unsigned long long)nb_stat_get(&s->v_grant_ended));
 	}
 	fprintf(f, "]}");
 }

@@ -228,8 +228,8 @@ int nb_adv_parse(struct netback *nb, const char *key, const char *val,
 		 char *err, size_t len);
 int nb_adv_open(struct netback *nb);
 void nb_adv_close(struct netback *nb);
-/* Loop thread, rings attached, before the queue thread starts. */
-void nb_adv_reset(struct nb_queue *q);
+/* Loop thread, on connect (rings attached, threads not started). */
+void nb_adv_reset(struct netback *nb);
 /* Loop thread, threads stopped: "N violations" for each queue. */
 void nb_adv_report(struct netback *nb);
 /* Queue thread. */
@@ -239,12 +239,14 @@ void nb_adv_tx_check(struct nb_queue *q, const struct nb_tx_pkt *pkt,
 		     unsigned int slot, int16_t rc, const uint8_t *data,
 		     uint32_t len);
 void nb_adv_rx_see(struct nb_queue *q, RING_IDX prod);
-/* RX requests that may be filled now (of those before prod). */
-unsigned int nb_adv_rx_usable(struct nb_queue *q, RING_IDX prod);
+/* How many of the RX requests seen so far may be filled now. */
+unsigned int nb_adv_rx_usable(struct nb_queue *q);
 /* The request at index idx is answered. */
 void nb_adv_rx_done(struct nb_queue *q, RING_IDX idx);
-/* Until when the queue may sleep; false: no deadline. */
-bool nb_adv_deadline(struct nb_queue *q, struct timespec *ts);
+/* How long the queue may sleep (rx_waiting: a frame waits for RX
+ * requests); false: until an event. */
+bool nb_adv_timeout(struct nb_queue *q, bool rx_waiting,
+		    struct timespec *ts);
 
 /* vif_end.c */
 /* "D/H": a domain id and a vif handle 0..255, nothing after. */

@@ -353,7 +353,7 @@ rx_avail(struct nb_queue *q, RING_IDX prod)
 	if (q->adv == NULL)
 		return prod - q->rx.req_cons;
 	nb_adv_rx_see(q, prod);
-	return nb_adv_rx_usable(q, prod);
+	return nb_adv_rx_usable(q);
 }
 
 /* The first waiting frame, round robin over the queue's frame rings. */
@@ -474,6 +474,7 @@ static void
 queue_sleep(struct nb_queue *q, bool live)
 {
 	struct timespec until, *tmo = NULL;
+	struct frame_ring *ring;
 	struct pollfd pfd[4];
 	nfds_t n = 0, i;
 	int more = 0;
@@ -499,7 +500,8 @@ queue_sleep(struct nb_queue *q, bool live)
 						    .events = POLLIN };
 	}
 	/* Held requests fall due with no event to say so. */
-	if (live && q->adv != NULL && nb_adv_deadline(q, &until))
+	if (live && q->adv != NULL &&
+	    nb_adv_timeout(q, rx_next(q, &ring) != NULL, &until))
 		tmo = &until;
 	if (ppoll(pfd, n, tmo, NULL) > 0) {
 		for (i = 0; i < n; i++) {
@@ -551,8 +553,6 @@ nb_threads_start(struct netback *nb)
 		/* Frames queued while the frontend was away are stale. */
 		for (j = 0; j < q->nr_in; j++)
 			frame_flush(q->in[j]);
-		if (q->adv != NULL)
-			nb_adv_reset(q);
 		q->stop = 0;
 		rc = pthread_create(&q->thread, NULL, queue_main, q);
 		if (rc != 0) {

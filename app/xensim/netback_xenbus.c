@@ -248,6 +248,8 @@ read_vif_flags(struct netback *nb)
 		return -1;
 	}
 	nb->fe_sg = fe_flag(nb, "feature-sg");
+	nb->fe_no_csum = fe_flag(nb, "feature-no-csum-offload");
+	nb->fe_ipv6_csum = fe_flag(nb, "feature-ipv6-csum-offload");
 	rc = fe_read_uint(nb, nb->fe_path, "xdp-headroom", &v);
 	if (rc == -ENOENT)
 		v = 0;
@@ -302,6 +304,7 @@ vif_connect(struct netback *nb)
 		}
 	}
 	vif_end_connect(nb);
+	nb_adv_reset(nb);
 	nb->nr_queues = (unsigned int)nq;
 	nb->disabled = 0;
 	rc = nb_threads_start(nb);
@@ -425,6 +428,8 @@ nb_xenbus_start(struct netback *nb)
 		{ "feature-rx-flip", "0" },
 		{ "feature-split-event-channels", "1" },
 		{ "feature-xdp-headroom", "1" },
+		/* TX csum_blank frames get their checksum completed. */
+		{ "feature-ipv6-csum-offload", "1" },
 		{ "hotplug-status", "connected" },
 	};
 	char path[160], val[12];

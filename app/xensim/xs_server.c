@@ -67,13 +67,7 @@ conn_free(struct conn *c)
 	free(c);
 }
 
-static void
-conn_free_deferred(void *arg)
-{
-	conn_free(arg);
-}
-
-/* Deferred: the connection may be in the middle of a watch firing. */
+/* Freed later: the connection may be in the middle of a watch firing. */
 static void
 conn_kill(struct conn *c)
 {
@@ -81,7 +75,19 @@ conn_kill(struct conn *c)
 		return;
 	c->dead = true;
 	loop_del_fd(c->srv->lp, c->fd);
-	loop_defer(c->srv->lp, conn_free_deferred, c);
+	xst_schedule(c->srv->st);
+}
+
+void
+xs_server_reap(struct xs_server *srv)
+{
+	struct conn *c = srv->conns, *next;
+
+	for (; c != NULL; c = next) {
+		next = c->next;
+		if (c->dead)
+			conn_free(c);
+	}
 }
 
 static void
@@ -151,7 +157,7 @@ conn_event(void *arg, const char *path, const char *token)
 	char buf[XENSTORE_PAYLOAD_MAX];
 
 	if (plen + tlen > sizeof(buf))
-		return;		/* cannot be framed; xenstored drops it too */
+		return;		/* too long to frame: dropped */
 	memcpy(buf, path, plen);
 	memcpy(buf + plen, token, tlen);
 	conn_send(c, XS_WATCH_EVENT, 0, 0, buf, (unsigned int)(plen + tlen));
@@ -524,10 +530,8 @@ fail:
 	return err;
 }
 
-/*
- * At shutdown: closing the sockets takes them out of epoll; the loop frees
- * its own records and must not run again.
- */
+/* Closing the sockets takes them out of epoll; the loop frees its own
+ * records. */
 void
 xs_server_destroy(struct xs_server *srv)
 {

@@ -31,7 +31,7 @@ struct node {
 	unsigned int len;
 	unsigned int nperms;
 	struct xs_permissions *perms;
-	uint64_t gen;			/* store generation of its last change */
+	uint64_t gen;			/* store generation, last change */
 	char name[];
 };
 
@@ -56,7 +56,7 @@ struct xs_iwatch {
 	struct xs_iwatch *next;
 	struct xs_client *cl;
 	char *path;			/* as registered */
-	char *abs;			/* absolute, or "@introduceDomain"... */
+	char *abs;			/* absolute, or an "@..." name */
 	char *token;
 	xs_watch_fn *fn;
 	void *arg;
@@ -88,9 +88,17 @@ struct xs_store {
 	struct xs_client *dom0;		/* the in-process API */
 	struct xs_iwatch *watches;
 	struct event *evq, **evq_tail;
-	bool flush_queued;
+	struct later *later;		/* deferred work is scheduled */
 	struct xs_server *server;
 	uint64_t introduced[(DOMID_FIRST_RESERVED + 63) / 64];
+};
+
+/*
+ * The store's pending loop_defer. It outlives the store: destroying the
+ * store disarms it, and the loop may still run it afterwards.
+ */
+struct later {
+	struct xs_store *st;
 };
 
 /* One operation: who, on which tree, on which canonical path. */
@@ -354,15 +362,13 @@ watch_drop(struct xs_store *st, struct xs_iwatch *w)
 }
 
 static void
-flush_events(void *arg)
+flush_events(struct xs_store *st)
 {
-	struct xs_store *st = arg;
 	struct event *ev = st->evq;
 
 	/* Events the callbacks cause go to the next round. */
 	st->evq = NULL;
 	st->evq_tail = &st->evq;
-	st->flush_queued = false;
 	while (ev != NULL) {
 		struct event *next = ev->next;
 		struct xs_iwatch *w = ev->w;
@@ -374,6 +380,39 @@ flush_events(void *arg)
 		free(ev);
 		ev = next;
 	}
+}
+
+static void
+run_later(void *arg)
+{
+	struct later *l = arg;
+	struct xs_store *st = l->st;
+
+	free(l);
+	if (st == NULL)
+		return;
+	st->later = NULL;
+	flush_events(st);
+	if (st->server != NULL)
+		xs_server_reap(st->server);
+}
+
+void
+xst_schedule(struct xs_store *st)
+{
+	struct later *l;
+
+	if (st->later != NULL)
+		return;
+	l = malloc(sizeof(*l));
+	if (l == NULL || loop_defer(st->lp, run_later, l) != 0) {
+		fprintf(stderr, "xensim: xenstore: out of memory, deferred "
+			"work delayed\n");
+		free(l);
+		return;
+	}
+	l->st = st;
+	st->later = l;
 }
 
 /* In-process callbacks run from the loop, never inside a store call. */
@@ -394,8 +433,7 @@ enqueue(struct xs_store *st, struct xs_iwatch *w, const char *path)
 	*st->evq_tail = ev;
 	st->evq_tail = &ev->next;
 	w->pending++;
-	if (!st->flush_queued && loop_defer(st->lp, flush_events, st) == 0)
-		st->flush_queued = true;
+	xst_schedule(st);
 }
 
 static bool
@@ -1033,12 +1071,13 @@ xs_store_create(struct loop *lp)
 	return st;
 }
 
-/* The loop must not run the store's deferred work after this. */
 void
 xs_store_destroy(struct xs_store *st)
 {
 	if (st == NULL)
 		return;
+	if (st->later != NULL)
+		st->later->st = NULL;
 	if (st->server != NULL)
 		xs_server_destroy(st->server);
 	xst_client_destroy(st->dom0);

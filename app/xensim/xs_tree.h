@@ -55,8 +55,16 @@ int xst_tx_end(struct xs_client *cl, uint32_t id, bool commit);
 bool xst_introduced(struct xs_store *st, unsigned int domid);
 struct loop *xst_loop(struct xs_store *st);
 
+/*
+ * Soon run, from the loop, the store's deferred work: in-process watch
+ * callbacks, then xs_server_reap(). Safe to have pending at destroy.
+ */
+void xst_schedule(struct xs_store *st);
+
 /* The store's wire server, created by the first xs_server_listen(). */
 struct xs_server **xst_server(struct xs_store *st);
+/* Free the connections that went away. */
+void xs_server_reap(struct xs_server *srv);
 void xs_server_destroy(struct xs_server *srv);
 
 #endif

@@ -7,144 +7,11 @@
  *
  * usage: test_netback XENSIM_BINARY
  */
-#include <errno.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 
-#define mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
-
-#include <xenstore.h>
-#include <xen/io/netif.h>
-#include <xen/io/xenbus.h>
-
-#include "xenplat.h"
-
-#define PAGE		4096u
-#define NR_BUFS		64	/* pages per direction and queue */
-#define WAIT_MS		5000
-
-static char run_dir[] = "/tmp/test_netback.XXXXXX";
-static pid_t xensim_pid = -1;
-static struct xenplat *xp;
-static struct xs_handle *xsh;
-static int failures;
-
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);	\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		failures++;						\
-	}								\
-} while (0)
-
-#define REQUIRE(cond, ...) do {						\
-	if (!(cond)) {							\
-		CHECK(cond, __VA_ARGS__);				\
-		finish();						\
-	}								\
-} while (0)
-
-static void
-finish(void)
-{
-	char cmd[64];
-
-	if (xsh != NULL)
-		xs_close(xsh);
-	if (xp != NULL)
-		xenplat_close(xp);
-	if (xensim_pid > 0) {
-		int st;
-
-		kill(xensim_pid, SIGTERM);
-		waitpid(xensim_pid, &st, 0);
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-			fprintf(stderr, "FAIL: xensim exit status %#x\n", st);
-			failures++;
-		}
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", run_dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", run_dir);
-	printf("%s\n", failures ? "FAILED" : "PASSED");
-	exit(failures ? 1 : 0);
-}
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-sleep_ms(int ms)
-{
-	nanosleep(&(struct timespec){ .tv_nsec = ms * 1000000L }, NULL);
-}
-
-/* malloc'd value, NULL if absent. */
-static char *
-xread(const char *fmt, ...)
-{
-	char path[256];
-	unsigned int len;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	return xs_read(xsh, XBT_NULL, path, &len);
-}
-
-static void
-xwrite(const char *path, const char *fmt, ...)
-{
-	char val[64];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(val, sizeof(val), fmt, ap);
-	va_end(ap);
-	REQUIRE(xs_write(xsh, XBT_NULL, path, val, strlen(val)),
-		"write %s: %s", path, strerror(errno));
-}
-
-static int
-be_state(unsigned int h)
-{
-	char *v = xread("/local/domain/0/backend/vif/1/%u/state", h);
-	int s = v ? atoi(v) : -1;
-
-	free(v);
-	return s;
-}
-
-/* Wait for the backend of vif 1/h to reach state; false on timeout. */
-static bool
-wait_be_state(unsigned int h, int state)
-{
-	long end = now_ms() + WAIT_MS;
-
-	while (be_state(h) != state) {
-		if (now_ms() > end)
-			return false;
-		sleep_ms(5);
-	}
-	return true;
-}
+#include "simfront.h"
 
 static void
 check_key(unsigned int h, const char *key, const char *want)
@@ -158,130 +25,6 @@ check_key(unsigned int h, const char *key, const char *want)
 		      "backend key %s: got %s, want %s", key, v ? v : "(none)",
 		      want);
 	free(v);
-}
-
-struct fq {
-	netif_tx_sring_t *txs;
-	netif_rx_sring_t *rxs;
-	uint32_t tx_ref, rx_ref;
-	netif_tx_front_ring_t tx;
-	netif_rx_front_ring_t rx;
-	struct xenplat_evtchn *ev[2];	/* [1] NULL: shared */
-	uint8_t *txbuf, *rxbuf;
-	uint32_t txrefs[NR_BUFS], rxrefs[NR_BUFS];
-	bool tx_busy[NR_BUFS];
-};
-
-struct fe {
-	unsigned int handle;
-	unsigned int nq;
-	unsigned int headroom;
-	struct fq q[2];
-};
-
-static void
-fe_write_queue(struct fe *fe, unsigned int i, bool split)
-{
-	struct fq *q = &fe->q[i];
-	char dir[96], path[160];
-	unsigned int j;
-
-	if (fe->nq > 1)
-		snprintf(dir, sizeof(dir), "device/vif/%u/queue-%u",
-			 fe->handle, i);
-	else
-		snprintf(dir, sizeof(dir), "device/vif/%u", fe->handle);
-	q->txs = xenplat_share(xp, 0, 1, true, &q->tx_ref);
-	q->rxs = xenplat_share(xp, 0, 1, true, &q->rx_ref);
-	q->txbuf = xenplat_share(xp, 0, NR_BUFS, false, q->txrefs);
-	q->rxbuf = xenplat_share(xp, 0, NR_BUFS, true, q->rxrefs);
-	REQUIRE(q->txs && q->rxs && q->txbuf && q->rxbuf, "share: %s",
-		xenplat_strerror(xp));
-	SHARED_RING_INIT(q->txs);
-	SHARED_RING_INIT(q->rxs);
-	FRONT_RING_INIT(&q->tx, q->txs, PAGE);
-	FRONT_RING_INIT(&q->rx, q->rxs, PAGE);
-	memset(q->tx_busy, 0, sizeof(q->tx_busy));
-	q->ev[0] = xenplat_evtchn_alloc(xp, 0);
-	q->ev[1] = split ? xenplat_evtchn_alloc(xp, 0) : NULL;
-	REQUIRE(q->ev[0] && (!split || q->ev[1]), "evtchn: %s",
-		xenplat_strerror(xp));
-	snprintf(path, sizeof(path), "%s/tx-ring-ref", dir);
-	xwrite(path, "%u", q->tx_ref);
-	snprintf(path, sizeof(path), "%s/rx-ring-ref", dir);
-	xwrite(path, "%u", q->rx_ref);
-	if (split) {
-		snprintf(path, sizeof(path), "%s/event-channel-tx", dir);
-		xwrite(path, "%u", xenplat_evtchn_port(q->ev[0]));
-		snprintf(path, sizeof(path), "%s/event-channel-rx", dir);
-		xwrite(path, "%u", xenplat_evtchn_port(q->ev[1]));
-	} else {
-		snprintf(path, sizeof(path), "%s/event-channel", dir);
-		xwrite(path, "%u", xenplat_evtchn_port(q->ev[0]));
-	}
-	/* Every RX page posted, id = index (not the grant ref). */
-	for (j = 0; j < NR_BUFS; j++) {
-		netif_rx_request_t *req = RING_GET_REQUEST(&q->rx,
-							   q->rx.req_prod_pvt);
-
-		req->id = (uint16_t)j;
-		req->gref = q->rxrefs[j];
-		q->rx.req_prod_pvt++;
-	}
-	RING_PUSH_REQUESTS(&q->rx);
-}
-
-/* Write the frontend's keys and go Connected (as Linux netfront does). */
-static void
-fe_connect(struct fe *fe, bool split, int rx_copy)
-{
-	char path[96];
-	unsigned int i;
-
-	for (i = 0; i < fe->nq; i++)
-		fe_write_queue(fe, i, split);
-#define FE_KEY(k, ...) do {						\
-	snprintf(path, sizeof(path), "device/vif/%u/" k, fe->handle);	\
-	xwrite(path, __VA_ARGS__);					\
-} while (0)
-	/* Always, as netfront does once the backend offers queues. */
-	FE_KEY("multi-queue-num-queues", "%u", fe->nq);
-	FE_KEY("request-rx-copy", "%d", rx_copy);
-	FE_KEY("feature-rx-notify", "1");
-	FE_KEY("feature-sg", "1");
-	FE_KEY("xdp-headroom", "%u", fe->headroom);
-	FE_KEY("state", "%d", XenbusStateConnected);
-#undef FE_KEY
-}
-
-static void
-fe_state(struct fe *fe, int state)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "device/vif/%u/state", fe->handle);
-	xwrite(path, "%d", state);
-}
-
-static void
-fe_release(struct fe *fe)
-{
-	unsigned int i;
-
-	for (i = 0; i < fe->nq; i++) {
-		struct fq *q = &fe->q[i];
-
-		/* The backend let go of everything before it got Closed. */
-		CHECK(xenplat_unshare(xp, q->txs, 1) == 0, "ring in use");
-		CHECK(xenplat_unshare(xp, q->rxs, 1) == 0, "ring in use");
-		CHECK(xenplat_unshare(xp, q->txbuf, NR_BUFS) == 0,
-		      "TX buffers in use");
-		CHECK(xenplat_unshare(xp, q->rxbuf, NR_BUFS) == 0,
-		      "RX buffers in use");
-		xenplat_evtchn_free(q->ev[0]);
-		if (q->ev[1] != NULL)
-			xenplat_evtchn_free(q->ev[1]);
-	}
 }
 
 static void
@@ -366,7 +109,7 @@ recv_frame(struct fe *fe, struct fq *q, uint8_t *out, size_t max)
 		if (!work) {
 			if (now_ms() > end)
 				return -1;
-			xenplat_evtchn_wait(q->ev[q->ev[1] ? 1 : 0], 50);
+			xenplat_evtchn_wait(fq_rx_ev(q), 50);
 			continue;
 		}
 		RING_COPY_RESPONSE(&q->rx, q->rx.rsp_cons, &rsp);
@@ -394,7 +137,7 @@ recv_frame(struct fe *fe, struct fq *q, uint8_t *out, size_t max)
 		req->gref = q->rxrefs[rsp.id];
 		RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->rx, notify);
 		if (notify)
-			xenplat_evtchn_notify(q->ev[q->ev[1] ? 1 : 0]);
+			xenplat_evtchn_notify(fq_rx_ev(q));
 	}
 	return (int)len;
 }
@@ -645,42 +388,21 @@ test_peer(void)
 }
 
 static void
-start_xensim(const char *bin)
+start(const char *bin)
 {
-	char ready[64], dom[64], err[256];
-	long end;
+	static const char *const args[] = {
+		"--guests", "1",
+		"--vif", "1/0,end=echo",
+		"--vif", "1/1,misbehave=no-initwait",
+		"--vif", "1/2",
+		"--vif", "1/3,omit=feature-rx-copy,mode=poll",
+		"--vif", "1/4,end=gen:100,queues=1",
+		"--vif", "1/5,end=peer:1/6",
+		"--vif", "1/6",
+		NULL
+	};
 
-	REQUIRE(mkdtemp(run_dir) != NULL, "mkdtemp: %s", strerror(errno));
-	xensim_pid = fork();
-	REQUIRE(xensim_pid >= 0, "fork: %s", strerror(errno));
-	if (xensim_pid == 0) {
-		execl(bin, bin, run_dir, "--guests", "1",
-		      "--vif", "1/0,end=echo",
-		      "--vif", "1/1,misbehave=no-initwait",
-		      "--vif", "1/2",
-		      "--vif", "1/3,omit=feature-rx-copy,mode=poll",
-		      "--vif", "1/4,end=gen:100,queues=1",
-		      "--vif", "1/5,end=peer:1/6",
-		      "--vif", "1/6",
-		      (char *)NULL);
-		perror("exec xensim");
-		_exit(127);
-	}
-	snprintf(ready, sizeof(ready), "%s/ready", run_dir);
-	end = now_ms() + WAIT_MS;
-	while (access(ready, F_OK) != 0) {
-		int st;
-
-		REQUIRE(waitpid(xensim_pid, &st, WNOHANG) == 0,
-			"xensim exited early (%#x)", st);
-		REQUIRE(now_ms() < end, "xensim not ready");
-		sleep_ms(10);
-	}
-	snprintf(dom, sizeof(dom), "%s/dom1", run_dir);
-	xp = xenplat_open(dom, err, sizeof(err));
-	REQUIRE(xp != NULL, "xenplat_open: %s", err);
-	xsh = xenplat_xs_open(xp);
-	REQUIRE(xsh != NULL, "xenstore: %s", xenplat_strerror(xp));
+	start_xensim(bin, args, NULL);
 }
 
 int
@@ -691,7 +413,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IONBF, 0);
-	start_xensim(argv[1]);
+	start(argv[1]);
 	test_keys();
 	test_echo(0, 1, false, 0);
 	test_echo(0, 2, true, 0);

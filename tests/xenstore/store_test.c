@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 
 #include "check.h"
 #include "loop.h"
@@ -57,10 +59,25 @@ stop(void *arg)
 	loop_stop(arg);
 }
 
-/* Run what the store deferred, then return. */
+static void
+ignore(void *arg, int fd, unsigned int events)
+{
+}
+
+/*
+ * Run what the store deferred, then return. An always-readable eventfd
+ * keeps epoll_wait from blocking once the stop request ran.
+ */
 static void
 pump(struct loop *lp)
 {
+	static int efd = -1;
+
+	if (efd < 0) {
+		efd = eventfd(1, EFD_CLOEXEC);
+		CHECK(efd >= 0 && loop_add_fd(lp, efd, EPOLLIN, ignore,
+					      NULL) == 0);
+	}
 	CHECK(loop_defer(lp, stop, lp) == 0);
 	CHECK(loop_run(lp) == 0);
 }

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stddef.h>
+
+#include "csum.h"
+
+#define ETH_HLEN	14
+#define ETH_P_IP	0x0800
+#define ETH_P_IPV6	0x86dd
+#define ETH_P_8021Q	0x8100
+#define ETH_P_8021AD	0x88a8
+#define IPPROTO_TCP_	6
+#define IPPROTO_UDP_	17
+#define IP6_HLEN	40
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* One's complement sum of big-endian 16-bit words, not folded. */
+static uint64_t
+sum16(const uint8_t *p, size_t len, uint64_t sum)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += get16(p + i);
+	if (len & 1)
+		sum += (uint64_t)p[len - 1] << 8;
+	return sum;
+}
+
+static uint16_t
+fold(uint64_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* The ethertype after any VLAN tags and the offset of what follows. */
+static uint16_t
+l3_type(const uint8_t *f, uint32_t len, uint32_t *off)
+{
+	uint16_t type;
+	unsigned int tags = 0;
+
+	if (len < ETH_HLEN)
+		return 0;
+	*off = ETH_HLEN;
+	type = get16(f + 12);
+	while ((type == ETH_P_8021Q || type == ETH_P_8021AD) && tags++ < 2) {
+		if (len < *off + 4)
+			return 0;
+		type = get16(f + *off + 2);
+		*off += 4;
+	}
+	return type;
+}
+
+bool
+csum_is_ipv6(const uint8_t *frame, uint32_t len)
+{
+	uint32_t off;
+
+	return l3_type(frame, len, &off) == ETH_P_IPV6;
+}
+
+/*
+ * Where the L4 header starts, its length (from the IP header, not the
+ * frame: Ethernet pads short frames) and protocol, with the pseudo-header
+ * sum. -1 if not TCP/UDP, fragmented or cut short.
+ */
+static int
+locate_l4(const uint8_t *f, uint32_t len, uint32_t *l4, uint32_t *l4_len,
+	  uint8_t *proto, uint64_t *sum)
+{
+	uint32_t off, hl;
+	uint8_t nh;
+
+	switch (l3_type(f, len, &off)) {
+	case ETH_P_IP:
+		if (len < off + 20 || (f[off] >> 4) != 4)
+			return -1;
+		hl = (f[off] & 0xfu) * 4u;
+		if (hl < 20 || get16(f + off + 2) < hl ||
+		    off + get16(f + off + 2) > len ||
+		    (get16(f + off + 6) & 0x3fff) != 0)
+			return -1;
+		*l4_len = get16(f + off + 2) - hl;
+		*proto = f[off + 9];
+		*l4 = off + hl;
+		*sum = sum16(f + off + 12, 8, 0);
+		break;
+	case ETH_P_IPV6:
+		if (len < off + IP6_HLEN || (f[off] >> 4) != 6 ||
+		    off + IP6_HLEN + get16(f + off + 4) > len)
+			return -1;
+		*sum = sum16(f + off + 8, 32, 0);
+		*l4_len = get16(f + off + 4);
+		nh = f[off + 6];
+		off += IP6_HLEN;
+		/* Hop-by-hop, routing and destination options: skip. */
+		while (nh == 0 || nh == 43 || nh == 60) {
+			if (*l4_len < 8)
+				return -1;
+			hl = (f[off + 1] + 1u) * 8u;
+			if (hl > *l4_len)
+				return -1;
+			nh = f[off];
+			off += hl;
+			*l4_len -= hl;
+		}
+		*proto = nh;
+		*l4 = off;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+int
+csum_complete(uint8_t *frame, uint32_t len)
+{
+	uint32_t l4, l4_len, field;
+	uint64_t sum;
+	uint16_t c;
+	uint8_t proto;
+
+	if (locate_l4(frame, len, &l4, &l4_len, &proto, &sum) != 0)
+		return -1;
+	if (proto == IPPROTO_TCP_ && l4_len >= 20)
+		field = l4 + 16;
+	else if (proto == IPPROTO_UDP_ && l4_len >= 8)
+		field = l4 + 6;
+	else
+		return -1;
+	frame[field] = 0;
+	frame[field + 1] = 0;
+	sum += proto + (uint64_t)l4_len;
+	c = (uint16_t)~fold(sum16(frame + l4, l4_len, sum));
+	/* A zero UDP checksum means "none": send its other form. */
+	if (proto == IPPROTO_UDP_ && c == 0)
+		c = 0xffff;
+	frame[field] = (uint8_t)(c >> 8);
+	frame[field + 1] = (uint8_t)c;
+	return 0;
+}
