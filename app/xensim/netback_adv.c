@@ -21,9 +21,16 @@
  * frontend waiting for its last responses gets them. */
 #define LINGER_NS	2000000ull
 #define MAX_DELAY_US	10000000ul
-#define LOG_MAX		10	/* violations logged per connection */
+#define LOG_MAX		10	/* logged per kind and connection */
 #define ID_WORDS	((UINT16_MAX + 1) / 64)
 #define RING_MASK	(NB_RING_SIZE - 1)
+
+enum kind {
+	V_CHANGED,
+	V_ID_REUSE,
+	V_GRANT_ENDED,
+	NR_KINDS
+};
 
 struct nb_adv {
 	struct nb_tx_pkt pkt[NB_RING_SIZE];
@@ -37,7 +44,7 @@ struct nb_adv {
 	uint16_t rx_id[NB_RING_SIZE];
 	uint64_t tx_ids[ID_WORDS];	/* verify: ids in flight */
 	uint64_t rx_ids[ID_WORDS];
-	unsigned int logged;
+	unsigned int logged[NR_KINDS];
 };
 
 enum {
@@ -219,23 +226,29 @@ id_clear(uint64_t *ids, uint16_t id)
 }
 
 static void __attribute__((format(printf, 3, 4)))
-violation(struct nb_queue *q, uint64_t *kind, const char *fmt, ...)
+violation(struct nb_queue *q, enum kind kind, const char *fmt, ...)
 {
-	struct nb_adv *a = q->adv;
+	uint64_t *const counter[NR_KINDS] = {
+		[V_CHANGED] = V_CHANGED,
+		[V_ID_REUSE] = V_ID_REUSE,
+		[V_GRANT_ENDED] = V_GRANT_ENDED,
+	};
+	unsigned int *logged = &q->adv->logged[kind];
 	char msg[200];
 	va_list ap;
 
-	nb_stat_add(kind, 1);
+	nb_stat_add(counter[kind], 1);
 	nb_stat_add(&q->st.violations, 1);
-	if (a->logged == LOG_MAX)
+	if (*logged == LOG_MAX)
 		return;
-	a->logged++;
+	(*logged)++;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "xensim: vif %u/%u q%u: VIOLATION: %s%s\n",
 		q->nb->domid, q->nb->handle, q->idx, msg,
-		a->logged == LOG_MAX ? " (no more are logged)" : "");
+		*logged == LOG_MAX ? " (no more of this kind are logged)" :
+		"");
 }
 
 /* The held request that carries id, for the log; NULL if none. */
@@ -269,7 +282,7 @@ take_verify(struct nb_queue *q, struct nb_tx_pkt *pkt)
 		if (id_test_and_set(a->tx_ids, r->id)) {
 			const netif_tx_request_t *o = held_with_id(a, r->id);
 
-			violation(q, &q->st.v_id_reuse, "TX id %u reused while "
+			violation(q, V_ID_REUSE, "TX id %u reused while "
 				  "in flight: new request gref %u offset %u, "
 				  "in flight gref %d offset %d", r->id,
 				  r->gref, r->offset, o ? (int)o->gref : -1,
@@ -368,11 +381,11 @@ nb_adv_tx_check(struct nb_queue *q, const struct nb_tx_pkt *pkt,
 	if (!(pkt->sum_valid & 1u << slot))
 		return;
 	if (rc != GNTST_okay)
-		violation(q, &q->st.v_grant_ended, "grant ended while in use: "
+		violation(q, V_GRANT_ENDED, "grant ended while in use: "
 			  "TX id %u gref %u offset %u size %u, copy refused "
 			  "(%d)", r->id, r->gref, r->offset, len, rc);
 	else if (fingerprint(data, len) != pkt->sum[slot])
-		violation(q, &q->st.v_changed, "block changed before its "
+		violation(q, V_CHANGED, "block changed before its "
 			  "response: TX id %u gref %u offset %u size %u, "
 			  "%llu us after its request was taken", r->id,
 			  r->gref, r->offset, len, (unsigned long long)
@@ -397,7 +410,7 @@ nb_adv_rx_see(struct nb_queue *q, RING_IDX prod)
 		RING_COPY_REQUEST(&q->rx, a->rx_seen, &req);
 		a->rx_id[a->rx_seen & RING_MASK] = req.id;
 		if (id_test_and_set(a->rx_ids, req.id))
-			violation(q, &q->st.v_id_reuse, "RX id %u reused while "
+			violation(q, V_ID_REUSE, "RX id %u reused while "
 				  "in flight: new request gref %u", req.id,
 				  req.gref);
 	}

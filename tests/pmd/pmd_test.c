@@ -3,9 +3,10 @@
  * Tests of net_netfront against xensim, one scenario per invocation:
  *   pmd_test EAL_ARGS -- MODE [ARGS]
  * The port under test is the first --vdev given to EAL.
- *   echo QUEUES [MAX_NOTIFIES]
+ *   echo QUEUES [MAX_NOTIFIES|- [RUN]]
  *                          frames of 60..9000 bytes come back intact, with
- *                          at most MAX_NOTIFIES event channel kicks
+ *                          at most MAX_NOTIFIES event channel kicks; with
+ *                          RUN, a verifying backend saw no violation
  *   handshake QUEUES SPLIT RUN
  *                          xenstore keys, stop/start, close/re-open,
  *                          every grant revoked (RUN/status.json)
@@ -270,6 +271,52 @@ xstats_sum(const char *suffix)
 	return sum;
 }
 
+static void
+read_status(const char *run, char *buf, size_t len)
+{
+	char path[512];
+	size_t n = 0;
+	FILE *f;
+
+	/* status.json is rewritten every --status-ms; wait for a fresh one. */
+	usleep(300 * 1000);
+	snprintf(path, sizeof(path), "%s/status.json", run);
+	f = fopen(path, "r");
+	if (f != NULL) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+}
+
+/* The backend fingerprinted every TX block: none changed under it. */
+static void
+check_backend_verified(const char *run)
+{
+	static const char *const keys[] = {
+		"\"violations\":", "\"v_changed\":", "\"v_id_reuse\":",
+		"\"v_grant_ended\":",
+	};
+	char buf[16384];
+	unsigned int i, seen = 0;
+
+	read_status(run, buf, sizeof(buf));
+	if (strstr(buf, "\"verify\":true") == NULL)
+		fail("the backend does not verify: %s", buf);
+	for (i = 0; i < RTE_DIM(keys); i++) {
+		const char *p;
+
+		for (p = strstr(buf, keys[i]); p != NULL;
+		     p = strstr(p + 1, keys[i])) {
+			if (strtoull(p + strlen(keys[i]), NULL, 10) != 0)
+				fail("backend verification: %s", buf);
+			seen++;
+		}
+	}
+	if (seen == 0)
+		fail("no verification counters in %s", buf);
+}
+
 static int
 mode_echo(int argc, char **argv)
 {
@@ -283,9 +330,12 @@ mode_echo(int argc, char **argv)
 	check_stats(20000);
 	kicks = xstats_sum("_notifies");
 	printf("echo: %" PRIu64 " event channel kicks\n", kicks);
-	if (argc > 1 && kicks > strtoull(argv[1], NULL, 10))
+	if (argc > 1 && strcmp(argv[1], "-") != 0 &&
+	    kicks > strtoull(argv[1], NULL, 10))
 		fail("%" PRIu64 " event channel kicks, want <= %s", kicks,
 		     argv[1]);
+	if (argc > 2)
+		check_backend_verified(argv[2]);
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
 	printf("echo: ok\n");
@@ -372,24 +422,38 @@ check_closed(struct xs_handle *xs)
 	free(be);
 }
 
-/* status.json is rewritten every --status-ms; wait for a fresh one. */
 static void
 check_no_grants(const char *run)
 {
-	char path[512], buf[8192];
-	size_t n = 0;
-	FILE *f;
+	char buf[16384];
 
-	usleep(300 * 1000);
-	snprintf(path, sizeof(path), "%s/status.json", run);
-	f = fopen(path, "r");
-	if (f != NULL) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
+	read_status(run, buf, sizeof(buf));
 	if (strstr(buf, "\"domid\":1,\"grants_active\":0,") == NULL)
 		fail("grants of dom1 still active after close: %s", buf);
+}
+
+static void
+pool_check(struct rte_mempool *mp, void *arg)
+{
+	unsigned int *n = arg;
+
+	if (strncmp(mp->name, "nfrx", 4) != 0)
+		return;
+	(*n)++;
+	if (!rte_mempool_full(mp))
+		fail("stopped port: %u pages of RX pool %s not returned",
+		     mp->size - rte_mempool_avail_count(mp), mp->name);
+}
+
+/* After dev_stop every granted RX page is back in its pool. */
+static void
+check_pools_full(uint16_t nq)
+{
+	unsigned int n = 0;
+
+	rte_mempool_walk(pool_check, &n);
+	if (n != nq)
+		fail("%u RX page pools, want %u", n, nq);
 }
 
 static void
@@ -424,12 +488,15 @@ mode_handshake(int argc, char **argv)
 	echo_sizes(nq, 1);
 	rte_eth_dev_stop(port);
 	check_closed(xs);
+	check_pools_full(nq);
 
 	port_start();
 	check_connected(xs, nq, split);
 	echo_burst(nq, 2000);
 	rte_eth_dev_stop(port);
+	check_pools_full(nq);
 	rte_eth_dev_close(port);
+	check_pools_full(0);
 	rte_eal_hotplug_remove("vdev", vdev_name);
 	check_closed(xs);
 	check_no_grants(argv[2]);
