@@ -229,9 +229,9 @@ static void __attribute__((format(printf, 3, 4)))
 violation(struct nb_queue *q, enum kind kind, const char *fmt, ...)
 {
 	uint64_t *const counter[NR_KINDS] = {
-		[V_CHANGED] = V_CHANGED,
-		[V_ID_REUSE] = V_ID_REUSE,
-		[V_GRANT_ENDED] = V_GRANT_ENDED,
+		[V_CHANGED] = &q->st.v_changed,
+		[V_ID_REUSE] = &q->st.v_id_reuse,
+		[V_GRANT_ENDED] = &q->st.v_grant_ended,
 	};
 	unsigned int *logged = &q->adv->logged[kind];
 	char msg[200];

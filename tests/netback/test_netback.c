@@ -36,15 +36,14 @@ fill(uint8_t *p, unsigned int len, unsigned int seed)
 		p[i] = (uint8_t)(seed * 7 + i * 13 + (i >> 8));
 }
 
-/* Post one frame in one or more TX pages; ids are buffer indexes. */
+/* Post a frame in one or more TX pages; ids are buffer indexes. */
 static void
-send_frame(struct fq *q, unsigned int len, unsigned int seed)
+post_frame(struct fq *q, const uint8_t *frame, unsigned int len,
+	   uint16_t flags)
 {
-	uint8_t frame[16384];
 	unsigned int off = 0, slot = 0, j;
 	int notify;
 
-	fill(frame, len, seed);
 	do {
 		unsigned int chunk = len - off > PAGE ? PAGE : len - off;
 		netif_tx_request_t *req;
@@ -60,13 +59,23 @@ send_frame(struct fq *q, unsigned int len, unsigned int seed)
 		req->offset = 0;
 		req->id = (uint16_t)j;
 		req->size = (uint16_t)(slot == 0 ? len : chunk);
-		req->flags = off + chunk < len ? NETTXF_more_data : 0;
+		req->flags = (slot == 0 ? flags : 0) |
+			     (off + chunk < len ? NETTXF_more_data : 0);
 		off += chunk;
 		slot++;
 	} while (off < len);
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
 	if (notify)
 		xenplat_evtchn_notify(q->ev[0]);
+}
+
+static void
+send_frame(struct fq *q, unsigned int len, unsigned int seed)
+{
+	uint8_t frame[16384];
+
+	fill(frame, len, seed);
+	post_frame(q, frame, len, 0);
 }
 
 /* Take TX responses: each must free a buffer in flight. */
@@ -91,9 +100,11 @@ reap_tx(struct fq *q)
 	return n;
 }
 
-/* Receive one frame (several slots with more_data); its length, or -1. */
+/* Receive one frame (several slots with more_data); its length, or -1.
+ * flags: the first slot's, if wanted. */
 static int
-recv_frame(struct fe *fe, struct fq *q, uint8_t *out, size_t max)
+recv_frame_flags(struct fe *fe, struct fq *q, uint8_t *out, size_t max,
+		 uint16_t *flags)
 {
 	long end = now_ms() + WAIT_MS;
 	unsigned int len = 0, nslots = 0;
@@ -129,6 +140,8 @@ recv_frame(struct fe *fe, struct fq *q, uint8_t *out, size_t max)
 		       rsp.status);
 		len += rsp.status;
 		more = rsp.flags & NETRXF_more_data;
+		if (nslots == 0 && flags != NULL)
+			*flags = rsp.flags;
 		nslots++;
 		/* Repost the page right away, same id. */
 		req = RING_GET_REQUEST(&q->rx, q->rx.req_prod_pvt);
@@ -140,6 +153,12 @@ recv_frame(struct fe *fe, struct fq *q, uint8_t *out, size_t max)
 			xenplat_evtchn_notify(fq_rx_ev(q));
 	}
 	return (int)len;
+}
+
+static int
+recv_frame(struct fe *fe, struct fq *q, uint8_t *out, size_t max)
+{
+	return recv_frame_flags(fe, q, out, max, NULL);
 }
 
 static void
@@ -270,6 +289,128 @@ test_bad_requests(unsigned int h)
 	fe_release(&fe);
 }
 
+/*
+ * A UDP frame sent with csum_blank comes back through the echo: as is,
+ * still flagged, to a frontend that takes checksum offload; complete and
+ * not flagged to one that set feature-no-csum-offload.
+ */
+static void
+test_csum_offload(unsigned int h, bool no_csum)
+{
+	struct fe fe = { .handle = h, .nq = 1 };
+	uint8_t f[74] = { 0 }, got[128];
+	uint16_t flags = 0;
+	char path[64];
+	unsigned int i;
+	int len;
+
+	printf("csum_blank echo, feature-no-csum-offload=%d\n", no_csum);
+	memset(f, 0xff, 6);
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[17] = 60;			/* IPv4 total length */
+	f[22] = 64;
+	f[23] = 17;
+	memcpy(f + 26, (const uint8_t[]){ 192, 0, 2, 1, 192, 0, 2, 2 }, 8);
+	f[34] = 1234 >> 8;
+	f[35] = 1234 & 0xff;
+	f[37] = 9;
+	f[39] = 40;			/* UDP length */
+	f[40] = 0x12;			/* a checksum field to be completed */
+	f[41] = 0x34;
+	for (i = 0; i < 32; i++)
+		f[42 + i] = (uint8_t)(i * 7 + 3);
+	snprintf(path, sizeof(path), "device/vif/%u/feature-no-csum-offload",
+		 h);
+	xwrite(path, "%d", no_csum);
+	REQUIRE(wait_be_state(h, XenbusStateInitWait),
+		"backend not in InitWait (%d)", be_state(h));
+	/* Split: the last connection's event-channel-tx/rx keys stay. */
+	fe_connect(&fe, true, 1);
+	REQUIRE(wait_be_state(h, XenbusStateConnected),
+		"backend not Connected (%d)", be_state(h));
+	post_frame(&fe.q[0], f, sizeof(f), NETTXF_csum_blank);
+	len = recv_frame_flags(&fe, &fe.q[0], got, sizeof(got), &flags);
+	CHECK(len == (int)sizeof(f), "echo of %d bytes", len);
+	if (no_csum) {
+		CHECK(!(flags & NETRXF_csum_blank), "csum_blank sent to a "
+		      "frontend without csum offload");
+		/* Worked out independently for this frame. */
+		f[40] = 0xaf;
+		f[41] = 0x88;
+	} else {
+		CHECK(flags & NETRXF_csum_blank, "csum_blank lost");
+	}
+	CHECK(len != (int)sizeof(f) || memcmp(got, f, sizeof(f)) == 0,
+	      "echoed frame: checksum %02x%02x, want %02x%02x", got[40],
+	      got[41], f[40], f[41]);
+	sleep_ms(20);
+	reap_tx(&fe.q[0]);
+	fe_close(&fe);
+	REQUIRE(xs_rm(xsh, XBT_NULL, path), "rm %s", path);
+}
+
+/* The number after "key": in vif 1/h's status.json entry, -1 if none. */
+static long
+status_value(unsigned int h, const char *key)
+{
+	static char buf[65536];
+	char path[128], pat[64];
+	const char *p;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/status.json", sim_run_dir());
+	f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	snprintf(pat, sizeof(pat), "\"vif\":\"1/%u\"", h);
+	p = strstr(buf, pat);
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = p ? strstr(p, pat) : NULL;
+	return p ? strtol(p + strlen(pat), NULL, 10) : -1;
+}
+
+/* verify=1: an RX request whose id is still posted is counted. */
+static void
+test_rx_id_reuse(unsigned int h)
+{
+	struct fe fe = { .handle = h, .nq = 1 };
+	struct fq *q = &fe.q[0];
+	netif_rx_request_t *req;
+	uint8_t got[2048];
+	long end, v = -1;
+	int notify;
+
+	printf("verify=1: RX id reused while in flight\n");
+	REQUIRE(wait_be_state(h, XenbusStateInitWait),
+		"backend not in InitWait (%d)", be_state(h));
+	fe_connect(&fe, false, 1);
+	REQUIRE(wait_be_state(h, XenbusStateConnected),
+		"backend not Connected (%d)", be_state(h));
+	req = RING_GET_REQUEST(&q->rx, q->rx.req_prod_pvt);
+	q->rx.req_prod_pvt++;
+	req->id = 5;			/* page 5 is posted already */
+	req->gref = q->rxrefs[6];
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->rx, notify);
+	if (notify)
+		xenplat_evtchn_notify(q->ev[0]);
+	/* A frame wakes the backend up, which then sees the request. */
+	send_frame(q, 100, 3);
+	CHECK(recv_frame(&fe, q, got, sizeof(got)) == 100, "no echo");
+	end = now_ms() + WAIT_MS;
+	while (now_ms() < end && (v = status_value(h, "v_id_reuse")) < 1)
+		sleep_ms(50);
+	CHECK(v == 1, "status.json: v_id_reuse %ld, want 1", v);
+	v = status_value(h, "violations");
+	CHECK(v == 1, "status.json: violations %ld, want 1", v);
+	reap_tx(q);
+	fe_close(&fe);
+}
+
 static void
 test_keys(void)
 {
@@ -282,6 +423,7 @@ test_keys(void)
 	check_key(0, "feature-split-event-channels", "1");
 	check_key(0, "multi-queue-max-queues", "2");
 	check_key(0, "feature-xdp-headroom", "1");
+	check_key(0, "feature-ipv6-csum-offload", "1");
 	check_key(0, "hotplug-status", "connected");
 	check_key(0, "feature-gso-tcpv4", NULL);
 	check_key(0, "feature-ctrl-ring", NULL);
@@ -399,6 +541,8 @@ start(const char *bin)
 		"--vif", "1/4,end=gen:100,queues=1",
 		"--vif", "1/5,end=peer:1/6",
 		"--vif", "1/6",
+		"--vif", "1/7,end=echo,verify=1,queues=1",
+		"--status-ms", "50",
 		NULL
 	};
 
@@ -419,10 +563,13 @@ main(int argc, char **argv)
 	test_echo(0, 2, true, 0);
 	test_echo(0, 1, true, 256);	/* reconnect again, with headroom */
 	test_echo(3, 2, false, 0);	/* poll mode */
+	test_csum_offload(0, true);
+	test_csum_offload(0, false);
 	test_bad_requests(3);
 	test_gen();
 	test_peer();
 	test_no_initwait();
 	test_no_rx_copy();
+	test_rx_id_reuse(7);
 	finish();
 }

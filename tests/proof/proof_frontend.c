@@ -43,6 +43,10 @@ static struct {
 struct pq {
 	struct fq *q;
 	bool busy[NR_BLOCKS];
+	/* Correct frontend: when each block was posted, to see reorders. */
+	uint64_t posted[NR_BLOCKS];
+	uint64_t nr_posted, last_answered;
+	unsigned int reordered;
 	unsigned int next_seq;		/* this queue sends seq = i * nq + idx */
 	unsigned int sent, echoed, bad, dups;
 	uint8_t rx_frame[MAX_FRAME];	/* frame being reassembled */
@@ -152,6 +156,7 @@ send_one(struct pq *p, unsigned int qi)
 		netif_tx_request_t *req;
 
 		p->busy[b] = true;
+		p->posted[b] = ++p->nr_posted;
 		memcpy(block_addr(q, b), frame + off, chunk);
 		req = RING_GET_REQUEST(&q->tx, q->tx.req_prod_pvt);
 		q->tx.req_prod_pvt++;
@@ -185,8 +190,13 @@ reap_tx(struct pq *p)
 		if (!opt.broken) {
 			CHECK(rsp.id < NR_BLOCKS && p->busy[rsp.id],
 			      "TX response id %u was not in flight", rsp.id);
-			if (rsp.id < NR_BLOCKS)
-				p->busy[rsp.id] = false;
+			if (rsp.id >= NR_BLOCKS)
+				continue;
+			p->busy[rsp.id] = false;
+			if (p->posted[rsp.id] < p->last_answered)
+				p->reordered++;
+			else
+				p->last_answered = p->posted[rsp.id];
 			continue;
 		}
 		/* The seed bug: the page's response frees all its blocks. */
@@ -322,10 +332,10 @@ all_done(const struct pq *pq)
 }
 
 static void
-run_load(struct fe *fe, struct pq *pq)
+run_load(struct fe *fe, struct pq *pq, bool reorder)
 {
 	long end = now_ms() + RUN_MS, quiet = now_ms();
-	unsigned int i, sent = 0, echoed = 0, bad = 0, dups = 0;
+	unsigned int i, sent = 0, echoed = 0, bad = 0, dups = 0, reordered = 0;
 
 	for (i = 0; i < opt.nq; i++)
 		pq[i].q = &fe->q[i];
@@ -348,12 +358,17 @@ run_load(struct fe *fe, struct pq *pq)
 		echoed += pq[i].echoed;
 		bad += pq[i].bad;
 		dups += pq[i].dups;
+		reordered += pq[i].reordered;
 	}
 	printf("%s frontend: %u frames sent, %u echoed intact, %u corrupted, "
 	       "%u duplicated\n", opt.broken ? "broken" : "correct", sent,
 	       echoed, bad, dups);
 	if (opt.broken)
 		return;
+	printf("%u TX responses came out of order\n", reordered);
+	/* The adversary was really there. */
+	CHECK(!reorder || reordered > 0, "tx-reorder=1 but every TX response "
+	      "came in order");
 	CHECK(sent == opt.frames, "sent only %u of %u frames in %d ms",
 	      sent, opt.frames, RUN_MS);
 	CHECK(echoed == opt.frames, "%u of %u frames echoed intact", echoed,
@@ -517,7 +532,7 @@ main(int argc, char **argv)
 	fe_connect(&fe, opt.split, 1);
 	REQUIRE(wait_be_state(0, XenbusStateConnected),
 		"backend not Connected (%d): see the log", be_state(0));
-	run_load(&fe, pq);
+	run_load(&fe, pq, strstr(argv[2], "tx-reorder=1") != NULL);
 	check_verdict();
 	free(seen);
 	finish();

@@ -55,6 +55,10 @@ struct xenplat;
 struct xenplat_evtchn;
 struct xs_handle;
 struct netfront_rxpool;
+struct rte_eth_dev;
+struct rte_eth_stats;
+struct rte_eth_xstat;
+struct rte_eth_xstat_name;
 
 /* Protocol violations by the backend; each stops the port. */
 enum netfront_viol {
@@ -195,6 +199,15 @@ void netfront_queues_disconnect(struct netfront_adapter *ad);
 void netfront_rxq_release(struct netfront_rxq *rxq);
 void netfront_txq_release(struct netfront_adapter *ad,
 			  struct netfront_txq *txq);
+
+/* netfront_stats.c */
+int netfront_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st);
+int netfront_stats_reset(struct rte_eth_dev *dev);
+int netfront_xstats_get_names(struct rte_eth_dev *dev,
+			      struct rte_eth_xstat_name *names,
+			      unsigned int size);
+int netfront_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
+			unsigned int size);
 
 /* netfront_rxtx.c */
 uint16_t netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);

@@ -1,0 +1,596 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# End-to-end throughput of net_netfront against xensim's netback, next to
+# DPDK's own shared-memory PMDs (net_memif pair, net_virtio_user against
+# net_vhost). One side transmits, the other only receives, one core each;
+# the rate is read from the receiving side's counters over a fixed window.
+# Cases are interleaved (A B C A B C ...) so that a slow spell of the
+# machine hits them all alike; the table shows medians.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$top/build
+runs=3
+warmup=1
+window=5
+sizes=64,1500,imix
+cases=netfront-tx,netfront-rx,memif,vhost
+cpus=0,1
+huge=auto
+out=
+profile=0
+
+usage() {
+	cat <<EOF
+usage: $0 [options]
+  -b, --build DIR    meson build directory ($build)
+  -o, --out DIR      results directory (BUILD/bench/e2e-DATE)
+  -r, --runs N       runs of every case and size ($runs)
+  -w, --window S     measured seconds ($window), after a warmup of
+      --warmup S     S seconds ($warmup)
+  -s, --sizes LIST   frame bytes without FCS, or imix ($sizes)
+  -c, --cases LIST   of netfront-tx (app txonly -> netback sink),
+                     netfront-rx (netback gen -> app rxonly), memif,
+                     vhost ($cases)
+      --cpus A,B     app / transmitting side on CPU A, the other on B ($cpus)
+      --no-hugepages run with --no-huge even when root could set up 2 MiB
+                     hugepages
+      --profile      also record perf profiles of both sides of netfront
+                     at the smallest size (OUT/profile-*.txt)
+      --quick        1 run, 1 s window: a smoke test of the script
+  -h, --help
+Writes OUT/runs.csv, OUT/summary.csv, OUT/e2e.png (with gnuplot) and
+OUT/logs/; Gbit/s count frame bytes without FCS.
+EOF
+}
+
+die() {
+	echo "e2e: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "e2e: $*" >&2
+}
+
+is_uint() {
+	[[ $1 =~ ^[0-9]+$ ]]
+}
+
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	-b|--build) build=${2:?$1 wants a directory}; shift ;;
+	-o|--out) out=${2:?$1 wants a directory}; shift ;;
+	-r|--runs) runs=${2:?$1 wants a number}; shift ;;
+	-w|--window) window=${2:?$1 wants seconds}; shift ;;
+	--warmup) warmup=${2:?$1 wants seconds}; shift ;;
+	-s|--sizes) sizes=${2:?$1 wants a list}; shift ;;
+	-c|--cases) cases=${2:?$1 wants a list}; shift ;;
+	--cpus) cpus=${2:?$1 wants A,B}; shift ;;
+	--no-hugepages) huge=off ;;
+	--profile) profile=1 ;;
+	--quick) runs=1; window=1 ;;
+	-h|--help) usage; exit 0 ;;
+	*) usage >&2; die "unknown option '$1'" ;;
+	esac
+	shift
+done
+
+in_range() {
+	is_uint "$1" && (($1 >= $2 && $1 <= $3))
+}
+
+in_range "$runs" 1 100 || die "--runs '$runs': expected 1..100"
+in_range "$window" 1 600 || die "--window '$window': expected 1..600 seconds"
+in_range "$warmup" 0 60 || die "--warmup '$warmup': expected 0..60 seconds"
+[[ $cpus =~ ^([0-9]+),([0-9]+)$ ]] || die "--cpus '$cpus': expected A,B"
+cpu_a=${BASH_REMATCH[1]}
+cpu_b=${BASH_REMATCH[2]}
+IFS=, read -r -a size_list <<<"$sizes"
+IFS=, read -r -a case_list <<<"$cases"
+((${#size_list[@]} > 0)) || die "--sizes: empty list"
+((${#case_list[@]} > 0)) || die "--cases: empty list"
+for s in "${size_list[@]}"; do
+	[[ $s == imix ]] || in_range "$s" 60 9000 ||
+		die "--sizes: '$s' is not imix nor a frame size of 60..9000"
+done
+for c in "${case_list[@]}"; do
+	case $c in
+	netfront-tx|netfront-rx|memif|vhost) ;;
+	*) die "--cases: unknown case '$c'" ;;
+	esac
+done
+
+app=$build/app/netfront-testpmd/netfront-testpmd
+xensim=$build/app/xensim/xensim
+plugin=$build/drivers/net/netfront/librte_net_netfront.so
+for f in "$app" "$xensim" "$plugin"; do
+	[[ -e $f ]] || die "$f is missing: build first (ninja -C $build)"
+done
+command -v taskset >/dev/null || die "taskset (util-linux) is missing"
+[[ -n $out ]] || out=$build/bench/e2e-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out/logs" || die "cannot create $out"
+out=$(cd "$out" && pwd)
+
+tmp=$(mktemp -d /tmp/nf-e2e.XXXXXX)
+pgids=()
+prefixes=()
+hugedir=
+huge_mounted=0
+huge_old=
+
+# Everything started runs in its own session, so that one kill of the
+# process group also takes whatever it forked.
+stop_group() {
+	local pg=$1 i
+
+	kill -TERM -- "-$pg" 2>/dev/null || return 0
+	for ((i = 0; i < 30; i++)); do
+		kill -0 -- "-$pg" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL -- "-$pg" 2>/dev/null || true
+	wait "$pg" 2>/dev/null || true
+}
+
+# DPDK keeps runtime files per --file-prefix and, in hugepage mode, the
+# page files: remove ours once their processes are gone.
+drop_dpdk_files() {
+	local p
+
+	for p in "${prefixes[@]}"; do
+		rm -rf "/var/run/dpdk/$p"
+	done
+	prefixes=()
+	[[ $huge_mounted == 1 ]] && rm -f "$hugedir"/* 2>/dev/null
+	return 0
+}
+
+cleanup() {
+	local pg
+
+	trap - EXIT INT TERM
+	for pg in "${pgids[@]}"; do
+		stop_group "$pg"
+	done
+	drop_dpdk_files
+	if [[ $huge_mounted == 1 ]]; then
+		umount "$hugedir" || note "could not unmount $hugedir"
+	fi
+	if [[ -n $huge_old ]]; then
+		echo "$huge_old" >/proc/sys/vm/nr_hugepages ||
+			note "could not restore vm.nr_hugepages=$huge_old"
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# start_bg LOG CPU CMD...: run CMD pinned to CPU, bounded in time, as
+# the leader of a new session; bg gets its pid (= process group).
+start_bg() {
+	local log=$1 cpu=$2 limit=$((warmup + window + 40))
+
+	shift 2
+	setsid timeout -k 2 "$limit" taskset -c "$cpu" "$@" \
+		>"$log" 2>&1 </dev/null &
+	bg=$!
+	pgids+=("$bg")
+}
+
+# finish PID: wait for a process started by start_bg; its exit status.
+finish() {
+	local rc=0 pg
+
+	wait "$1" || rc=$?
+	for pg in "${!pgids[@]}"; do
+		[[ ${pgids[pg]} == "$1" ]] && unset "pgids[pg]"
+	done
+	return $rc
+}
+
+# Two processes of one pair need 2 x 256 MiB.
+mem_args=(--no-huge -m 512)
+setup_hugepages() {
+	local need=512 free
+
+	[[ $huge == off ]] && return 0
+	if [[ $(id -u) != 0 ]]; then
+		note "not root: no hugepages, running with --no-huge"
+		return 0
+	fi
+	hugedir=$tmp/huge
+	mkdir "$hugedir"
+	if ! mount -t hugetlbfs -o pagesize=2M nodev "$hugedir" 2>/dev/null
+	then
+		note "cannot mount hugetlbfs: running with --no-huge"
+		return 0
+	fi
+	huge_mounted=1
+	huge_old=$(cat /proc/sys/vm/nr_hugepages)
+	echo $((huge_old + need)) >/proc/sys/vm/nr_hugepages 2>/dev/null ||
+		true
+	free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+	if ((free < need)); then
+		note "only $free free 2 MiB hugepages: running with --no-huge"
+		return 0
+	fi
+	mem_args=(--huge-dir "$hugedir" -m 256 --single-file-segments)
+}
+
+# eal_args PREFIX CPU: EAL options of one side; both lcores (the main one
+# only reports once a second) share the side's CPU.
+eal_args() {
+	prefixes+=("$1")
+	eal=(--lcores "(0-1)@$2" --no-pci --file-prefix "$1" "${mem_args[@]}")
+}
+
+# app_opts SIZE: options of netfront-testpmd common to every side.
+app_opts() {
+	opts=(--pkt-size "$1" --stats-period 1 --link-wait 10)
+}
+
+# wait_for PID FILE: until FILE exists, PID dies or 10 s pass.
+wait_for() {
+	local i
+
+	for ((i = 0; i < 100; i++)); do
+		[[ -e $2 ]] && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# rx_rate LOG: mean of the receiver's per-second lines over the window,
+# skipping the first line with traffic (partial) and the warmup.
+rx_rate() {
+	sed -n 's/^\[ *[0-9.]*s\] port 0: rx *\([0-9.]*\) Mpps *\([0-9.]*\) Gbit\/s.*/\1 \2/p' "$1" |
+	awk -v skip=$((1 + warmup)) -v n="$window" '
+		$1 > 0 || seen { seen++ }
+		seen > skip && seen <= skip + n { m += $1; g += $2; k++ }
+		END {
+			if (k < n || m == 0)
+				exit 1
+			printf "%.3f %.3f\n", m / k, g / k
+		}'
+}
+
+# snap RUN_DIR: "packets bytes seconds" the netback consumed from the
+# guest's TX rings, from a consistent copy of xensim's status file.
+snap() {
+	cp -p "$1/status.json" "$1/snap.json" || return 1
+	awk -v t="$(stat -c %.9Y "$1/snap.json")" '
+		{
+			while (match($0, /"tx_(pkts|bytes)":[0-9]+/)) {
+				kv = substr($0, RSTART + 1, RLENGTH - 1)
+				split(kv, a, "\":")
+				sum[a[1]] += a[2]
+				$0 = substr($0, RSTART + RLENGTH)
+			}
+		}
+		END { printf "%.0f %.0f %.9f\n", sum["tx_pkts"], sum["tx_bytes"], t }' \
+		"$1/snap.json"
+}
+
+start_xensim() {
+	local dir=$1 end=$2 log=$3
+
+	mkdir -p "$dir"
+	start_bg "$log" "$cpu_b" "$xensim" "$dir" --status-ms 100 \
+		--vif "1/0,end=$end,mode=poll"
+	sim_pid=$bg
+	wait_for "$sim_pid" "$dir/ready"
+}
+
+# profile NAME PGID...: perf over the window for the process started
+# under each process group (the child of its timeout).
+perf_pids=()
+profile() {
+	local name=$1 pg pid
+
+	shift
+	for pg in "$@"; do
+		pid=$(pgrep -P "$pg" | head -n1)
+		[[ -n $pid ]] || continue
+		setsid perf record -g -o "$tmp/$name-$(cat \
+			"/proc/$pid/comm").data" -p "$pid" -- sleep "$window" \
+			>/dev/null 2>&1 </dev/null &
+		pgids+=("$!")
+		perf_pids+=("$!")
+	done
+}
+
+profile_wait() {
+	local pid
+
+	for pid in "${perf_pids[@]}"; do
+		finish "$pid" || note "perf record failed"
+	done
+	perf_pids=()
+}
+
+report_profiles() {
+	local f
+
+	for f in "$tmp"/*.data; do
+		[[ -e $f ]] || continue
+		perf report -i "$f" --stdio --no-children --percent-limit 1 \
+			--sort dso,symbol -g none \
+			>"$out/profile-$(basename "$f" .data).txt" 2>/dev/null ||
+			note "perf report failed for $f"
+		rm -f "$f"
+	done
+}
+
+# measure_* LOGBASE SIZE PROFILE: one run; result="Mpps Gbit/s".
+measure_netfront_tx() {
+	local base=$1 size=$2 prof=$3 dir=$tmp/sim a b i rc=0
+
+	start_xensim "$dir" sink "$base-xensim.log" || return 1
+	eal_args "nfe2e-$$-a" "$cpu_a"
+	app_opts "$size"
+	XENSTORED_PATH=$dir/dom1/xenstored start_bg "$base-app.log" \
+		"$cpu_a" "$app" -d "$plugin" "${eal[@]}" \
+		--vdev "net_netfront0,vif=0,xensim=$dir/dom1" -- \
+		--mode txonly "${opts[@]}" \
+		--duration $((warmup + window + 3))
+	app_pid=$bg
+	for ((i = 0; i < 200; i++)); do
+		a=$(snap "$dir") || true
+		[[ ${a%% *} -gt 0 ]] 2>/dev/null && break
+		kill -0 "$app_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	sleep "$warmup"
+	if ((prof)); then
+		profile "netfront-tx-$size" "$app_pid" "$sim_pid"
+	fi
+	a=$(snap "$dir")
+	sleep "$window"
+	b=$(snap "$dir")
+	profile_wait
+	finish "$app_pid" || rc=$?
+	stop_group "$sim_pid"
+	finish "$sim_pid" || true
+	rm -rf "$dir"
+	((rc == 0)) || return 1
+	result=$(awk -v a="$a" -v b="$b" 'BEGIN {
+		split(a, x); split(b, y); dt = y[3] - x[3]
+		if (dt <= 0 || y[1] <= x[1])
+			exit 1
+		printf "%.3f %.3f\n", (y[1] - x[1]) / dt / 1e6,
+			(y[2] - x[2]) * 8 / dt / 1e9 }')
+}
+
+measure_netfront_rx() {
+	local base=$1 size=$2 prof=$3 dir=$tmp/sim rc=0
+
+	start_xensim "$dir" "gen:$size" "$base-xensim.log" || return 1
+	eal_args "nfe2e-$$-a" "$cpu_a"
+	app_opts "$size"
+	XENSTORED_PATH=$dir/dom1/xenstored start_bg "$base-app.log" \
+		"$cpu_a" "$app" -d "$plugin" "${eal[@]}" \
+		--vdev "net_netfront0,vif=0,xensim=$dir/dom1" -- \
+		--mode rxonly "${opts[@]}" \
+		--duration $((warmup + window + 4))
+	app_pid=$bg
+	if ((prof)); then
+		sleep $((warmup + 2))
+		profile "netfront-rx-$size" "$app_pid" "$sim_pid"
+	fi
+	profile_wait
+	finish "$app_pid" || rc=$?
+	stop_group "$sim_pid"
+	finish "$sim_pid" || true
+	rm -rf "$dir"
+	((rc == 0)) || return 1
+	result=$(rx_rate "$base-app.log")
+}
+
+# measure_pair BASE SIZE RX_VDEV RX_READY TX_VDEV: rxonly on CPU B (the
+# server side, up first), txonly on CPU A.
+measure_pair() {
+	local base=$1 size=$2 rx_vdev=$3 ready=$4 tx_vdev=$5 rc=0
+
+	app_opts "$size"
+	eal_args "nfe2e-$$-b" "$cpu_b"
+	start_bg "$base-rx.log" "$cpu_b" "$app" "${eal[@]}" \
+		--vdev "$rx_vdev" -- --mode rxonly "${opts[@]}" \
+		--duration $((warmup + window + 8))
+	rx_pid=$bg
+	if ! wait_for "$rx_pid" "$ready"; then
+		stop_group "$rx_pid"
+		finish "$rx_pid" || true
+		return 1
+	fi
+	eal_args "nfe2e-$$-a" "$cpu_a"
+	start_bg "$base-tx.log" "$cpu_a" "$app" "${eal[@]}" \
+		--vdev "$tx_vdev" -- --mode txonly "${opts[@]}" \
+		--duration $((warmup + window + 3))
+	tx_pid=$bg
+	finish "$tx_pid" || rc=$?
+	finish "$rx_pid" || rc=$?
+	((rc == 0)) || return 1
+	result=$(rx_rate "$base-rx.log")
+}
+
+measure_memif() {
+	local sock=$tmp/memif.sock
+
+	rm -f "$sock"
+	measure_pair "$1" "$2" "net_memif0,role=server,socket=$sock" "$sock" \
+		"net_memif0,role=client,socket=$sock"
+}
+
+measure_vhost() {
+	local sock=$tmp/vhost.sock
+
+	rm -f "$sock"
+	measure_pair "$1" "$2" "net_vhost0,iface=$sock,queues=1" "$sock" \
+		"net_virtio_user0,path=$sock,queues=1"
+}
+
+# xensim's generator makes frames of one size; IMIX needs gen:imix.
+gen_supports() {
+	local dir=$tmp/probe ok=1
+
+	start_xensim "$dir" "gen:$1" "$tmp/probe.log" || ok=0
+	stop_group "$sim_pid"
+	finish "$sim_pid" || true
+	rm -rf "$dir"
+	((ok))
+}
+
+setup_hugepages
+memory=no-huge
+[[ ${mem_args[0]} == --huge-dir ]] && memory=hugepages-2M
+skip=" "
+if [[ " ${case_list[*]} " == *" netfront-rx "* &&
+      " ${size_list[*]} " == *" imix "* ]] && ! gen_supports imix; then
+	note "xensim has no end=gen:imix: netfront-rx imix is n/a"
+	skip=" netfront-rx/imix "
+fi
+
+runs_csv=$out/runs.csv
+echo "run,case,size,mpps,gbps,memory,load1,time" >"$runs_csv"
+note "results in $out ($memory, $runs runs of ${window}s after" \
+	"${warmup}s warmup)"
+failed=0
+for ((run = 1; run <= runs; run++)); do
+	for size in "${size_list[@]}"; do
+		for c in "${case_list[@]}"; do
+			[[ $skip == *" $c/$size "* ]] && continue
+			base=$out/logs/$c-$size-run$run
+			result=
+			measure_"${c//-/_}" "$base" "$size" 0 || result=
+			drop_dpdk_files
+			if [[ -z $result ]]; then
+				note "run $run $c $size: FAILED (logs: $base-*)"
+				failed=1
+				continue
+			fi
+			read -r mpps gbps <<<"$result"
+			note "run $run $c $size: $mpps Mpps $gbps Gbit/s"
+			echo "$run,$c,$size,$mpps,$gbps,$memory,$(cut -d' ' -f1 \
+				/proc/loadavg),$(date +%s)" >>"$runs_csv"
+		done
+	done
+done
+
+# Profiles come from runs of their own: perf slows what it watches.
+if ((profile)); then
+	for c in netfront-tx netfront-rx; do
+		base=$out/logs/profile-$c-${size_list[0]}
+		result=
+		measure_"${c//-/_}" "$base" "${size_list[0]}" 1 || result=
+		drop_dpdk_files
+		note "profiled $c ${size_list[0]}: ${result:-FAILED} (not in CSV)"
+	done
+	report_profiles
+fi
+
+# Medians per case and size, and netfront relative to each peer.
+summary_csv=$out/summary.csv
+awk -F, -v sizes="${size_list[*]}" -v cases="${case_list[*]}" '
+	function median(key,   n, i, j, t, v) {
+		n = split(vals[key], v, " ")
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) {
+				t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+			}
+		return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+	}
+	NR > 1 {
+		k = $2 SUBSEP $3
+		vals[k] = vals[k] " " $4
+		vals[k, "g"] = vals[k, "g"] " " $5
+		cnt[k]++
+	}
+	END {
+		print "case,size,runs,mpps,gbps,vs_memif,vs_vhost"
+		ns = split(sizes, S, " "); nc = split(cases, C, " ")
+		for (i = 1; i <= ns; i++) {
+			for (j = 1; j <= nc; j++) {
+				k = C[j] SUBSEP S[i]
+				if (!cnt[k])
+					continue
+				m[k] = median(k); g[k] = median(k SUBSEP "g")
+			}
+			for (j = 1; j <= nc; j++) {
+				k = C[j] SUBSEP S[i]
+				if (!cnt[k])
+					continue
+				vm = vv = ""
+				if (C[j] ~ /^netfront/) {
+					p = "memif" SUBSEP S[i]
+					if (m[p] > 0) vm = sprintf("%.3f", m[k] / m[p])
+					p = "vhost" SUBSEP S[i]
+					if (m[p] > 0) vv = sprintf("%.3f", m[k] / m[p])
+				}
+				printf "%s,%s,%d,%.3f,%.3f,%s,%s\n", C[j], S[i],
+					cnt[k], m[k], g[k], vm, vv
+			}
+		}
+	}' "$runs_csv" >"$summary_csv"
+
+echo
+echo "medians of $runs run(s), ${window}s windows, $memory; load average" \
+	"$(cut -d' ' -f1-3 /proc/loadavg)"
+awk -F, 'NR == 1 {
+		printf "%-12s %6s %5s %9s %9s %9s %9s\n", "case", "size",
+			"runs", "Mpps", "Gbit/s", "nf/memif", "nf/vhost"
+		next
+	}
+	{
+		printf "%-12s %6s %5s %9s %9s %9s %9s\n", $1, $2, $3, $4, $5,
+			$6 == "" ? "-" : $6, $7 == "" ? "-" : $7
+	}' "$summary_csv"
+echo
+echo "CSV: $runs_csv"
+echo "     $summary_csv"
+
+if command -v gnuplot >/dev/null; then
+	# One row per size, one column per case, for clustered bars.
+	awk -F, -v cases="${case_list[*]}" '
+		NR > 1 { m[$1, $2] = $4; g[$1, $2] = $5
+			 if (!($2 in seen)) { seen[$2]; order[++ns] = $2 } }
+		END {
+			nc = split(cases, C, " ")
+			for (i = 1; i <= ns; i++) {
+				line = order[i]
+				for (j = 1; j <= nc; j++)
+					line = line " " ((C[j], order[i]) in m ?
+						m[C[j], order[i]] : "NaN")
+				for (j = 1; j <= nc; j++)
+					line = line " " ((C[j], order[i]) in g ?
+						g[C[j], order[i]] : "NaN")
+				print line
+			}
+		}' "$summary_csv" >"$tmp/plot.dat"
+	nc=${#case_list[@]}
+	gnuplot <<EOF || note "gnuplot failed"
+set terminal pngcairo size 1200,500 font ",10"
+set output "$out/e2e.png"
+set multiplot layout 1,2 title "txonly -> rxonly, one core per side, medians of $runs ($memory)"
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set key top right
+set grid ytics
+set xlabel "frame size (bytes, without FCS)"
+set ylabel "Mpps"
+plot for [i=2:$((nc + 1))] "$tmp/plot.dat" using i:xtic(1) title word("${case_list[*]}", i - 1)
+set ylabel "Gbit/s"
+plot for [i=$((nc + 2)):$((2 * nc + 1))] "$tmp/plot.dat" using i:xtic(1) title word("${case_list[*]}", i - $((nc + 1)))
+unset multiplot
+EOF
+	[[ -e $out/e2e.png ]] && echo "PNG: $out/e2e.png"
+else
+	note "gnuplot is not installed (Debian: gnuplot-nox): no plot"
+fi
+if ((profile)); then
+	echo "profiles: $out/profile-*.txt"
+fi
+exit $failed

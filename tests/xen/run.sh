@@ -1,0 +1,253 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The driver on real Xen: Xen 4.17 + a Debian PV dom0 (xenstored, xl,
+# xen-netback) + a PV domU, all under QEMU (no KVM needed). In the domU,
+# netfront-testpmd drives the vif through net_netfront against Linux
+# netback; dom0 sends frames, the app echoes them (macswap); the kernel's
+# xen-netfront gets the vif back on close. Steps report "XENTEST role.step
+# ok|fail ..." lines on the serial console, which this script checks.
+#
+# Usage (root): tests/xen/run.sh
+# Environment: NETFRONT_BUILD (build dir, default build/), XENTEST_CACHE
+# (default .cache/xen/), XENTEST_MIRROR (Debian mirror), XENTEST_TIMEOUT
+# (seconds QEMU may run, default 540).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${NETFRONT_BUILD:-$top/build}
+cache=${XENTEST_CACHE:-$top/.cache/xen}
+mirror=${XENTEST_MIRROR:-http://deb.debian.org/debian}
+security=${XENTEST_SECURITY_MIRROR:-${mirror%/debian}/debian-security}
+boot_timeout=${XENTEST_TIMEOUT:-540}
+suite=bookworm
+# dom0's user space; xen-utils comes from the same apt as the hypervisor.
+dom0_pkgs="iproute2 bridge-utils kmod iputils-ping procps"
+xen_pkgs="xen-utils-4.17 xenstore-utils"
+app=$build/app/netfront-testpmd/netfront-testpmd
+pmd=$build/drivers/net/netfront/librte_net_netfront.so
+# A shared DPDK loads its mempool handlers as drivers: the app's pool needs
+# this one, which the domU has no PMD directory to find it in.
+mempool=$(pkg-config --variable=libdir libdpdk)/librte_mempool_ring.so
+run=$cache/run
+
+say() { echo "xentest: $*"; }
+die() { echo "xentest: error: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "must run as root (debootstrap, chroot)"
+[ -x "$app" ] && [ -f "$pmd" ] ||
+	die "$app or $pmd missing: build first (ninja -C $build)"
+
+need_tools() {
+	local missing="" pair
+	for pair in qemu-system-x86_64:qemu-system-x86 debootstrap:debootstrap \
+		    cpio:cpio busybox:busybox-static; do
+		command -v "${pair%%:*}" >/dev/null ||
+			missing="$missing ${pair#*:}"
+	done
+	[ -z "$missing" ] && return
+	say "installing$missing"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y \
+		--no-install-recommends $missing >/dev/null
+}
+
+# A tree as a gzipped newc cpio archive (the kernel's initramfs format).
+pack() { (cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) > "$2"; }
+
+# Cached: Xen, the kernel and dom0's root file system as an initramfs.
+# The stamp names every input, so changing one rebuilds it.
+build_base() {
+	local stamp="$suite $mirror $security $dom0_pkgs $xen_pkgs v1"
+	local root=$cache/dom0.tmp kver m d
+
+	if [ -f "$cache/stamp" ] && [ "$(cat "$cache/stamp")" = "$stamp" ]; then
+		return
+	fi
+	say "building the dom0 root file system (cold cache, a few minutes)"
+	rm -rf "$root" "$cache/pkg" "$cache/stamp"
+	mkdir -p "$cache"
+	debootstrap --variant=minbase --include="${dom0_pkgs// /,}" \
+		"$suite" "$root" "$mirror" > "$cache/debootstrap.log" 2>&1 ||
+		die "debootstrap failed, see $cache/debootstrap.log"
+	cat > "$root/etc/apt/sources.list" <<-EOF
+	deb $mirror $suite main
+	deb $mirror $suite-updates main
+	deb $security $suite-security main
+	EOF
+	# No service may start inside the chroot.
+	printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
+	chmod 755 "$root/usr/sbin/policy-rc.d"
+	chroot "$root" apt-get update -q >> "$cache/debootstrap.log" 2>&1
+	DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -q \
+		--no-install-recommends $xen_pkgs >> "$cache/debootstrap.log" \
+		2>&1 || die "installing $xen_pkgs failed, see debootstrap.log"
+	kver=$(chroot "$root" apt-cache depends linux-image-amd64 |
+	       sed -n 's/.*Depends: linux-image-\([0-9].*\)/\1/p' | head -n1)
+	[ -n "$kver" ] || die "cannot tell the kernel version"
+	(cd "$root/tmp" && chroot "$root" sh -c "cd /tmp && apt-get download \
+		-q xen-hypervisor-4.17-amd64 linux-image-$kver") \
+		>> "$cache/debootstrap.log" 2>&1 ||
+		die "downloading Xen and the kernel failed"
+	mkdir -p "$cache/pkg"
+	for d in "$root"/tmp/*.deb; do dpkg -x "$d" "$cache/pkg"; done
+	rm -f "$root"/tmp/*.deb
+	zcat "$cache"/pkg/boot/xen-4.17-amd64.gz > "$cache/xen"
+	cp "$cache/pkg/boot/vmlinuz-$kver" "$cache/vmlinuz"
+	# dom0 gets only the modules it loads: Xen drivers, netback, bridge.
+	m=$cache/pkg/lib/modules/$kver
+	d=$root/lib/modules/$kver/kernel
+	mkdir -p "$d/drivers/net" "$d/net"
+	cp -a "$m/kernel/drivers/xen" "$d/drivers/"
+	cp -a "$m/kernel/drivers/net/xen-netback" "$d/drivers/net/"
+	cp -a "$m/kernel/net/bridge" "$m/kernel/net/802" "$m/kernel/net/llc" \
+		"$d/net/"
+	cp "$m"/modules.order "$m"/modules.builtin* "$root/lib/modules/$kver/"
+	chroot "$root" depmod "$kver"
+	rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* \
+		"$root"/usr/share/doc "$root"/usr/share/man \
+		"$root"/usr/share/locale
+	pack "$root" "$cache/dom0-base.cpio.gz"
+	echo "$kver" > "$cache/kver"
+	rm -rf "$root"
+	echo "$stamp" > "$cache/stamp"
+}
+
+# Copy programs with every library they link, at the same paths.
+copy_with_libs() {
+	local dst=$1 f lib
+	shift
+	for f in "$@"; do
+		for lib in $(ldd "$f" | awk '/=> \//{print $3} /^\t\//{print $1}')
+		do
+			[ -e "$dst$lib" ] || cp -L --parents "$lib" "$dst"
+		done
+	done
+}
+
+# The domU: busybox, Xen modules, the app, our PMD, xenstore tools.
+build_domu() {
+	local kver=$1 d=$run/domu m=$cache/pkg/lib/modules/$1/kernel/drivers
+	local tool
+
+	rm -rf "$d" && mkdir -p "$d"/{bin,proc,sys,dev,tmp,lib/modules,opt}
+	cp /bin/busybox "$d/bin/"
+	cp "$m"/net/xen-netfront.ko "$m"/xen/xen-evtchn.ko \
+		"$m"/xen/xen-gntalloc.ko "$m"/xen/xen-gntdev.ko \
+		"$d/lib/modules/"
+	mkdir -p "$d/opt/netfront"
+	cp "$app" "$pmd" "$d/opt/netfront/"
+	cp -L "$mempool" "$d/opt/netfront/"
+	cp -L /usr/bin/xenstore "$d/bin/"
+	for tool in read write ls exists; do
+		ln -s xenstore "$d/bin/xenstore-$tool"
+	done
+	copy_with_libs "$d" "$app" "$pmd" "$mempool" /usr/bin/xenstore \
+		/bin/busybox
+	install -m 755 "$here/domu-init" "$d/init"
+	install -m 644 "$here/xentest.sh" "$d/xentest.sh"
+	pack "$d" "$run/domu.cpio.gz"
+}
+
+# What dom0 adds to the cached base: its scenario and the guest.
+build_overlay() {
+	local kver=$1 o=$run/overlay
+
+	rm -rf "$o" && mkdir -p "$o/guest"
+	install -m 755 "$here/dom0-init" "$o/init"
+	install -m 644 "$here/xentest.sh" "$o/xentest.sh"
+	cp "$cache/vmlinuz" "$o/guest/vmlinuz"
+	cp "$run/domu.cpio.gz" "$o/guest/"
+	cp "$here/domu.cfg" "$o/guest/"
+	pack "$o" "$run/overlay.cpio.gz"
+	# Concatenated archives: the kernel unpacks them in order.
+	cat "$cache/dom0-base.cpio.gz" "$run/overlay.cpio.gz" > "$run/dom0.img"
+}
+
+qemu_pid=""
+stop_qemu() {
+	if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
+		kill "$qemu_pid" 2>/dev/null || true
+		sleep 1
+		kill -9 "$qemu_pid" 2>/dev/null || true
+	fi
+	qemu_pid=""
+}
+trap stop_qemu EXIT
+trap 'exit 130' INT TERM
+
+# -cpu qemu64,+svm: Xen needs SVM+HAP; with -cpu max a PV dom0 crashes.
+boot() {
+	local log=$run/serial.log t0 now
+
+	: > "$log"
+	qemu-system-x86_64 -machine q35 -cpu qemu64,+svm -m 3072 -smp 2 \
+		-nographic -no-reboot -monitor none -serial "file:$log" \
+		-kernel "$cache/xen" \
+		-append "console=com1 com1=115200 dom0_mem=1536M,max:1536M" \
+		-initrd "$cache/vmlinuz console=hvc0 rdinit=/init,$run/dom0.img" \
+		> "$run/qemu.out" 2>&1 &
+	qemu_pid=$!
+	t0=$SECONDS
+	while kill -0 "$qemu_pid" 2>/dev/null; do
+		now=$((SECONDS - t0))
+		if grep -q '^XENTEST dom0\.end' "$log"; then
+			sleep 2
+			break
+		fi
+		if [ "$now" -ge "$boot_timeout" ]; then
+			echo "XENTEST host.timeout fail after ${now}s" >> "$log"
+			break
+		fi
+		sleep 2
+	done
+	stop_qemu
+	say "QEMU ran $((SECONDS - t0)) s"
+}
+
+# Every expected step must say ok; any fail, or a missing step, fails.
+check() {
+	local log=$run/serial.log markers step rc=0
+	local steps="dom0.boot dom0.xenstored dom0.init-dom0 dom0.xenconsoled
+		dom0.create domu.boot domu.modules domu.devices
+		dom0.stage-initial domu.kernel-netfront dom0.stage-kernel
+		domu.refuse domu.gntalloc-limit domu.gntalloc-restored
+		domu.app-start domu.unbound dom0.stage-app dom0.handshake
+		dom0.traffic domu.app-exit domu.app-counters domu.rebind
+		dom0.stage-rebind domu.done dom0.counters dom0.end"
+
+	markers=$(tr -d '\r' < "$log" | sed -n 's/^\(domU| \)\{0,1\}\(XENTEST .*\)/\2/p')
+	echo "---- markers"
+	echo "$markers"
+	echo "---- traffic counters"
+	tr -d '\r' < "$log" | sed -n 's/^domU| app| //p' |
+		sed -n '/^==== summary/,/protocol_violations/p'
+	echo "$markers" | grep -E '^XENTEST dom0\.(traffic|counters)' || true
+	if echo "$markers" | grep -q ' fail'; then
+		rc=1
+	fi
+	for step in $steps; do
+		if ! echo "$markers" | grep -q "^XENTEST $step ok"; then
+			echo "xentest: step $step did not report ok"
+			rc=1
+		fi
+	done
+	echo "---- serial log: $log"
+	return $rc
+}
+
+t_start=$SECONDS
+need_tools
+build_base
+kver=$(cat "$cache/kver")
+mkdir -p "$run"
+build_domu "$kver"
+build_overlay "$kver"
+say "images ready after $((SECONDS - t_start)) s (kernel $kver)"
+boot
+if check; then
+	say "PASS in $((SECONDS - t_start)) s"
+else
+	say "FAIL in $((SECONDS - t_start)) s"
+	exit 1
+fi

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Sourced by dom0-init and domu-init (POSIX sh, busybox in the domU).
+# ROLE names the side in markers; XT is the domU's data/xentest directory
+# as this side reaches it in xenstore (the domU may write under data/).
+
+# One line the host script checks: XENTEST role.step ok|fail detail.
+mark() {
+	_step=$1 _res=$2
+	shift 2
+	echo "XENTEST $ROLE.$_step $_res $*"
+}
+
+# expect STEP DETAIL CMD...: the step is ok when CMD succeeds.
+expect() {
+	_s=$1 _d=$2
+	shift 2
+	if "$@"; then
+		mark "$_s" ok "$_d"
+	else
+		mark "$_s" fail "$_d"
+		return 1
+	fi
+}
+
+# poll SECONDS CMD...: retry CMD every half second, at most SECONDS.
+poll() {
+	_n=$(($1 * 2))
+	shift
+	until "$@"; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || return 1
+		sleep 0.5
+	done
+}
+
+xs_is() {
+	[ "$(xenstore-read "$1" 2>/dev/null)" = "$2" ]
+}
+
+# Lines of a program's output on the console, told apart from markers.
+show() {
+	sed "s/^/$1| /" "$2"
+}
+
+# The domU posts a stage and waits until dom0 has handled it.
+stage_post() {
+	xenstore-write "$XT/stage" "$1" &&
+		poll "$2" xs_is "$XT/ack" "$1"
+}
+
+stage_abort() {
+	xenstore-write "$XT/stage" abort
+}
+
+stage_is() {
+	_cur=$(xenstore-read "$XT/stage" 2>/dev/null)
+	[ "$_cur" = "$1" ] || [ "$_cur" = abort ]
+}
+
+# dom0: wait for a stage; fails when the domU gave up instead.
+stage_wait() {
+	poll "$2" stage_is "$1" && xs_is "$XT/stage" "$1"
+}
+
+stage_ack() {
+	xenstore-write "$XT/ack" "$1"
+}
