@@ -420,8 +420,10 @@ measure_memif() {
 	local sock=$tmp/memif.sock
 
 	rm -f "$sock"
-	measure_pair "$1" "$2" "net_memif0,role=server,socket=$sock" "$sock" \
-		"net_memif0,role=client,socket=$sock"
+	# A file socket (not the abstract default) tells when the server is up.
+	measure_pair "$1" "$2" \
+		"net_memif0,role=server,socket=$sock,socket-abstract=no" "$sock" \
+		"net_memif0,role=client,socket=$sock,socket-abstract=no"
 }
 
 measure_vhost() {
@@ -560,12 +562,14 @@ if command -v gnuplot >/dev/null; then
 			nc = split(cases, C, " ")
 			for (i = 1; i <= ns; i++) {
 				line = order[i]
-				for (j = 1; j <= nc; j++)
-					line = line " " ((C[j], order[i]) in m ?
-						m[C[j], order[i]] : "NaN")
-				for (j = 1; j <= nc; j++)
-					line = line " " ((C[j], order[i]) in g ?
-						g[C[j], order[i]] : "NaN")
+				for (j = 1; j <= nc; j++) {
+					k = C[j] SUBSEP order[i]
+					line = line " " ((k in m) ? m[k] : "NaN")
+				}
+				for (j = 1; j <= nc; j++) {
+					k = C[j] SUBSEP order[i]
+					line = line " " ((k in g) ? g[k] : "NaN")
+				}
 				print line
 			}
 		}' "$summary_csv" >"$tmp/plot.dat"
