@@ -8,7 +8,8 @@
 # machine hits them all alike; the table shows medians.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
 build=$top/build
 runs=3
 warmup=1
@@ -114,6 +115,7 @@ out=$(cd "$out" && pwd)
 
 tmp=$(mktemp -d /tmp/nf-e2e.XXXXXX)
 pgids=()
+declare -A logs
 prefixes=()
 hugedir=
 huge_mounted=0
@@ -177,17 +179,23 @@ start_bg() {
 		>"$log" 2>&1 </dev/null &
 	bg=$!
 	pgids+=("$bg")
+	logs[$bg]=$log
 }
 
-# finish PID: wait for a process started by start_bg; its exit status.
+# finish PID: wait for a process started by start_bg; its exit status,
+# also noted in its log when it failed.
 finish() {
-	local rc=0 pg
+	local rc=0 i
 
 	wait "$1" || rc=$?
-	for pg in "${!pgids[@]}"; do
-		[[ ${pgids[pg]} == "$1" ]] && unset "pgids[pg]"
+	for i in "${!pgids[@]}"; do
+		[[ ${pgids[i]} == "$1" ]] && unset "pgids[i]"
 	done
-	return $rc
+	if ((rc != 0)); then
+		echo "e2e: exit status $rc" >>"${logs[$1]}"
+	fi
+	unset "logs[$1]"
+	return "$rc"
 }
 
 # Two processes of one pair need 2 x 256 MiB.
@@ -243,35 +251,20 @@ wait_for() {
 	return 1
 }
 
-# rx_rate LOG: mean of the receiver's per-second lines over the window,
-# skipping the first line with traffic (partial) and the warmup.
-rx_rate() {
-	sed -n 's/^\[ *[0-9.]*s\] port 0: rx *\([0-9.]*\) Mpps *\([0-9.]*\) Gbit\/s.*/\1 \2/p' "$1" |
-	awk -v skip=$((1 + warmup)) -v n="$window" '
-		$1 > 0 || seen { seen++ }
-		seen > skip && seen <= skip + n { m += $1; g += $2; k++ }
-		END {
-			if (k < n || m == 0)
-				exit 1
-			printf "%.3f %.3f\n", m / k, g / k
-		}'
+# rate_start LOG SOURCE...: rx_rate.py reads the receiver's counters
+# over the window, in the background; rate_finish sets result from it.
+rate_start() {
+	local log=$1
+
+	shift
+	start_bg "$log" "$cpu_b" python3 "$here/rx_rate.py" \
+		--warmup "$warmup" --window "$window" "$@"
+	rate_pid=$bg
 }
 
-# snap RUN_DIR: "packets bytes seconds" the netback consumed from the
-# guest's TX rings, from a consistent copy of xensim's status file.
-snap() {
-	cp -p "$1/status.json" "$1/snap.json" || return 1
-	awk -v t="$(stat -c %.9Y "$1/snap.json")" '
-		{
-			while (match($0, /"tx_(pkts|bytes)":[0-9]+/)) {
-				kv = substr($0, RSTART + 1, RLENGTH - 1)
-				split(kv, a, "\":")
-				sum[a[1]] += a[2]
-				$0 = substr($0, RSTART + RLENGTH)
-			}
-		}
-		END { printf "%.0f %.0f %.9f\n", sum["tx_pkts"], sum["tx_bytes"], t }' \
-		"$1/snap.json"
+rate_finish() {
+	finish "$rate_pid" || return 1
+	result=$(tail -n1 "$1")
 }
 
 start_xensim() {
@@ -284,20 +277,21 @@ start_xensim() {
 	wait_for "$sim_pid" "$dir/ready"
 }
 
-# profile NAME PGID...: perf over the window for the process started
-# under each process group (the child of its timeout).
+# profile NAME APP_PGID SIM_PGID: perf over the window for the app and
+# xensim (each the child of the timeout leading its process group).
 perf_pids=()
 profile() {
-	local name=$1 pg pid
+	local name=$1 side pid
 
 	shift
-	for pg in "$@"; do
-		pid=$(pgrep -P "$pg" | head -n1)
+	for side in app xensim; do
+		pid=$(pgrep -P "$1" | head -n1)
+		shift
 		[[ -n $pid ]] || continue
-		setsid perf record -g -o "$tmp/$name-$(cat \
-			"/proc/$pid/comm").data" -p "$pid" -- sleep "$window" \
-			>/dev/null 2>&1 </dev/null &
+		setsid perf record -g -o "$tmp/$name-$side.data" -p "$pid" \
+			-- sleep "$window" >>"$out/logs/perf.log" 2>&1 </dev/null &
 		pgids+=("$!")
+		logs[$!]=$out/logs/perf.log
 		perf_pids+=("$!")
 	done
 }
@@ -325,68 +319,43 @@ report_profiles() {
 }
 
 # measure_* LOGBASE SIZE PROFILE: one run; result="Mpps Gbit/s".
-measure_netfront_tx() {
-	local base=$1 size=$2 prof=$3 dir=$tmp/sim a b i rc=0
+# netfront_run LOGBASE SIZE PROFILE END MODE RATE_SOURCE...: the app on
+# net_netfront against xensim's netback with the vif END.
+netfront_run() {
+	local base=$1 size=$2 prof=$3 end=$4 mode=$5 dir=$tmp/sim rc=0
 
-	start_xensim "$dir" sink "$base-xensim.log" || return 1
+	shift 5
+	start_xensim "$dir" "$end" "$base-xensim.log" || return 1
 	eal_args "nfe2e-$$-a" "$cpu_a"
 	app_opts "$size"
 	XENSTORED_PATH=$dir/dom1/xenstored start_bg "$base-app.log" \
 		"$cpu_a" "$app" -d "$plugin" "${eal[@]}" \
 		--vdev "net_netfront0,vif=0,xensim=$dir/dom1" -- \
-		--mode txonly "${opts[@]}" \
-		--duration $((warmup + window + 3))
+		--mode "$mode" "${opts[@]}" --duration $((warmup + window + 4))
 	app_pid=$bg
-	for ((i = 0; i < 200; i++)); do
-		a=$(snap "$dir") || true
-		[[ ${a%% *} -gt 0 ]] 2>/dev/null && break
-		kill -0 "$app_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	sleep "$warmup"
-	if ((prof)); then
-		profile "netfront-tx-$size" "$app_pid" "$sim_pid"
-	fi
-	a=$(snap "$dir")
-	sleep "$window"
-	b=$(snap "$dir")
-	profile_wait
-	finish "$app_pid" || rc=$?
-	stop_group "$sim_pid"
-	finish "$sim_pid" || true
-	rm -rf "$dir"
-	((rc == 0)) || return 1
-	result=$(awk -v a="$a" -v b="$b" 'BEGIN {
-		split(a, x); split(b, y); dt = y[3] - x[3]
-		if (dt <= 0 || y[1] <= x[1])
-			exit 1
-		printf "%.3f %.3f\n", (y[1] - x[1]) / dt / 1e6,
-			(y[2] - x[2]) * 8 / dt / 1e9 }')
-}
-
-measure_netfront_rx() {
-	local base=$1 size=$2 prof=$3 dir=$tmp/sim rc=0
-
-	start_xensim "$dir" "gen:$size" "$base-xensim.log" || return 1
-	eal_args "nfe2e-$$-a" "$cpu_a"
-	app_opts "$size"
-	XENSTORED_PATH=$dir/dom1/xenstored start_bg "$base-app.log" \
-		"$cpu_a" "$app" -d "$plugin" "${eal[@]}" \
-		--vdev "net_netfront0,vif=0,xensim=$dir/dom1" -- \
-		--mode rxonly "${opts[@]}" \
-		--duration $((warmup + window + 4))
-	app_pid=$bg
+	rate_start "$base-rate.log" "$@"
 	if ((prof)); then
 		sleep $((warmup + 2))
-		profile "netfront-rx-$size" "$app_pid" "$sim_pid"
+		profile "netfront-$mode-$size" "$app_pid" "$sim_pid"
+		profile_wait
 	fi
-	profile_wait
-	finish "$app_pid" || rc=$?
+	rate_finish "$base-rate.log" || rc=1
+	finish "$app_pid" || rc=1
 	stop_group "$sim_pid"
 	finish "$sim_pid" || true
 	rm -rf "$dir"
-	((rc == 0)) || return 1
-	result=$(rx_rate "$base-app.log")
+	return "$rc"
+}
+
+# The receiver is xensim's netback, sinking what the app transmits.
+measure_netfront_tx() {
+	netfront_run "$1" "$2" "$3" sink txonly --xensim "$tmp/sim"
+}
+
+# The receiver is the app, taking what the netback generates.
+measure_netfront_rx() {
+	netfront_run "$1" "$2" "$3" "gen:$2" rxonly \
+		--telemetry "/var/run/dpdk/nfe2e-$$-a/dpdk_telemetry.v2"
 }
 
 # measure_pair BASE SIZE RX_VDEV RX_READY TX_VDEV: rxonly on CPU B (the
@@ -408,12 +377,14 @@ measure_pair() {
 	eal_args "nfe2e-$$-a" "$cpu_a"
 	start_bg "$base-tx.log" "$cpu_a" "$app" "${eal[@]}" \
 		--vdev "$tx_vdev" -- --mode txonly "${opts[@]}" \
-		--duration $((warmup + window + 3))
+		--duration $((warmup + window + 4))
 	tx_pid=$bg
-	finish "$tx_pid" || rc=$?
-	finish "$rx_pid" || rc=$?
-	((rc == 0)) || return 1
-	result=$(rx_rate "$base-rx.log")
+	rate_start "$base-rate.log" \
+		--telemetry "/var/run/dpdk/nfe2e-$$-b/dpdk_telemetry.v2"
+	rate_finish "$base-rate.log" || rc=1
+	finish "$tx_pid" || rc=1
+	finish "$rx_pid" || rc=1
+	return "$rc"
 }
 
 measure_memif() {

@@ -256,7 +256,8 @@ int vif_end_parse(struct netback *nb, const char *val, char *err,
 const char *vif_end_name(enum nb_end end);
 int vif_end_open(struct netback *nb, char *err, size_t len);
 void vif_end_close(struct netback *nb);
-/* Loop thread, before the queue threads start (frontend MAC known). */
+/* Loop thread, before the queue threads start (frontend MAC and queue
+ * count known). */
 void vif_end_connect(struct netback *nb);
 /* Queue thread: where a TX frame of len bytes goes; NULL: copy it to
  * q->scratch and pass it to vif_end_tx_done() all the same. */

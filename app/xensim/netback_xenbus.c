@@ -303,9 +303,9 @@ vif_connect(struct netback *nb)
 			return -1;
 		}
 	}
-	vif_end_connect(nb);
 	nb_adv_reset(nb);
 	nb->nr_queues = (unsigned int)nq;
+	vif_end_connect(nb);
 	nb->disabled = 0;
 	rc = nb_threads_start(nb);
 	if (rc != 0) {

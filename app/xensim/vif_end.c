@@ -337,8 +337,33 @@ vif_end_unlink(struct netback *nb)
 
 /* An Ethernet/IPv4/UDP frame to the frontend's MAC from Linux netback's
  * fe:ff:ff:ff:ff:ff, discard port, valid IP checksum, no UDP checksum. */
-void
-vif_end_connect(struct netback *nb)
+/*
+ * The kernel spreads a multi-queue TAP's frames over its attached queues:
+ * attach one per connected queue, detach the rest, whose frames nobody
+ * would read.
+ */
+static void
+tap_attach_queues(struct netback *nb)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb->max_queues; i++) {
+		struct ifreq ifr = {
+			.ifr_flags = i < nb->nr_queues ? IFF_ATTACH_QUEUE :
+							 IFF_DETACH_QUEUE,
+		};
+
+		/* EINVAL: already in that state. */
+		if (ioctl(nb->q[i].end_fd, TUNSETQUEUE, &ifr) != 0 &&
+		    errno != EINVAL)
+			fprintf(stderr, "xensim: %s queue %u: TUNSETQUEUE: "
+				"%s\n", nb->tap_if, i, strerror(errno));
+	}
+}
+
+/* The frame a generator sends: UDP to the discard port of the frontend. */
+static void
+gen_frame_build(struct netback *nb)
 {
 	static const uint8_t be_mac[6] = { 0xfe, 0xff, 0xff, 0xff, 0xff,
 					   0xff };
@@ -348,8 +373,6 @@ vif_end_connect(struct netback *nb)
 	uint32_t sum = 0;
 	unsigned int i;
 
-	if (nb->end != NB_END_GEN)
-		return;
 	memcpy(f, nb->fe_mac, 6);
 	memcpy(f + 6, be_mac, 6);
 	f[12] = 0x08;				/* IPv4 */
@@ -373,6 +396,15 @@ vif_end_connect(struct netback *nb)
 	f[39] = udp_len & 0xff;
 	for (i = GEN_HDR_LEN; i < nb->gen_size; i++)
 		f[i] = (uint8_t)i;
+}
+
+void
+vif_end_connect(struct netback *nb)
+{
+	if (nb->end == NB_END_GEN)
+		gen_frame_build(nb);
+	else if (nb->end == NB_END_TAP)
+		tap_attach_queues(nb);
 }
 
 void *
