@@ -262,7 +262,9 @@ check() {
 			rc=1
 		fi
 	done
-	echo "---- serial log: $log"
+	# Backend and frontend xenstore at each stage, for comparing.
+	tr -d '\r' < "$log" | sed -n 's/^XS //p' > "$run/xenstore.txt"
+	echo "---- serial log: $log, xenstore dumps: $run/xenstore.txt"
 	return $rc
 }
 

@@ -178,6 +178,10 @@ int netfront_xb_link_up(struct netfront_adapter *ad);
 struct netfront_rxpool *netfront_rxpool_create(struct netfront_adapter *ad,
 					       uint16_t qid, int socket);
 void netfront_rxpool_destroy(struct netfront_rxpool *pool);
+/* Free the retired pools whose mbufs have all come back. */
+void netfront_rxpool_reap(void);
+/* True if a retired pool still needs xp: it then closes xp itself. */
+bool netfront_rxpool_adopt_xp(struct xenplat *xp);
 struct rte_mempool *
 netfront_rxpool_mempool(const struct netfront_rxpool *p);
 uint32_t netfront_rxpool_gref(const struct netfront_rxpool *p,

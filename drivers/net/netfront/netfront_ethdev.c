@@ -389,7 +389,8 @@ netfront_close(struct rte_eth_dev *dev)
 	for (q = 0; q < dev->data->nb_tx_queues; q++)
 		netfront_txq_release_op(dev, q);
 	netfront_xb_detach(ad);
-	xenplat_close(ad->xp);
+	if (!netfront_rxpool_adopt_xp(ad->xp))
+		xenplat_close(ad->xp);
 	ad->xp = NULL;
 	return 0;
 }

@@ -26,6 +26,7 @@ struct netfront_rxpool {
 	uint8_t *base;
 	unsigned int npages;
 	uint16_t backend;
+	bool close_xp;		/* the last retired pool of xp closes it */
 	char domain[sizeof(((struct netfront_args *)0)->xensim)];
 	uint32_t refs[];
 };
@@ -38,6 +39,26 @@ struct netfront_rxpool {
 static TAILQ_HEAD(, netfront_rxpool) rxpools = TAILQ_HEAD_INITIALIZER(rxpools);
 static uint32_t rxpools_gen;
 static uint32_t rxpools_serial;
+
+/*
+ * Released pools whose mbufs the application, or another port's TX ring,
+ * still holds: their pages stay mapped and granted until every mbuf is
+ * back, so the backend never reads a revoked grant and the application
+ * never touches unmapped memory.
+ */
+static TAILQ_HEAD(, netfront_rxpool) retired = TAILQ_HEAD_INITIALIZER(retired);
+
+/* Another retired pool than p that still uses xp, or NULL. */
+static struct netfront_rxpool *
+rxpool_xp_retired(const struct xenplat *xp, const struct netfront_rxpool *p)
+{
+	struct netfront_rxpool *o;
+
+	TAILQ_FOREACH(o, &retired, next)
+		if (o != p && o->xp == xp)
+			return o;
+	return NULL;
+}
 
 struct netfront_rxpool *
 netfront_rxpool_create(struct netfront_adapter *ad, uint16_t qid, int socket)
@@ -89,25 +110,70 @@ netfront_rxpool_create(struct netfront_adapter *ad, uint16_t qid, int socket)
 	return p;
 }
 
-void
-netfront_rxpool_destroy(struct netfront_rxpool *p)
+/* Free p if every one of its mbufs is back; false while some are out. */
+static bool
+rxpool_free(struct netfront_rxpool *p)
 {
-	unsigned int avail;
+	struct netfront_rxpool *o;
 
-	if (p == NULL)
-		return;
-	TAILQ_REMOVE(&rxpools, p, next);
-	rxpools_gen++;
-	avail = rte_mempool_avail_count(p->mp);
-	if (avail != p->npages)
-		PMD_DRV_LOG(WARNING, "pool %s freed while the application "
-			    "still holds %u of its mbufs", p->mp->name,
-			    p->npages - avail);
+	if (rte_mempool_avail_count(p->mp) != p->npages)
+		return false;
 	rte_mempool_free(p->mp);
 	if (xenplat_unshare(p->xp, p->base, p->npages) != 0)
 		PMD_DRV_LOG(WARNING, "RX pages still in use by the backend: "
 			    "released once it lets go");
+	if (p->close_xp) {
+		o = rxpool_xp_retired(p->xp, p);
+		if (o != NULL)
+			o->close_xp = true;
+		else
+			xenplat_close(p->xp);
+	}
 	rte_free(p);
+	return true;
+}
+
+void
+netfront_rxpool_reap(void)
+{
+	struct netfront_rxpool *p, *tmp;
+
+	for (p = TAILQ_FIRST(&retired); p != NULL; p = tmp) {
+		tmp = TAILQ_NEXT(p, next);
+		if (rte_mempool_avail_count(p->mp) != p->npages)
+			continue;
+		TAILQ_REMOVE(&retired, p, next);
+		rxpool_free(p);
+	}
+}
+
+void
+netfront_rxpool_destroy(struct netfront_rxpool *p)
+{
+	if (p == NULL)
+		return;
+	TAILQ_REMOVE(&rxpools, p, next);
+	rxpools_gen++;
+	if (rxpool_free(p))
+		return;
+	PMD_DRV_LOG(NOTICE, "pool %s: %u mbufs still held; its pages stay "
+		    "granted until they are freed", p->mp->name,
+		    p->npages - rte_mempool_avail_count(p->mp));
+	TAILQ_INSERT_TAIL(&retired, p, next);
+}
+
+bool
+netfront_rxpool_adopt_xp(struct xenplat *xp)
+{
+	struct netfront_rxpool *p;
+
+	netfront_rxpool_reap();
+	TAILQ_FOREACH(p, &retired, next)
+		if (p->xp == xp) {
+			p->close_xp = true;
+			return true;
+		}
+	return false;
 }
 
 struct rte_mempool *

@@ -93,6 +93,8 @@ txq_disconnect(struct netfront_adapter *ad, struct netfront_txq *txq)
 		if (txq->slot[i].m != NULL)
 			rte_pktmbuf_free_seg(txq->slot[i].m);
 	memset(txq->slot, 0, sizeof(txq->slot));
+	/* Those may have been the last mbufs of another port's pool. */
+	netfront_rxpool_reap();
 	ring_unshare(ad, txq->ring.sring);
 	txq->ring.sring = NULL;
 	if (txq->evtchn != NULL)
