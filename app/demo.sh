@@ -1,7 +1,8 @@
 #!/bin/sh
-# The main job: set up, start xensim with a guest and its vif, show the
-# xenstore tree a toolstack leaves for it, then run traffic through the
-# net_netfront driver against xensim's netback.
+# The main job: set up, start xensim with a guest and two vifs, show the
+# xenstore tree a toolstack leaves for them, then run netfront-testpmd in
+# verify mode through the net_netfront driver against xensim's adversarial,
+# verifying netback. Exit status: non-zero on any corrupt frame or violation.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/app/setup.sh"
@@ -14,14 +15,33 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$build/app/xensim/xensim" "$run" --guests 1 --vif 1/0,end=echo &
+# A verifying, adversarial backend: it holds, delays and reorders TX
+# responses and checks that no block changes before its own response.
+vif="end=echo,verify=1,tx-hold=128,tx-reorder=1,tx-delay-us=20,rx-delay-us=20"
+"$build/app/xensim/xensim" "$run" --guests 1 --vif "1/0,$vif" \
+	--vif "1/1,queues=2,$vif" >"$run/xensim.log" 2>&1 &
 pid=$!
 i=0
 while [ ! -e "$run/ready" ]; do
 	i=$((i + 1))
 	[ $i -le 100 ] || { echo "demo: xensim did not start" >&2; exit 1; }
-	kill -0 "$pid" 2>/dev/null || { echo "demo: xensim exited" >&2; exit 1; }
+	kill -0 "$pid" 2>/dev/null || { cat "$run/xensim.log"; exit 1; }
 	sleep 0.1
 done
-echo "== xenstore tree (xenstore-ls as dom0) =="
-XENSTORED_PATH=$run/dom0/xenstored xenstore-ls -f
+echo "== xenstore tree of guest dom1 before the driver attaches =="
+XENSTORED_PATH=$run/dom0/xenstored xenstore-ls -f /local/domain/1
+
+echo "== netfront-testpmd: verify mode through net_netfront, 10 s =="
+rc=0
+"$build/app/netfront-testpmd/netfront-testpmd" -l 0-1 --no-huge -m 512 \
+	--no-pci --file-prefix nfdemo$$ \
+	-d "$build/drivers/net/netfront/librte_net_netfront.so" \
+	--vdev "net_netfront0,vif=0,xensim=$run/dom1" \
+	--vdev "net_netfront1,vif=1,queues=2,xensim=$run/dom1" \
+	-- --mode verify --queues 2 --pkt-size 60-9000 --duration 10 || rc=$?
+
+kill "$pid" && wait "$pid" 2>/dev/null
+pid=
+echo "== xensim (backend) =="
+cat "$run/xensim.log"
+exit $rc
