@@ -7,7 +7,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${NETFRONT_BUILD:-$top/build}
 
 pkgs="dpdk dpdk-dev libdpdk-dev libxen-dev libbenchmark-dev meson ninja-build
-pkg-config gcc g++ dpkg-dev xenstore-utils iproute2 openssl procps jq python3 socat curl iputils-ping"
+pkg-config gcc g++ dpkg-dev xenstore-utils iproute2 openssl procps jq python3 socat curl iputils-ping gnuplot-nox"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
