@@ -38,8 +38,6 @@ static_assert(FX_BURST_MAX <= NET_TX_RING_SIZE &&
  */
 #define FX_NO_KICK	(1u << 31)
 
-int netfront_logtype;
-
 struct fx {
 	struct netfront_adapter ad;
 	struct rte_eth_dev dev;
@@ -76,8 +74,6 @@ fx_eal_init(const char *prog)
 			rte_strerror(rte_errno));
 		return -1;
 	}
-	netfront_logtype = rte_log_register_type_and_pick_level(
-		"pmd.net.netfront", RTE_LOG_NOTICE);
 	return 0;
 }
 

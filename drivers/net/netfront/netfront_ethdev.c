@@ -19,8 +19,6 @@
 #include "xenplat.h"
 #include "netfront.h"
 
-RTE_LOG_REGISTER_SUFFIX(netfront_logtype, netfront, NOTICE);
-
 #define ARG_VIF		"vif"
 #define ARG_QUEUES	"queues"
 #define ARG_XENSIM	"xensim"

@@ -11,6 +11,8 @@
 #include "xenplat.h"
 #include "netfront.h"
 
+RTE_LOG_REGISTER_SUFFIX(netfront_logtype, netfront, NOTICE);
+
 static void *
 ring_share(struct netfront_adapter *ad, uint32_t *ref)
 {
