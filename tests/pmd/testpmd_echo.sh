@@ -23,7 +23,7 @@ for ((p = 0; p < ports; p++)); do
 done
 out=$( (timeout -k 5 60 dpdk-testpmd -d "$plugin" --no-huge -m 512 \
 	--no-pci --no-shconf "${vdevs[@]}" -- --forward-mode=io --tx-first \
-	--stats-period 1 --display-xstats tx_q0_zerocopy,rx_q0_viol_rsp_id \
+	--stats-period 1 --display-xstats tx_q0_zerocopy,rx_q0_violation_rsp_id \
 	--total-num-mbufs=4096 </dev/null 2>&1 &
 	tp=$!
 	sleep 4
@@ -35,7 +35,7 @@ rx=$(echo "$fwd" | sed -n 's/.*RX-packets: *\([0-9]*\).*/\1/p' | head -n1)
 tx=$(echo "$fwd" | sed -n 's/.*TX-packets: *\([0-9]*\).*/\1/p' | head -n1)
 txdrop=$(echo "$fwd" | sed -n 's/.*TX-dropped: *\([0-9]*\).*/\1/p' | head -n1)
 zc=$(echo "$out" | sed -n 's/.*tx_q0_zerocopy *\([0-9]*\).*/\1/p' | tail -n1)
-viol=$(echo "$out" | sed -n 's/.*rx_q0_viol_rsp_id *\([0-9]*\).*/\1/p' |
+viol=$(echo "$out" | sed -n 's/.*rx_q0_violation_rsp_id *\([0-9]*\).*/\1/p' |
        sort -u | tr '\n' ' ')
 echo "testpmd: rx=$rx tx=$tx tx-dropped=$txdrop zerocopy=$zc violations=$viol"
 if [[ -z $rx || -z $tx || $rx -lt 10000 || $tx -lt $rx ||

@@ -72,8 +72,9 @@ static const char *const xstat_names[2][5] = {
 	{ "packets", "bytes", "errors", "zerocopy", "notifies" },
 };
 static const char *const viol_names[NETFRONT_VIOL_MAX] = {
-	"viol_rsp_prod", "viol_rsp_id", "viol_rsp_size", "viol_rsp_status",
-	"viol_rsp_flags",
+	"violation_rsp_prod", "violation_rsp_id", "violation_rsp_size",
+	"violation_rsp_status",
+	"violation_rsp_flags",
 };
 #define NB_BASIC_XSTATS	RTE_DIM(xstat_names[0])
 #define NB_QXSTATS	(NB_BASIC_XSTATS + NETFRONT_VIOL_MAX)
