@@ -10,9 +10,12 @@
 #
 # Usage (root): tests/xen/run.sh
 # Environment: NETFRONT_BUILD (build dir, default build/), XENTEST_CACHE
-# (default .cache/xen/), XENTEST_MIRROR (Debian mirror), XENTEST_TIMEOUT
-# (seconds QEMU may run, default 540).
-set -euo pipefail
+# (default .cache/xen/; delete it to pick up newer Debian packages),
+# XENTEST_MIRROR and XENTEST_SECURITY_MIRROR (Debian mirrors),
+# XENTEST_TIMEOUT (seconds QEMU may run, default 720).
+# Results: $XENTEST_CACHE/run/serial.log and xenstore.txt (the backend and
+# frontend directories at each stage).
+set -Eeuo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -20,7 +23,7 @@ build=${NETFRONT_BUILD:-$top/build}
 cache=${XENTEST_CACHE:-$top/.cache/xen}
 mirror=${XENTEST_MIRROR:-http://deb.debian.org/debian}
 security=${XENTEST_SECURITY_MIRROR:-${mirror%/debian}/debian-security}
-boot_timeout=${XENTEST_TIMEOUT:-540}
+boot_timeout=${XENTEST_TIMEOUT:-720}
 stall=180
 suite=bookworm
 # dom0's user space; xen-utils comes from the same apt as the hypervisor.
@@ -67,7 +70,6 @@ build_base() {
 	fi
 	say "building the dom0 root file system (cold cache, a few minutes)"
 	rm -rf "$root" "$cache/pkg" "$cache/stamp"
-	mkdir -p "$cache"
 	debootstrap --variant=minbase --include="${dom0_pkgs// /,}" \
 		"$suite" "$root" "$mirror" > "$cache/debootstrap.log" 2>&1 ||
 		die "debootstrap failed, see $cache/debootstrap.log"
@@ -114,9 +116,11 @@ build_base() {
 	echo "$stamp" > "$cache/stamp"
 }
 
-# The libraries a program links, with their paths ("=> /x" or "\t/x").
+# The libraries a program links, with their paths ("=> /x" or "\t/x");
+# none for a static one (ldd fails).
 libs_of() {
-	ldd "$1" 2>/dev/null | awk '/=> \// { print $3 } /^\t\// { print $1 }'
+	{ ldd "$1" 2>/dev/null || true; } |
+		awk '/=> \// { print $3 } /^\t\// { print $1 }'
 }
 
 # Copy programs with every library they link, at the same paths.
@@ -253,7 +257,7 @@ check() {
 	tr -d '\r' < "$log" | sed -n 's/^domU| app| //p' |
 		sed -n '/^==== summary/,/protocol_violations/p'
 	echo "$markers" | grep -E '^XENTEST dom0\.(traffic|counters)' || true
-	if echo "$markers" | grep -q ' fail'; then
+	if echo "$markers" | grep -q '^XENTEST [^ ]* fail'; then
 		rc=1
 	fi
 	for step in $steps; do
@@ -268,18 +272,29 @@ check() {
 	return $rc
 }
 
-t_start=$SECONDS
-need_tools
-build_base
-kver=$(cat "$cache/kver")
-mkdir -p "$run"
-build_domu "$kver"
-build_overlay "$kver"
-say "images ready after $((SECONDS - t_start)) s (kernel $kver)"
-boot
-if check; then
-	say "PASS in $((SECONDS - t_start)) s"
-else
-	say "FAIL in $((SECONDS - t_start)) s"
-	exit 1
-fi
+main() {
+	local t_start=$SECONDS kver
+
+	mkdir -p "$cache"
+	# One run at a time: they share the cache and the run directory.
+	exec 9> "$cache/lock"
+	flock -w 900 9 || die "another run held $cache/lock for 15 minutes"
+	need_tools
+	build_base
+	kver=$(cat "$cache/kver")
+	mkdir -p "$run"
+	build_domu "$kver"
+	build_overlay "$kver"
+	say "images ready after $((SECONDS - t_start)) s (kernel $kver)"
+	boot
+	if check; then
+		say "PASS in $((SECONDS - t_start)) s"
+	else
+		say "FAIL in $((SECONDS - t_start)) s"
+		exit 1
+	fi
+}
+
+# On one line: bash has read it whole before main runs, so editing this
+# file during a run cannot change what runs next.
+main "$@"; exit $?

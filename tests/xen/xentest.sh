@@ -3,11 +3,23 @@
 # ROLE names the side in markers; XT is the domU's data/xentest directory
 # as this side reaches it in xenstore (the domU may write under data/).
 
+# ICMP echo requests dom0 sends while the app echoes (small + large);
+# at least 90% must come back.
+PINGS_SMALL=20
+PINGS_LARGE=10
+PINGS=$((PINGS_SMALL + PINGS_LARGE))
+
+enough_echoed() {
+	[ $(($1 * 10)) -ge $((PINGS * 9)) ]
+}
+
 # One line the host script checks: XENTEST role.step ok|fail detail.
+# FAILED remembers that some step failed.
 mark() {
 	_step=$1 _res=$2
 	shift 2
 	echo "XENTEST $ROLE.$_step $_res $*"
+	[ "$_res" = ok ] || FAILED=1
 }
 
 # expect STEP DETAIL CMD...: the step is ok when CMD succeeds.
