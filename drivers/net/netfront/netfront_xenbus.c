@@ -443,12 +443,50 @@ write_queue(struct netfront_adapter *ad, xs_transaction_t t, unsigned int q)
 	       xb_rm(ad, t, dir, "event-channel-rx");
 }
 
+/*
+ * Keys a previous frontend (the kernel's xen-netfront, or this driver with
+ * other settings) may have left that the backend would act on: offloads we
+ * do not handle, and the layout of another queue count.
+ */
+static bool
+remove_stale_keys(struct netfront_adapter *ad, xs_transaction_t t)
+{
+	static const char *const offloads[] = {
+		"feature-gso-tcpv4", "feature-gso-tcpv6",
+		"feature-ipv6-csum-offload", "xdp-headroom",
+		"multi-queue-num-queues",
+	};
+	static const char *const flat[] = {
+		"tx-ring-ref", "rx-ring-ref", "event-channel",
+		"event-channel-tx", "event-channel-rx",
+	};
+	const char *fe = ad->fe_path;
+	char queue[32];
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(offloads); i++)
+		if (!xb_rm(ad, t, fe, offloads[i]))
+			return false;
+	for (i = 0; ad->nr_queues > 1 && i < RTE_DIM(flat); i++)
+		if (!xb_rm(ad, t, fe, flat[i]))
+			return false;
+	for (i = ad->nr_queues > 1 ? ad->nr_queues : 0;
+	     i < ad->feat.max_queues; i++) {
+		snprintf(queue, sizeof(queue), "queue-%u", i);
+		if (!xb_rm(ad, t, fe, queue))
+			return false;
+	}
+	return true;
+}
+
 static bool
 write_keys(struct netfront_adapter *ad, xs_transaction_t t)
 {
 	const char *fe = ad->fe_path;
 	unsigned int q;
 
+	if (!remove_stale_keys(ad, t))
+		return false;
 	if (ad->feat.max_queues > 1 &&
 	    !xb_printf(ad, t, fe, "multi-queue-num-queues", ad->nr_queues))
 		return false;
