@@ -144,7 +144,6 @@ struct netfront_args {
 struct netfront_backend_features {
 	bool split_evtchn;
 	bool sg;
-	bool xdp_headroom;
 	unsigned int max_queues;
 };
 

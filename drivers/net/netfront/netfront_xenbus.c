@@ -253,13 +253,12 @@ static int
 read_features(struct netfront_adapter *ad)
 {
 	struct netfront_backend_features *f = &ad->feat;
-	unsigned long split, mq, sg, copy, xdp;
+	unsigned long split, mq, sg, copy;
 
 	if (read_feature(ad, "feature-split-event-channels", 1, &split) ||
 	    read_feature(ad, "multi-queue-max-queues", 65535, &mq) ||
 	    read_feature(ad, "feature-sg", 1, &sg) ||
-	    read_feature(ad, "feature-rx-copy", 1, &copy) ||
-	    read_feature(ad, "feature-xdp-headroom", 1, &xdp))
+	    read_feature(ad, "feature-rx-copy", 1, &copy))
 		return -EINVAL;
 	if (!copy) {
 		PMD_DRV_LOG(ERR, "vif%u: backend %s lacks feature-rx-copy, "
@@ -270,7 +269,6 @@ read_features(struct netfront_adapter *ad)
 	f->split_evtchn = split;
 	f->max_queues = mq > 0 ? mq : 1;
 	f->sg = sg;
-	f->xdp_headroom = xdp;
 	return 0;
 }
 
@@ -502,8 +500,12 @@ write_keys(struct netfront_adapter *ad, xs_transaction_t t)
 	    !xb_printf(ad, t, fe, "feature-sg", 1) ||
 	    !xb_printf(ad, t, fe, "feature-no-csum-offload", 1))
 		return false;
-	return !ad->feat.xdp_headroom ||
-	       xb_printf(ad, t, fe, "xdp-headroom", RTE_PKTMBUF_HEADROOM);
+	/*
+	 * No xdp-headroom: Linux netback answers it with an XDP extra-info
+	 * slot in every RX packet, which the RX path does not take yet. RX
+	 * data therefore starts at the page's first byte (no headroom).
+	 */
+	return true;
 }
 
 /* Rings and channels of every queue are set up: publish and connect. */
