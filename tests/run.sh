@@ -1,6 +1,9 @@
 #!/bin/sh
-# Set up (packages, DPDK driver-SDK headers, build) and run every test.
+# Set up (packages, DPDK driver-SDK headers, build) and run every test:
+# the default suites, then the driver against real Xen under QEMU.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+build=${NETFRONT_BUILD:-$top/build}
 "$top/app/setup.sh"
-exec meson test -C "${NETFRONT_BUILD:-$top/build}" --print-errorlogs "$@"
+meson test -C "$build" --print-errorlogs
+meson test -C "$build" --setup xen --suite xen --print-errorlogs
