@@ -48,6 +48,11 @@ wait_for() {
 	done
 }
 
+# True when something in namespace $1 listens on TCP port $2.
+listening() {
+	ip netns exec "$1" ss -Htln "sport = :$2" | grep -q .
+}
+
 ip netns add "$nsa" && ip netns add "$nsb" || fail "cannot create namespaces"
 "$xensim" "$run" --status-ms 100 \
 	--vif "1/0,end=tap:${tag}a0@$nsa$vifopt" \
@@ -81,8 +86,7 @@ ip netns exec "$nsb" socat -u TCP-LISTEN:5001,reuseaddr \
 	"OPEN:$run/tcp.out,creat,trunc" 2>"$run/socat-server.log" &
 srv=$!
 pids+=($srv)
-wait_for 50 ip netns exec "$nsb" ss -Htln 'sport = :5001' |
-	grep -q 5001 || true
+wait_for 50 listening "$nsb" 5001 || fail "TCP server did not listen"
 timeout 120 ip netns exec "$nsa" socat -u "OPEN:$run/data" \
 	"TCP:$ipb:5001,retry=20,interval=0.2" 2>"$run/socat-client.log" ||
 	fail "TCP transfer failed"
@@ -98,7 +102,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=$ipb" \
 (cd "$run" && exec ip netns exec "$nsb" openssl s_server -WWW -accept 4433 \
 	-cert cert.pem -key key.pem) >"$run/s_server.log" 2>&1 &
 pids+=($!)
-wait_for 50 ip netns exec "$nsb" ss -Htln 'sport = :4433' | grep -q 4433
+wait_for 50 listening "$nsb" 4433 || fail "TLS server did not listen"
 timeout 120 ip netns exec "$nsa" curl -sS --cacert "$run/cert.pem" \
 	-o "$run/tls.out" "https://$ipb:4433/data" 2>"$run/curl.log" ||
 	fail "TLS transfer failed: $(cat "$run/curl.log")"

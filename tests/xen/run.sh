@@ -257,11 +257,11 @@ check() {
 	tr -d '\r' < "$log" | sed -n 's/^domU| app| //p' |
 		sed -n '/^==== summary/,/protocol_violations/p'
 	echo "$markers" | grep -E '^XENTEST dom0\.(traffic|counters)' || true
-	if echo "$markers" | grep -q '^XENTEST [^ ]* fail'; then
+	if grep -q '^XENTEST [^ ]* fail' <<<"$markers"; then
 		rc=1
 	fi
 	for step in $steps; do
-		if ! echo "$markers" | grep -q "^XENTEST $step ok"; then
+		if ! grep -q "^XENTEST $step ok" <<<"$markers"; then
 			echo "xentest: step $step did not report ok"
 			rc=1
 		fi
