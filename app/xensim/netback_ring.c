@@ -18,6 +18,12 @@
 
 #define TX_BUDGET	64	/* packets per pass, then RX gets a turn */
 #define RX_BUDGET	64
+/*
+ * Poll mode: idle passes spun before a yield. A yield on a busy machine
+ * hands the CPU to another task for up to a time slice, which at this
+ * packet rate lets the frontend's rings fill up or run dry.
+ */
+#define POLL_SPIN	4096u
 #define ETH_HLEN	14
 /* misbehave=bad-status: no NETIF_RSP_ has this value. */
 #define BAD_STATUS	2
@@ -514,11 +520,22 @@ queue_sleep(struct nb_queue *q, bool live)
 	__atomic_store_n(&q->sleeping, 0, __ATOMIC_RELAXED);
 }
 
+static inline void
+cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield");
+#endif
+}
+
 static void *
 queue_main(void *arg)
 {
 	struct nb_queue *q = arg;
 	struct netback *nb = q->nb;
+	unsigned int idle = 0;
 
 	while (!__atomic_load_n(&q->stop, __ATOMIC_ACQUIRE)) {
 		bool live = !__atomic_load_n(&nb->disabled, __ATOMIC_RELAXED);
@@ -530,12 +547,16 @@ queue_main(void *arg)
 			work += rx_process(q);
 			flush_notify(q);
 		}
-		if (work != 0)
-			continue;
-		if (nb->poll_mode && live)
-			sched_yield();	/* 2 cores: let others run */
-		else
+		if (work != 0) {
+			idle = 0;
+		} else if (!nb->poll_mode || !live) {
 			queue_sleep(q, live);
+		} else if (++idle < POLL_SPIN) {
+			cpu_relax();
+		} else {
+			idle = 0;
+			sched_yield();	/* 2 cores: let others run */
+		}
 	}
 	return NULL;
 }

@@ -7,6 +7,7 @@
 #include <ethdev_driver.h>
 #include <rte_branch_prediction.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "xenplat.h"
 #include "netfront.h"
@@ -16,6 +17,10 @@
 /* Reclaim TX responses once fewer ids than this are free. */
 #define TX_RECLAIM_MIN	64
 #define TX_BLOCK_SHIFT	11
+/* Copied mbufs freed together. */
+#define TX_FREE_BULK	64
+/* Packets ahead whose copy block is prefetched. */
+#define TX_PREFETCH_AHEAD	4
 
 static const char *const viol_what[NETFRONT_VIOL_MAX] = {
 	[NETFRONT_VIOL_RSP_PROD] = "response producer beyond the requests",
@@ -46,15 +51,17 @@ void
 netfront_rx_refill(struct netfront_rxq *rxq)
 {
 	netif_rx_front_ring_t *r = &rxq->ring;
-	struct rte_mempool *mp = netfront_rxpool_mempool(rxq->pool);
+	struct rte_mempool *mp;
 	struct rte_mbuf *m[NET_RX_RING_SIZE];
 	unsigned int n, i;
 	int notify;
 
 	n = NET_RX_RING_SIZE - (r->req_prod_pvt - r->rsp_cons);
 	n = RTE_MIN(n, netfront_idpool_avail(&rxq->ids));
+	/* In bulk: one push, one look at the event index per batch. */
 	if (n < RX_REFILL_MIN && r->req_prod_pvt != r->rsp_cons)
 		return;
+	mp = netfront_rxpool_mempool(rxq->pool);
 	if (rte_pktmbuf_alloc_bulk(mp, m, n) != 0) {
 		/* The application holds many pages: take what is left. */
 		rxq->st.nombuf_or_zc++;
@@ -276,9 +283,28 @@ tx_slot(struct netfront_txq *txq, struct rte_mbuf *zc, uint16_t block)
 	return req;
 }
 
+static inline uint8_t *
+tx_block(const struct netfront_txq *txq, uint16_t b)
+{
+	return txq->blk.base + ((size_t)b << TX_BLOCK_SHIFT);
+}
+
+/* A request for size bytes in block b, the packet's last slot so far. */
+static inline netif_tx_request_t *
+tx_block_req(struct netfront_txq *txq, uint16_t b, uint16_t size)
+{
+	netif_tx_request_t *req = tx_slot(txq, NULL, b);
+
+	req->gref = txq->blk.refs[b >> 1];
+	req->offset = (b & 1) << TX_BLOCK_SHIFT;
+	req->size = size;
+	req->flags = 0;
+	return req;
+}
+
 /* Copy the packet into as many 2 KiB blocks as it needs. */
 static void
-tx_copy(struct netfront_txq *txq, struct rte_mbuf *m)
+tx_copy_chain(struct netfront_txq *txq, const struct rte_mbuf *m)
 {
 	const struct rte_mbuf *seg = m;
 	uint32_t left = m->pkt_len, seg_off = 0;
@@ -286,7 +312,7 @@ tx_copy(struct netfront_txq *txq, struct rte_mbuf *m)
 
 	while (left > 0) {
 		uint16_t b = netfront_idpool_get(&txq->blocks);
-		uint8_t *dst = txq->blk.base + ((size_t)b << TX_BLOCK_SHIFT);
+		uint8_t *dst = tx_block(txq, b);
 		uint32_t chunk = RTE_MIN(left, NETFRONT_TX_BLOCK);
 		uint32_t done = 0;
 
@@ -305,15 +331,22 @@ tx_copy(struct netfront_txq *txq, struct rte_mbuf *m)
 		}
 		if (req != NULL)
 			req->flags = NETTXF_more_data;
-		req = tx_slot(txq, NULL, b);
-		req->gref = txq->blk.refs[b >> 1];
-		req->offset = (b & 1) << TX_BLOCK_SHIFT;
 		/* The first slot carries the whole packet's size. */
-		req->size = left == m->pkt_len ? m->pkt_len : chunk;
-		req->flags = 0;
+		req = tx_block_req(txq, b,
+				   left == m->pkt_len ? m->pkt_len : chunk);
 		left -= chunk;
 	}
-	rte_pktmbuf_free(m);
+}
+
+/* The common case: one segment that fits one block, one copy. */
+static inline void
+tx_copy_one(struct netfront_txq *txq, const struct rte_mbuf *m)
+{
+	uint16_t b = netfront_idpool_get(&txq->blocks);
+
+	rte_memcpy(tx_block(txq, b), rte_pktmbuf_mtod(m, const void *),
+		   m->data_len);
+	tx_block_req(txq, b, m->data_len);
 }
 
 /* Post the segments in place: they lie in pages granted to our backend. */
@@ -359,12 +392,40 @@ tx_zc_pool(struct netfront_txq *txq, const struct rte_mbuf *m)
 	return pool;
 }
 
+/*
+ * Ask for the line of the block that a packet further on will be copied
+ * into: the backend read it last, so it is a cross-core miss that the copy
+ * would otherwise wait for.
+ */
+static inline void
+tx_prefetch_block(const struct netfront_txq *txq, uint16_t ahead)
+{
+	uint16_t top = netfront_idpool_avail(&txq->blocks);
+
+	if (top > ahead)
+		rte_prefetch0(tx_block(txq,
+				       txq->blocks.free[top - 1 - ahead]));
+}
+
+/* Free what was copied, in bulk: cheaper than one free per packet. */
+static inline void
+tx_flush_copied(struct rte_mbuf **copied, unsigned int *n)
+{
+	if (*n == 0)
+		return;
+	rte_pktmbuf_free_bulk(copied, *n);
+	*n = 0;
+}
+
 uint16_t
 netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct netfront_txq *txq = queue;
 	uint32_t max_len = txq->ad->dev->data->mtu + NETFRONT_FRAME_OVERHEAD;
 	uint32_t gen = netfront_rxpool_generation();
+	struct rte_mbuf *copied[TX_FREE_BULK];
+	unsigned int nb_copied = 0;
+	RING_IDX posted = txq->ring.req_prod_pvt;
 	uint16_t i;
 	int notify;
 
@@ -388,6 +449,7 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		tx_prefetch_block(txq, TX_PREFETCH_AHEAD);
 		if (need > netfront_idpool_avail(&txq->ids) ||
 		    (pool == NULL &&
 		     need > netfront_idpool_avail(&txq->blocks))) {
@@ -403,10 +465,20 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		if (pool != NULL) {
 			txq->st.nombuf_or_zc++;
 			tx_zerocopy(txq, pool, m);
-		} else {
-			tx_copy(txq, m);
+			continue;
 		}
+		if (likely(m->nb_segs == 1 && need == 1))
+			tx_copy_one(txq, m);
+		else
+			tx_copy_chain(txq, m);
+		copied[nb_copied++] = m;
+		if (nb_copied == TX_FREE_BULK)
+			tx_flush_copied(copied, &nb_copied);
 	}
+	tx_flush_copied(copied, &nb_copied);
+	/* Nothing new: leave the shared index line to the backend. */
+	if (txq->ring.req_prod_pvt == posted)
+		return i;
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&txq->ring, notify);
 	if (notify) {
 		txq->st.notifies++;
