@@ -181,15 +181,17 @@ struct netback {
 	struct nb_queue q[NB_MAX_QUEUES];
 };
 
-/* RX slots a frame of len bytes takes: the first starts at headroom. */
+/* RX slots a frame of len bytes takes: the first starts at headroom,
+ * which also costs an XDP extra-info slot. */
 static inline unsigned int
 nb_rx_slots(const struct netback *nb, uint32_t len)
 {
 	uint32_t first = NB_PAGE_SIZE - nb->headroom;
+	unsigned int extra = nb->headroom != 0;
 
 	if (len <= first)
-		return 1;
-	return 1 + (len - first + NB_PAGE_SIZE - 1) / NB_PAGE_SIZE;
+		return 1 + extra;
+	return 1 + extra + (len - first + NB_PAGE_SIZE - 1) / NB_PAGE_SIZE;
 }
 
 static inline void

@@ -296,6 +296,30 @@ rx_csum_blank_ok(const struct netback *nb, const uint8_t *data, uint32_t len)
 	       (nb->fe_ipv6_csum || !csum_is_ipv6(data, len));
 }
 
+/*
+ * Linux netback's answer to a frontend's xdp-headroom: an extra-info slot
+ * of its type XDP (5, from Linux's netif.h; Xen 4.17's netif.h lacks it)
+ * after the first data slot, using up one more request.
+ */
+#define NB_EXTRA_TYPE_XDP	5
+
+static void
+rx_xdp_extra(struct nb_queue *q)
+{
+	struct netif_extra_info *ex;
+
+	if (q->adv != NULL)
+		nb_adv_rx_done(q, q->rx.req_cons);
+	q->rx.req_cons++;
+	ex = (struct netif_extra_info *)RING_GET_RESPONSE(&q->rx,
+							  q->rx.rsp_prod_pvt);
+	q->rx.rsp_prod_pvt++;
+	memset(ex, 0, sizeof(*ex));
+	ex->type = NB_EXTRA_TYPE_XDP;
+	/* u.xdp.headroom in Linux's layout: the first 16 bits of the union */
+	ex->u.pad[0] = (uint16_t)q->nb->headroom;
+}
+
 /* Copy one frame into as many posted pages as it takes. */
 static void
 rx_deliver(struct nb_queue *q, struct frame_hdr *h)
@@ -332,6 +356,8 @@ rx_deliver(struct nb_queue *q, struct frame_hdr *h)
 		rsp->id = req.id;
 		rsp->offset = pg_off;
 		rsp->flags = (off == 0 ? flags : 0) |
+			     (off == 0 && nb->headroom != 0 ?
+			      NETRXF_extra_info : 0) |
 			     (off + chunk < h->len ? NETRXF_more_data : 0);
 		rsp->status = rc == GNTST_okay ? (int16_t)chunk :
 			      NETIF_RSP_ERROR;
@@ -341,6 +367,8 @@ rx_deliver(struct nb_queue *q, struct frame_hdr *h)
 			rsp->status = NB_PAGE_SIZE - pg_off + 1;
 		else if (nb->misbehave == NB_MIS_BAD_RX_OFFSET)
 			rsp->offset = NB_PAGE_SIZE - chunk + 1;
+		if (off == 0 && nb->headroom != 0)
+			rx_xdp_extra(q);
 		off += chunk;
 		pg_off = 0;
 	} while (off < h->len);

@@ -88,7 +88,16 @@ toolstack_add_vif(struct xsim *xs, unsigned int domid, unsigned int handle,
 
 	rc = write_dir(xs, fe, fe_perms, (const char *const[]){
 		"backend", be, "backend-id", "0", "handle", h, "mac", macs,
-		"state", "1", NULL });
+		"trusted", "1", "state", "1", NULL });
+	/* libxl writes the MTU as dom0's, read-only to the guest. */
+	if (rc == 0) {
+		char mtu[80];
+
+		snprintf(mtu, sizeof(mtu), "%s/mtu", fe);
+		rc = xs_dom0_write(xs->xs, mtu, "1500");
+		if (rc == 0)
+			rc = xs_dom0_set_perms(xs->xs, mtu, be_perms, 2);
+	}
 	if (rc == 0)
 		rc = write_dir(xs, be, be_perms, (const char *const[]){
 			"frontend", fe, "frontend-id", dom, "online", "1",

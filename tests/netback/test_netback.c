@@ -100,6 +100,42 @@ reap_tx(struct fq *q)
 	return n;
 }
 
+/* Give the backend back the page of the request at ring index idx: ids
+ * were posted as 0..NR_BUFS-1 and every answered slot is reposted in
+ * order, so index idx always holds id idx % NR_BUFS. */
+static void
+repost(struct fq *q, RING_IDX idx)
+{
+	netif_rx_request_t *req = RING_GET_REQUEST(&q->rx, q->rx.req_prod_pvt);
+	uint16_t id = (uint16_t)(idx % NR_BUFS);
+	int notify;
+
+	q->rx.req_prod_pvt++;
+	req->id = id;
+	req->gref = q->rxrefs[id];
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->rx, notify);
+	if (notify)
+		xenplat_evtchn_notify(fq_rx_ev(q));
+}
+
+/* The XDP extra-info slot Linux netback puts after the first data slot
+ * when the frontend asked for headroom (type 5, headroom first). */
+static void
+take_xdp_extra(struct fe *fe, struct fq *q)
+{
+	struct netif_extra_info ex;
+
+	CHECK(q->rx.rsp_cons != q->rx.sring->rsp_prod,
+	      "extra-info slot not pushed with its packet");
+	memcpy(&ex, RING_GET_RESPONSE(&q->rx, q->rx.rsp_cons), sizeof(ex));
+	CHECK(ex.type == 5 && ex.u.pad[0] == fe->headroom &&
+	      !(ex.flags & XEN_NETIF_EXTRA_FLAG_MORE),
+	      "extra slot type %u flags %u headroom %u", ex.type, ex.flags,
+	      ex.u.pad[0]);
+	repost(q, q->rx.rsp_cons);
+	q->rx.rsp_cons++;
+}
+
 /* Receive one frame (several slots with more_data); its length, or -1.
  * flags: the first slot's, if wanted. */
 static int
@@ -109,11 +145,9 @@ recv_frame_flags(struct fe *fe, struct fq *q, uint8_t *out, size_t max,
 	long end = now_ms() + WAIT_MS;
 	unsigned int len = 0, nslots = 0;
 	bool more = true;
-	int notify;
 
 	while (more) {
 		netif_rx_response_t rsp;
-		netif_rx_request_t *req;
 		int work;
 
 		RING_FINAL_CHECK_FOR_RESPONSES(&q->rx, work);
@@ -124,6 +158,8 @@ recv_frame_flags(struct fe *fe, struct fq *q, uint8_t *out, size_t max,
 			continue;
 		}
 		RING_COPY_RESPONSE(&q->rx, q->rx.rsp_cons, &rsp);
+		CHECK(rsp.id == q->rx.rsp_cons % NR_BUFS,
+		      "RX id %u at index %u", rsp.id, q->rx.rsp_cons);
 		q->rx.rsp_cons++;
 		CHECK(rsp.id < NR_BUFS, "RX id %u never posted", rsp.id);
 		CHECK(rsp.status > 0 && rsp.offset + (unsigned int)rsp.status <=
@@ -142,15 +178,14 @@ recv_frame_flags(struct fe *fe, struct fq *q, uint8_t *out, size_t max,
 		more = rsp.flags & NETRXF_more_data;
 		if (nslots == 0 && flags != NULL)
 			*flags = rsp.flags;
-		nslots++;
+		CHECK(!(rsp.flags & NETRXF_extra_info) == (nslots != 0 ||
+						    fe->headroom == 0),
+		      "RX slot %u flags %#x with headroom %u", nslots,
+		      rsp.flags, fe->headroom);
 		/* Repost the page right away, same id. */
-		req = RING_GET_REQUEST(&q->rx, q->rx.req_prod_pvt);
-		q->rx.req_prod_pvt++;
-		req->id = rsp.id;
-		req->gref = q->rxrefs[rsp.id];
-		RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->rx, notify);
-		if (notify)
-			xenplat_evtchn_notify(fq_rx_ev(q));
+		repost(q, q->rx.rsp_cons - 1);
+		if (nslots++ == 0 && (rsp.flags & NETRXF_extra_info))
+			take_xdp_extra(fe, q);
 	}
 	return (int)len;
 }

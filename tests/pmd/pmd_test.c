@@ -625,8 +625,17 @@ mode_probe_fail(int argc, char **argv)
 	if (argc < 2)
 		fail("probe-fail DEVARGS TEXT [KEY VALUE]");
 	if (argc >= 4) {
-		struct xs_handle *xs = xs_open(0);
+		struct xs_handle *xs;
+		char dom0[512];
 		bool ok;
+
+		/* An absolute key is the toolstack's: write it as dom0. */
+		if (argv[2][0] == '/') {
+			snprintf(dom0, sizeof(dom0), "%s/dom0/xenstored",
+				 getenv("XENSIM_RUN"));
+			setenv("XENSTORED_PATH", dom0, 1);
+		}
+		xs = xs_open(0);
 
 		if (xs == NULL)
 			fail("xs_open");

@@ -32,7 +32,7 @@ if [[ ! -e $run/ready ]]; then
 	cat "$run/xensim.log" >&2
 	exit 1
 fi
-export XENSTORED_PATH=$run/dom1/xenstored
+export XENSTORED_PATH=$run/dom1/xenstored XENSIM_RUN=$run
 cmd=("${@//@RUN@/$run}")
 "${cmd[@]}"
 rc=$?

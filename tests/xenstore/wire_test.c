@@ -201,8 +201,9 @@ test_paths(struct xs_handle *h0, struct xs_handle *h1)
 	CHECK(reads(h0, XBT_NULL, "/local/domain/1/data/rel", "v"));
 	CHECK(reads(h0, XBT_NULL, "domid", "0"));
 	dir = xs_directory(h1, XBT_NULL, "device/vif/0", &n);
-	CHECK(dir != NULL && n == 5);
-	CHECK(strcmp(dir[0], "backend") == 0 && strcmp(dir[4], "state") == 0);
+	CHECK(dir != NULL && n == 7);
+	CHECK(strcmp(dir[0], "backend") == 0 && strcmp(dir[5], "state") == 0 &&
+	      strcmp(dir[6], "mtu") == 0);
 	free(dir);
 	CHECK(reads(h1, XBT_NULL, "device/vif/0/backend",
 		    "/local/domain/0/backend/vif/1/0"));
