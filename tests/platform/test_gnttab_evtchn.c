@@ -12,27 +12,9 @@
 
 #include "evtchn.h"
 #include "gnttab.h"
+#include "check.h"
 
 #define PAGE	4096u
-
-static int failures;
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: CHECK(%s) failed\n",		\
-			__FILE__, __LINE__, #cond);			\
-		failures++;						\
-	}								\
-} while (0)
-
-#define CHECK_EQ(a, b) do {						\
-	long long a_ = (long long)(a), b_ = (long long)(b);		\
-	if (a_ != b_) {							\
-		fprintf(stderr, "%s:%d: %s == %lld, expected %s == "	\
-			"%lld\n", __FILE__, __LINE__, #a, a_, #b, b_);	\
-		failures++;						\
-	}								\
-} while (0)
 
 static struct gnttab_stats
 stats(struct gnttab *gt)

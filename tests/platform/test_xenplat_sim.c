@@ -25,30 +25,13 @@
 
 #include "xenplat.h"
 #include "xensim_proto.h"
+#include "check.h"
 
 #define PAGE		XSIM_PAGE_SIZE
 #define LIMIT		16
 
-static int failures;
 static char run_dir[] = "/tmp/xenplat-test.XXXXXX";
 static pid_t server = -1;
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: CHECK(%s) failed\n",		\
-			__FILE__, __LINE__, #cond);			\
-		failures++;						\
-	}								\
-} while (0)
-
-#define CHECK_EQ(a, b) do {						\
-	long long a_ = (long long)(a), b_ = (long long)(b);		\
-	if (a_ != b_) {							\
-		fprintf(stderr, "%s:%d: %s == %lld, expected %s == "	\
-			"%lld\n", __FILE__, __LINE__, #a, a_, #b, b_);	\
-		failures++;						\
-	}								\
-} while (0)
 
 static int
 rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
