@@ -5,8 +5,8 @@
 # verifying netback. Exit status: non-zero on any corrupt frame or violation.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/app/builddir.sh"
 "$top/app/setup.sh"
-build=${NETFRONT_BUILD:-$top/build}
 run=$(mktemp -d /var/tmp/xensim-demo.XXXXXX)
 pid=
 cleanup() {

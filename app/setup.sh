@@ -4,10 +4,11 @@
 # Idempotent: a second run only rebuilds what changed.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${NETFRONT_BUILD:-$top/build}
+. "$top/app/builddir.sh"
 
 pkgs="dpdk dpdk-dev libdpdk-dev libxen-dev libbenchmark-dev meson ninja-build
-pkg-config gcc g++ dpkg-dev xenstore-utils iproute2 openssl procps jq python3 socat curl iputils-ping gnuplot-nox"
+pkg-config gcc g++ dpkg-dev xenstore-utils iproute2 openssl procps python3
+socat curl iputils-ping gnuplot-nox"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

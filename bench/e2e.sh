@@ -10,7 +10,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-build=$top/build
+. "$top/app/builddir.sh"
 runs=3
 warmup=1
 window=5

@@ -3,7 +3,7 @@
 # the default suites, then the driver against real Xen under QEMU.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${NETFRONT_BUILD:-$top/build}
+. "$top/app/builddir.sh"
 "$top/app/setup.sh"
 meson test -C "$build" --print-errorlogs
 meson test -C "$build" --setup xen --suite xen --print-errorlogs

@@ -19,7 +19,7 @@ set -Eeuo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-build=${NETFRONT_BUILD:-$top/build}
+. "$top/app/builddir.sh"
 cache=${XENTEST_CACHE:-$top/.cache/xen}
 mirror=${XENTEST_MIRROR:-http://deb.debian.org/debian}
 security=${XENTEST_SECURITY_MIRROR:-${mirror%/debian}/debian-security}
