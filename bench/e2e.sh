@@ -383,8 +383,16 @@ measure_pair() {
 		--telemetry "/var/run/dpdk/nfe2e-$$-b/dpdk_telemetry.v2"
 	rate_finish "$base-rate.log" || rc=1
 	finish "$tx_pid" || rc=1
-	finish "$rx_pid" || rc=1
+	finish "$rx_pid" || rx_crash "$base" || rc=1
 	return "$rc"
+}
+
+# DPDK 22.11's memif may crash a receiver that is polling when its peer
+# leaves, after the window was measured: say so, keep the measurement.
+rx_crash() {
+	[[ $(tail -n 1 "$1-rx.log") == "e2e: exit status 139" &&
+	   $1 == */memif-* ]] || return 1
+	note "$1: memif receiver crashed at teardown (DPDK 22.11 memif)"
 }
 
 measure_memif() {
