@@ -479,6 +479,7 @@ test_no_initwait(void)
 	sleep_ms(300);
 	CHECK(be_state(1) == XenbusStateInitialising,
 	      "no-initwait backend in state %d", be_state(1));
+	fe_release(&fe);
 }
 
 static void
@@ -498,6 +499,7 @@ test_no_rx_copy(void)
 	      strstr(err, "request-rx-copy") != NULL,
 	      "error key: %s", err ? err : "(none)");
 	free(err);
+	fe_release(&fe);
 }
 
 /* A generator fills RX with valid frames to our MAC. */
