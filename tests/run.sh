@@ -1,6 +1,6 @@
 #!/bin/sh
 # Set up (packages, DPDK driver-SDK headers, build) and run every test:
-# the default suites, the driver's suite again under AddressSanitizer
+# the default suites, the driver's and netback's suites again under ASan
 # (leaks included), then the driver against real Xen under QEMU.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +15,6 @@ if [ ! -f "$asan/build.ninja" ]; then
 	      -Db_lundef=false 2>&1) || { echo "$log"; exit 1; }
 fi
 ninja --quiet -C "$asan"
-meson test -C "$asan" --suite pmd --print-errorlogs
+meson test -C "$asan" --suite pmd --suite netback --print-errorlogs
 
 meson test -C "$build" --setup xen --suite xen --print-errorlogs
