@@ -332,19 +332,16 @@ tx_taken(struct fx *fx, unsigned int n, unsigned int sent)
 	return fail(fx, "tx_burst took %u of %u packets", sent, n);
 }
 
-/* Every id and block is back once the backend answered everything. */
+/* Every id (and its block) is back once the backend answered everything. */
 static int
 tx_drained(struct fx *fx)
 {
 	if (check_quiet(fx) != 0)
 		return -1;
-	if (netfront_idpool_avail(&fx->txq->ids) != NET_TX_RING_SIZE ||
-	    netfront_idpool_avail(&fx->txq->blocks) != NETFRONT_TX_BLOCKS)
-		return fail(fx, "tx_reclaim left %u ids and %u blocks out",
+	if (netfront_idpool_avail(&fx->txq->ids) != NET_TX_RING_SIZE)
+		return fail(fx, "tx_reclaim left %u ids out",
 			    NET_TX_RING_SIZE -
-			    netfront_idpool_avail(&fx->txq->ids),
-			    NETFRONT_TX_BLOCKS -
-			    netfront_idpool_avail(&fx->txq->blocks));
+			    netfront_idpool_avail(&fx->txq->ids));
 	return 0;
 }
 

@@ -36,10 +36,12 @@ extern int netfront_logtype;
 	((unsigned int)__CONST_RING_SIZE(netif_tx, NETFRONT_PAGE_SIZE))
 #define NET_RX_RING_SIZE \
 	((unsigned int)__CONST_RING_SIZE(netif_rx, NETFRONT_PAGE_SIZE))
-/* TX copies into half pages: a page holds two blocks. */
+/*
+ * TX copies into half pages, a page holds two blocks. Request id i owns
+ * block i: the block is reused only when id i is, after its response.
+ */
 #define NETFRONT_TX_BLOCK	2048u
-#define NETFRONT_TX_BLOCKS	NET_TX_RING_SIZE
-#define NETFRONT_TX_PAGES	(NETFRONT_TX_BLOCKS / 2)
+#define NETFRONT_TX_PAGES	(NET_TX_RING_SIZE / 2)
 #define NETFRONT_MAX_QUEUES	16
 #define NETFRONT_MAX_SLOTS	XEN_NETIF_NR_SLOTS_MIN
 /* Jumbo frames need feature-sg; 9000 keeps TX within 5 blocks. */
@@ -85,8 +87,7 @@ struct netfront_qstats {
 
 struct netfront_tx_slot {
 	struct rte_mbuf *m;	/* zero-copy segment, held until answered */
-	uint16_t block;		/* copy block, when m is NULL */
-	bool busy;
+	bool busy;		/* in flight; the id's block too if m is NULL */
 };
 
 /* Granted TX copy blocks of one queue: block b is page b/2, half b%2. */
@@ -98,7 +99,6 @@ struct netfront_txblocks {
 struct netfront_txq {
 	netif_tx_front_ring_t ring;
 	struct netfront_idpool ids;
-	struct netfront_idpool blocks;
 	struct netfront_txblocks blk;
 	struct netfront_adapter *ad;
 	struct xenplat_evtchn *evtchn;

@@ -42,7 +42,6 @@ txq_connect(struct netfront_adapter *ad, struct netfront_txq *txq)
 	SHARED_RING_INIT(sring);
 	FRONT_RING_INIT(&txq->ring, sring, NETFRONT_PAGE_SIZE);
 	netfront_idpool_init(&txq->ids, NET_TX_RING_SIZE);
-	netfront_idpool_init(&txq->blocks, NETFRONT_TX_BLOCKS);
 	memset(txq->slot, 0, sizeof(txq->slot));
 	txq->violated = false;
 	txq->evtchn = xenplat_evtchn_alloc(ad->xp, ad->be_id);

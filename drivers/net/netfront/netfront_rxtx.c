@@ -21,6 +21,9 @@
 #define TX_FREE_BULK	64
 /* Packets ahead whose copy block is prefetched. */
 #define TX_PREFETCH_AHEAD	4
+/* Requests in a cache line, rounded down. */
+#define TX_REQS_PER_LINE \
+	(RTE_CACHE_LINE_SIZE / sizeof(union netif_tx_sring_entry))
 
 static const char *const viol_what[NETFRONT_VIOL_MAX] = {
 	[NETFRONT_VIOL_RSP_PROD] = "response producer beyond the requests",
@@ -259,8 +262,6 @@ netfront_tx_reclaim(struct netfront_txq *txq)
 		s = &txq->slot[rsp.id];
 		if (s->m != NULL)
 			rte_pktmbuf_free_seg(s->m);
-		else
-			netfront_idpool_put(&txq->blocks, s->block);
 		s->m = NULL;
 		s->busy = false;
 		netfront_idpool_put(&txq->ids, rsp.id);
@@ -268,37 +269,42 @@ netfront_tx_reclaim(struct netfront_txq *txq)
 	r->rsp_cons = cons;
 }
 
-static inline netif_tx_request_t *
-tx_slot(struct netfront_txq *txq, struct rte_mbuf *zc, uint16_t block)
+/* Take an id for the next request; zc is held until it is answered. */
+static inline uint16_t
+tx_slot(struct netfront_txq *txq, struct rte_mbuf *zc,
+	netif_tx_request_t **req)
 {
-	netif_tx_request_t *req;
 	uint16_t id = netfront_idpool_get(&txq->ids);
 	struct netfront_tx_slot *s = &txq->slot[id];
 
 	s->m = zc;
-	s->block = block;
 	s->busy = true;
-	req = RING_GET_REQUEST(&txq->ring, txq->ring.req_prod_pvt++);
-	req->id = id;
-	return req;
+	*req = RING_GET_REQUEST(&txq->ring, txq->ring.req_prod_pvt++);
+	(*req)->id = id;
+	return id;
 }
 
 static inline uint8_t *
-tx_block(const struct netfront_txq *txq, uint16_t b)
+tx_block(const struct netfront_txq *txq, uint16_t id)
 {
-	return txq->blk.base + ((size_t)b << TX_BLOCK_SHIFT);
+	return txq->blk.base + ((size_t)id << TX_BLOCK_SHIFT);
 }
 
-/* A request for size bytes in block b, the packet's last slot so far. */
+/*
+ * A request for size bytes in the block of a new id, the packet's last
+ * slot so far; dst is where they go.
+ */
 static inline netif_tx_request_t *
-tx_block_req(struct netfront_txq *txq, uint16_t b, uint16_t size)
+tx_block_req(struct netfront_txq *txq, uint16_t size, uint8_t **dst)
 {
-	netif_tx_request_t *req = tx_slot(txq, NULL, b);
+	netif_tx_request_t *req;
+	uint16_t id = tx_slot(txq, NULL, &req);
 
-	req->gref = txq->blk.refs[b >> 1];
-	req->offset = (b & 1) << TX_BLOCK_SHIFT;
+	req->gref = txq->blk.refs[id >> 1];
+	req->offset = (id & 1) << TX_BLOCK_SHIFT;
 	req->size = size;
 	req->flags = 0;
+	*dst = tx_block(txq, id);
 	return req;
 }
 
@@ -311,11 +317,15 @@ tx_copy_chain(struct netfront_txq *txq, const struct rte_mbuf *m)
 	netif_tx_request_t *req = NULL;
 
 	while (left > 0) {
-		uint16_t b = netfront_idpool_get(&txq->blocks);
-		uint8_t *dst = tx_block(txq, b);
 		uint32_t chunk = RTE_MIN(left, NETFRONT_TX_BLOCK);
 		uint32_t done = 0;
+		uint8_t *dst;
 
+		if (req != NULL)
+			req->flags = NETTXF_more_data;
+		/* The first slot carries the whole packet's size. */
+		req = tx_block_req(txq, left == m->pkt_len ? m->pkt_len :
+				   chunk, &dst);
 		while (done < chunk) {
 			uint32_t n = RTE_MIN(chunk - done,
 					     (uint32_t)seg->data_len - seg_off);
@@ -329,11 +339,6 @@ tx_copy_chain(struct netfront_txq *txq, const struct rte_mbuf *m)
 				seg_off = 0;
 			}
 		}
-		if (req != NULL)
-			req->flags = NETTXF_more_data;
-		/* The first slot carries the whole packet's size. */
-		req = tx_block_req(txq, b,
-				   left == m->pkt_len ? m->pkt_len : chunk);
 		left -= chunk;
 	}
 }
@@ -342,11 +347,10 @@ tx_copy_chain(struct netfront_txq *txq, const struct rte_mbuf *m)
 static inline void
 tx_copy_one(struct netfront_txq *txq, const struct rte_mbuf *m)
 {
-	uint16_t b = netfront_idpool_get(&txq->blocks);
+	uint8_t *dst;
 
-	rte_memcpy(tx_block(txq, b), rte_pktmbuf_mtod(m, const void *),
-		   m->data_len);
-	tx_block_req(txq, b, m->data_len);
+	tx_block_req(txq, m->data_len, &dst);
+	rte_memcpy(dst, rte_pktmbuf_mtod(m, const void *), m->data_len);
 }
 
 /* Post the segments in place: they lie in pages granted to our backend. */
@@ -362,7 +366,7 @@ tx_zerocopy(struct netfront_txq *txq, const struct netfront_rxpool *pool,
 		next = seg->next;
 		if (req != NULL)
 			req->flags = NETTXF_more_data;
-		req = tx_slot(txq, seg, 0);
+		tx_slot(txq, seg, &req);
 		req->gref = netfront_rxpool_gref(pool, seg);
 		req->offset = seg->data_off;
 		req->size = seg == m ? pkt_len : seg->data_len;
@@ -393,18 +397,45 @@ tx_zc_pool(struct netfront_txq *txq, const struct rte_mbuf *m)
 }
 
 /*
- * Ask for the line of the block that a packet further on will be copied
- * into: the backend read it last, so it is a cross-core miss that the copy
- * would otherwise wait for.
+ * Ask, with intent to write, for lines that the backend read last: the
+ * block a packet further on is copied into, the ring slots this burst
+ * fills. Each is a cross-core miss that the stores would otherwise queue
+ * up behind.
  */
+/*
+ * DPDK's rte_prefetch0_write() is __builtin_prefetch(p, 1), which GCC drops
+ * without -mprfchw, and DPDK builds for corei7. x86 CPUs that predate
+ * PREFETCHW run it as a NOP.
+ */
+static inline void
+prefetch_w(const void *p)
+{
+#ifdef RTE_ARCH_X86
+	asm volatile("prefetchw %0" : : "m" (*(const volatile char *)p));
+#else
+	rte_prefetch0_write(p);
+#endif
+}
+
 static inline void
 tx_prefetch_block(const struct netfront_txq *txq, uint16_t ahead)
 {
-	uint16_t top = netfront_idpool_avail(&txq->blocks);
+	uint16_t top = netfront_idpool_avail(&txq->ids);
 
 	if (top > ahead)
-		rte_prefetch0(tx_block(txq,
-				       txq->blocks.free[top - 1 - ahead]));
+		prefetch_w(tx_block(txq,
+					     txq->ids.free[top - 1 - ahead]));
+}
+
+static inline void
+tx_prefetch_ring(const struct netfront_txq *txq, unsigned int n)
+{
+	const netif_tx_front_ring_t *r = &txq->ring;
+	unsigned int k;
+
+	n = RTE_MIN(n, (unsigned int)netfront_idpool_avail(&txq->ids));
+	for (k = 0; k < n; k += TX_REQS_PER_LINE)
+		prefetch_w(RING_GET_REQUEST(r, r->req_prod_pvt + k));
 }
 
 /* Free what was copied, in bulk: cheaper than one free per packet. */
@@ -438,6 +469,7 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		txq->zc_mp = NULL;
 		txq->zc_pool = NULL;
 	}
+	tx_prefetch_ring(txq, nb_pkts);
 	for (i = 0; i < nb_pkts; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct netfront_rxpool *pool = tx_zc_pool(txq, m);
@@ -450,14 +482,10 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			continue;
 		}
 		tx_prefetch_block(txq, TX_PREFETCH_AHEAD);
-		if (need > netfront_idpool_avail(&txq->ids) ||
-		    (pool == NULL &&
-		     need > netfront_idpool_avail(&txq->blocks))) {
+		if (need > netfront_idpool_avail(&txq->ids)) {
 			netfront_tx_reclaim(txq);
 			if (txq->ad->failed ||
-			    need > netfront_idpool_avail(&txq->ids) ||
-			    (pool == NULL &&
-			     need > netfront_idpool_avail(&txq->blocks)))
+			    need > netfront_idpool_avail(&txq->ids))
 				break;
 		}
 		txq->st.packets++;
