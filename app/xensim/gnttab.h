@@ -12,8 +12,9 @@
  * (flags, domid, frame) over pages that the domain shared through its
  * hypervisor socket (the gntalloc path). The granting side runs on the loop
  * thread; the copy/map side runs on netback data threads, so entry flags
- * are updated atomically as Xen does (GTF_reading/GTF_writing while a copy
- * or mapping is in progress).
+ * are updated atomically as Xen does (GTF_reading/GTF_writing while a
+ * mapping is in progress; a copy holds the entry's lock instead, which
+ * keeps the grant from ending just as well).
  */
 
 struct gnttab;
