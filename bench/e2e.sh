@@ -413,26 +413,9 @@ measure_vhost() {
 		"net_virtio_user0,path=$sock,queues=1"
 }
 
-# xensim's generator makes frames of one size; IMIX needs gen:imix.
-gen_supports() {
-	local dir=$tmp/probe ok=1
-
-	start_xensim "$dir" "gen:$1" "$tmp/probe.log" || ok=0
-	stop_group "$sim_pid"
-	finish "$sim_pid" || true
-	rm -rf "$dir"
-	((ok))
-}
-
 setup_hugepages
 memory=no-huge
 [[ ${mem_args[0]} == --huge-dir ]] && memory=hugepages-2M
-skip=" "
-if [[ " ${case_list[*]} " == *" netfront-rx "* &&
-      " ${size_list[*]} " == *" imix "* ]] && ! gen_supports imix; then
-	note "xensim has no end=gen:imix: netfront-rx imix is n/a"
-	skip=" netfront-rx/imix "
-fi
 
 runs_csv=$out/runs.csv
 echo "run,case,size,mpps,gbps,memory,load1,time" >"$runs_csv"
@@ -442,7 +425,6 @@ failed=0
 for ((run = 1; run <= runs; run++)); do
 	for size in "${size_list[@]}"; do
 		for c in "${case_list[@]}"; do
-			[[ $skip == *" $c/$size "* ]] && continue
 			base=$out/logs/$c-$size-run$run
 			result=
 			measure_"${c//-/_}" "$base" "$size" 0 || result=

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "imix.h"
 
 static const char *const mode_names[] = {
 	[FWD_IO] = "io",
@@ -126,8 +127,8 @@ parse_size(const char *arg, struct app_config *cfg)
 
 	if (strcmp(arg, "imix") == 0) {
 		cfg->size_mode = SIZE_IMIX;
-		cfg->pkt_min = 60;
-		cfg->pkt_max = 1514;
+		cfg->pkt_min = IMIX_MIN_LEN;
+		cfg->pkt_max = IMIX_MAX_LEN;
 		return 0;
 	}
 	errno = 0;

@@ -11,13 +11,7 @@
 #include <rte_random.h>
 
 #include "gen.h"
-
-/* 7:4:1 of 64/570/1518-byte frames on the wire, interleaved; our
- * lengths exclude the FCS, so a 1500 MTU carries them all
- */
-static const uint16_t imix[] = {
-	60, 566, 60, 60, 1514, 60, 566, 60, 60, 566, 60, 566,
-};
+#include "imix.h"
 
 int
 gen_init(struct gen *g, const struct verify_tpl *tpl,
@@ -59,8 +53,8 @@ next_size(struct gen *g)
 	case SIZE_RANDOM:
 		return g->min + (uint32_t)rte_rand_max(g->max - g->min + 1);
 	case SIZE_IMIX:
-		len = imix[g->cur];
-		g->cur = (g->cur + 1) % RTE_DIM(imix);
+		len = imix_lens[g->cur];
+		g->cur = (g->cur + 1) % IMIX_NR;
 		return len;
 	case SIZE_FIXED:
 		break;

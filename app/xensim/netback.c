@@ -129,6 +129,8 @@ nb_alloc(struct xsim *xs)
 	nb->fatal_fd = -1;
 	nb->max_queues = NB_DEFAULT_QUEUES;
 	nb->gen_size = NB_GEN_DEFAULT_SIZE;
+	nb->gen_lens[0] = NB_GEN_DEFAULT_SIZE;
+	nb->gen_nr = 1;
 	for (i = 0; i < NB_MAX_QUEUES; i++) {
 		nb->q[i].nb = nb;
 		nb->q[i].idx = i;

@@ -33,6 +33,7 @@
 #define NB_FRAME_RING_SIZE	(1u << 20)
 #define NB_GEN_DEFAULT_SIZE	64u
 #define NB_GEN_MIN_SIZE		60u
+#define NB_GEN_MAX_LENS		16u
 #define NB_RING_SIZE		__CONST_RING_SIZE(netif_tx, NB_PAGE_SIZE)
 
 enum nb_end {
@@ -132,6 +133,7 @@ struct nb_queue {
 	uint8_t *scratch;		/* a whole TX frame that goes nowhere */
 	uint32_t peer_fed;		/* peer queues fed by this TX batch */
 	uint32_t gen_seq;
+	unsigned int gen_next;		/* index into gen_lens */
 	struct nb_adv *adv;		/* NULL unless the spec asks for it */
 
 	struct nb_stats st;
@@ -151,8 +153,11 @@ struct netback {
 
 	enum nb_end end;
 	bool end_given;
-	unsigned int gen_size;
-	uint8_t *gen_frame;		/* template, seq number patched in */
+	unsigned int gen_size;		/* largest frame */
+	unsigned int gen_nr;		/* frame lengths, sent in turn */
+	uint16_t gen_lens[NB_GEN_MAX_LENS];
+	uint8_t *gen_frame;		/* gen_nr templates of gen_size bytes,
+					 * seq number patched in */
 	domid_t peer_dom;
 	unsigned int peer_handle;
 	struct netback *peer;

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "csum.h"
+#include "imix.h"
 #include "netback_priv.h"
 
 #define TAP_BUDGET	32	/* frames read per pass */
@@ -79,14 +80,21 @@ vif_end_parse(struct netback *nb, const char *val, char *err, size_t len)
 	case NB_END_GEN:
 		if (arg == NULL)
 			return 0;
+		if (strcmp(arg + 1, "imix") == 0) {
+			memcpy(nb->gen_lens, imix_lens, sizeof(imix_lens));
+			nb->gen_nr = IMIX_NR;
+			nb->gen_size = IMIX_MAX_LEN;
+			return 0;
+		}
 		errno = 0;
 		nb->gen_size = (unsigned int)strtoul(arg + 1, &end, 10);
+		nb->gen_lens[0] = (uint16_t)nb->gen_size;
 		if (errno == 0 && end != arg + 1 && *end == '\0' &&
 		    nb->gen_size >= NB_GEN_MIN_SIZE &&
 		    nb->gen_size <= XEN_NETIF_MAX_TX_SIZE)
 			return 0;
-		snprintf(err, len, "end=gen:SIZE wants a size of %u..%u "
-			 "bytes, not '%s'", NB_GEN_MIN_SIZE,
+		snprintf(err, len, "end=gen:SIZE wants imix or a size of "
+			 "%u..%u bytes, not '%s'", NB_GEN_MIN_SIZE,
 			 XEN_NETIF_MAX_TX_SIZE, arg + 1);
 		return -1;
 	case NB_END_PEER:
@@ -116,7 +124,7 @@ vif_end_parse(struct netback *nb, const char *val, char *err, size_t len)
 		snprintf(err, len, "end=tap wants tap:IFNAME[@NETNS]");
 		return -1;
 	}
-	snprintf(err, len, "unknown end '%s' (echo, sink, gen[:SIZE], "
+	snprintf(err, len, "unknown end '%s' (echo, sink, gen[:SIZE|imix], "
 		 "peer:D/H, tap:IFNAME[@NETNS])", val);
 	return -1;
 }
@@ -221,7 +229,7 @@ vif_end_open(struct netback *nb, char *err, size_t len)
 		q->nr_in = 1;
 	}
 	if (nb->end == NB_END_GEN) {
-		nb->gen_frame = calloc(1, nb->gen_size);
+		nb->gen_frame = calloc(nb->gen_nr, nb->gen_size);
 		if (nb->gen_frame == NULL)
 			goto nomem;
 	}
@@ -361,14 +369,13 @@ tap_attach_queues(struct netback *nb)
 	}
 }
 
-/* The frame a generator sends: UDP to the discard port of the frontend. */
+/* A frame the generator sends: UDP to the discard port of the frontend. */
 static void
-gen_frame_build(struct netback *nb)
+gen_frame_build(const struct netback *nb, uint8_t *f, uint16_t size)
 {
 	static const uint8_t be_mac[6] = { 0xfe, 0xff, 0xff, 0xff, 0xff,
 					   0xff };
-	uint8_t *f = nb->gen_frame;
-	uint16_t ip_len = (uint16_t)(nb->gen_size - 14);
+	uint16_t ip_len = (uint16_t)(size - 14);
 	uint16_t udp_len = (uint16_t)(ip_len - 20);
 	uint32_t sum = 0;
 	unsigned int i;
@@ -394,16 +401,19 @@ gen_frame_build(struct netback *nb)
 	f[37] = 9;
 	f[38] = udp_len >> 8;
 	f[39] = udp_len & 0xff;
-	for (i = GEN_HDR_LEN; i < nb->gen_size; i++)
+	for (i = GEN_HDR_LEN; i < size; i++)
 		f[i] = (uint8_t)i;
 }
 
 void
 vif_end_connect(struct netback *nb)
 {
-	if (nb->end == NB_END_GEN)
-		gen_frame_build(nb);
-	else if (nb->end == NB_END_TAP)
+	unsigned int i;
+
+	for (i = 0; nb->end == NB_END_GEN && i < nb->gen_nr; i++)
+		gen_frame_build(nb, nb->gen_frame + (size_t)i * nb->gen_size,
+				nb->gen_lens[i]);
+	if (nb->end == NB_END_TAP)
 		tap_attach_queues(nb);
 }
 
@@ -509,14 +519,17 @@ gen_input(struct nb_queue *q, unsigned int rx_slots)
 	if (frame_peek(q->in[0]) != NULL)
 		return 0;
 	for (n = 0; n < max && n < GEN_BUDGET; n++) {
-		uint8_t *f = frame_reserve(q->in[0], nb->gen_size);
+		unsigned int i = q->gen_next;
+		uint16_t size = nb->gen_lens[i];
+		uint8_t *f = frame_reserve(q->in[0], size);
 
 		if (f == NULL)
 			break;
-		memcpy(f, nb->gen_frame, nb->gen_size);
+		memcpy(f, nb->gen_frame + (size_t)i * nb->gen_size, size);
 		seq = htonl(q->gen_seq++);
 		memcpy(f + GEN_HDR_LEN, &seq, sizeof(seq));
-		frame_commit(q->in[0], nb->gen_size, NETRXF_data_validated);
+		frame_commit(q->in[0], size, NETRXF_data_validated);
+		q->gen_next = i + 1 == nb->gen_nr ? 0 : i + 1;
 	}
 	return n;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "simfront.h"
+#include "imix.h"
 
 static void
 check_key(unsigned int h, const char *key, const char *want)
@@ -502,27 +503,35 @@ test_no_rx_copy(void)
 	fe_release(&fe);
 }
 
-/* A generator fills RX with valid frames to our MAC. */
+/*
+ * A generator fills RX with valid frames to our MAC, of one size or of
+ * the IMIX lengths in turn.
+ */
 static void
-test_gen(void)
+test_gen(unsigned int handle, const uint16_t *lens, unsigned int nr)
 {
-	struct fe fe = { .handle = 4, .nq = 1 };
+	struct fe fe = { .handle = handle, .nq = 1 };
 	uint8_t got[2048], mac[6];
-	char *macs = xread("device/vif/4/mac");
+	char path[32], *macs;
 	unsigned int i;
 
-	printf("end=gen:100\n");
+	printf("end=gen: vif 1/%u, %u frame length(s)\n", handle, nr);
+	snprintf(path, sizeof(path), "device/vif/%u/mac", handle);
+	macs = xread(path);
 	REQUIRE(macs != NULL && sscanf(macs, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
 				       &mac[0], &mac[1], &mac[2], &mac[3],
 				       &mac[4], &mac[5]) == 6, "no mac");
 	free(macs);
-	REQUIRE(wait_be_state(4, XenbusStateInitWait), "gen not InitWait");
+	REQUIRE(wait_be_state(handle, XenbusStateInitWait),
+		"gen not InitWait");
 	fe_connect(&fe, false, 1);
-	REQUIRE(wait_be_state(4, XenbusStateConnected), "gen not Connected");
+	REQUIRE(wait_be_state(handle, XenbusStateConnected),
+		"gen not Connected");
 	for (i = 0; i < 3 * NR_BUFS; i++) {
 		int len = recv_frame(&fe, &fe.q[0], got, sizeof(got));
 
-		CHECK(len == 100, "generated frame of %d bytes", len);
+		CHECK(len == lens[i % nr], "generated frame %u of %d bytes, "
+		      "not %u", i, len, lens[i % nr]);
 		CHECK(memcmp(got, mac, 6) == 0 && got[12] == 0x08,
 		      "generated frame not IPv4 to our MAC");
 	}
@@ -579,6 +588,7 @@ start(const char *bin)
 		"--vif", "1/5,end=peer:1/6",
 		"--vif", "1/6",
 		"--vif", "1/7,end=echo,verify=1,queues=1",
+		"--vif", "1/8,end=gen:imix,queues=1",
 		"--status-ms", "50",
 		NULL
 	};
@@ -603,7 +613,8 @@ main(int argc, char **argv)
 	test_csum_offload(0, true);
 	test_csum_offload(0, false);
 	test_bad_requests(3);
-	test_gen();
+	test_gen(4, (const uint16_t[]){ 100 }, 1);
+	test_gen(8, imix_lens, IMIX_NR);
 	test_peer();
 	test_no_initwait();
 	test_no_rx_copy();
