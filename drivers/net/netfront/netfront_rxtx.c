@@ -19,7 +19,7 @@
 #define TX_BLOCK_SHIFT	11
 /* Copied mbufs freed together. */
 #define TX_FREE_BULK	64
-/* Packets ahead whose copy block is prefetched. */
+/* Packets ahead whose copy block is prefetched (one id each, mostly). */
 #define TX_PREFETCH_AHEAD	4
 /* Requests in a cache line, rounded down. */
 #define TX_REQS_PER_LINE \
@@ -400,12 +400,9 @@ tx_zc_pool(struct netfront_txq *txq, const struct rte_mbuf *m)
  * Ask, with intent to write, for lines that the backend read last: the
  * block a packet further on is copied into, the ring slots this burst
  * fills. Each is a cross-core miss that the stores would otherwise queue
- * up behind.
- */
-/*
- * DPDK's rte_prefetch0_write() is __builtin_prefetch(p, 1), which GCC drops
- * without -mprfchw, and DPDK builds for corei7. x86 CPUs that predate
- * PREFETCHW run it as a NOP.
+ * up behind. DPDK's rte_prefetch0_write() is __builtin_prefetch(p, 1),
+ * which GCC drops unless -mprfchw, and DPDK builds for corei7; x86 CPUs
+ * without PREFETCHW run it as a NOP.
  */
 static inline void
 prefetch_w(const void *p)
@@ -417,14 +414,21 @@ prefetch_w(const void *p)
 #endif
 }
 
+/* The lines of the block that the packet ahead will copy len bytes into. */
 static inline void
-tx_prefetch_block(const struct netfront_txq *txq, uint16_t ahead)
+tx_prefetch_block(const struct netfront_txq *txq, uint16_t ahead,
+		  uint32_t len)
 {
 	uint16_t top = netfront_idpool_avail(&txq->ids);
+	const uint8_t *b;
+	uint32_t off;
 
-	if (top > ahead)
-		prefetch_w(tx_block(txq,
-					     txq->ids.free[top - 1 - ahead]));
+	if (top <= ahead)
+		return;
+	b = tx_block(txq, txq->ids.free[top - 1 - ahead]);
+	len = RTE_MIN(len, NETFRONT_TX_BLOCK);
+	for (off = 0; off < len; off += RTE_CACHE_LINE_SIZE)
+		prefetch_w(b + off);
 }
 
 static inline void
@@ -470,6 +474,8 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		txq->zc_pool = NULL;
 	}
 	tx_prefetch_ring(txq, nb_pkts);
+	for (i = 0; i < RTE_MIN(nb_pkts, TX_PREFETCH_AHEAD); i++)
+		tx_prefetch_block(txq, i, pkts[i]->pkt_len);
 	for (i = 0; i < nb_pkts; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct netfront_rxpool *pool = tx_zc_pool(txq, m);
@@ -481,7 +487,9 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		tx_prefetch_block(txq, TX_PREFETCH_AHEAD);
+		if (i + TX_PREFETCH_AHEAD < nb_pkts)
+			tx_prefetch_block(txq, TX_PREFETCH_AHEAD,
+					  pkts[i + TX_PREFETCH_AHEAD]->pkt_len);
 		if (need > netfront_idpool_avail(&txq->ids)) {
 			netfront_tx_reclaim(txq);
 			if (txq->ad->failed ||
