@@ -105,7 +105,8 @@ done
 app=$build/app/netfront-testpmd/netfront-testpmd
 xensim=$build/app/xensim/xensim
 plugin=$build/drivers/net/netfront/librte_net_netfront.so
-for f in "$app" "$xensim" "$plugin"; do
+c2c=$build/bench/c2c
+for f in "$app" "$xensim" "$plugin" "$c2c"; do
 	[[ -e $f ]] || die "$f is missing: build first (ninja -C $build)"
 done
 command -v taskset >/dev/null || die "taskset (util-linux) is missing"
@@ -418,7 +419,7 @@ memory=no-huge
 [[ ${mem_args[0]} == --huge-dir ]] && memory=hugepages-2M
 
 runs_csv=$out/runs.csv
-echo "run,case,size,mpps,gbps,memory,load1,time" >"$runs_csv"
+echo "run,case,size,mpps,gbps,memory,load1,time,c2c_ns" >"$runs_csv"
 note "results in $out ($memory, $runs runs of ${window}s after" \
 	"${warmup}s warmup)"
 failed=0
@@ -427,6 +428,9 @@ for ((run = 1; run <= runs; run++)); do
 		for c in "${case_list[@]}"; do
 			base=$out/logs/$c-$size-run$run
 			result=
+			# The CPU pair's line handoff, which a VM's host
+			# may change between runs: every case pays it.
+			handoff=$("$c2c" "$cpu_a" "$cpu_b") || handoff=
 			measure_"${c//-/_}" "$base" "$size" 0 || result=
 			drop_dpdk_files
 			if [[ -z $result ]]; then
@@ -435,9 +439,10 @@ for ((run = 1; run <= runs; run++)); do
 				continue
 			fi
 			read -r mpps gbps <<<"$result"
-			note "run $run $c $size: $mpps Mpps $gbps Gbit/s"
+			note "run $run $c $size: $mpps Mpps $gbps Gbit/s" \
+				"(line handoff ${handoff:-?} ns)"
 			echo "$run,$c,$size,$mpps,$gbps,$memory,$(cut -d' ' -f1 \
-				/proc/loadavg),$(date +%s)" >>"$runs_csv"
+				/proc/loadavg),$(date +%s),$handoff" >>"$runs_csv"
 		done
 	done
 done
@@ -501,6 +506,14 @@ awk -F, -v sizes="${size_list[*]}" -v cases="${case_list[*]}" '
 echo
 echo "medians of $runs run(s), ${window}s windows, $memory; load average" \
 	"$(cut -d' ' -f1-3 /proc/loadavg)"
+awk -F, 'NR > 1 && $9 != "" { print $9 }' "$runs_csv" | sort -n | awk '
+	{ v[++n] = $1 }
+	END {
+		if (n)
+			printf "cache-line handoff between the two CPUs: " \
+				"%s..%s ns (median %s) over the runs\n", v[1],
+				v[n], v[int((n + 1) / 2)]
+	}'
 awk -F, 'NR == 1 {
 		printf "%-12s %6s %5s %9s %9s %9s %9s\n", "case", "size",
 			"runs", "Mpps", "Gbit/s", "nf/memif", "nf/vhost"
