@@ -421,6 +421,25 @@ gnttab_copy_to(struct gnttab *gt, domid_t caller, grant_ref_t ref,
 	return copy(gt, caller, ref, off, len, true, (void *)src);
 }
 
+void
+gnttab_prefetch(const struct gnttab *gt, grant_ref_t ref, unsigned int off,
+		unsigned int len)
+{
+	const char *page;
+	unsigned int o;
+
+	if (ref >= gt->nr_refs || off >= GNT_PAGE_SIZE)
+		return;
+	/* Racing an unshare is harmless: a prefetch does not fault. */
+	page = __atomic_load_n(&gt->slots[ref].page, __ATOMIC_RELAXED);
+	if (page == NULL)
+		return;
+	if (len > GNT_PAGE_SIZE - off)
+		len = GNT_PAGE_SIZE - off;
+	for (o = off & ~63u; o < off + len; o += 64)
+		__builtin_prefetch(page + o);
+}
+
 int16_t
 gnttab_map(struct gnttab *gt, domid_t caller, grant_ref_t ref,
 	   bool readonly, void **addr)

@@ -49,6 +49,12 @@ int16_t gnttab_copy_from(struct gnttab *gt, domid_t caller, grant_ref_t ref,
 			 unsigned int off, unsigned int len, void *dst);
 int16_t gnttab_copy_to(struct gnttab *gt, domid_t caller, grant_ref_t ref,
 		       unsigned int off, unsigned int len, const void *src);
+/*
+ * A hint that a copy will soon read bytes [off, off + len) of ref's page:
+ * starts fetching them. Checks no permission and never faults.
+ */
+void gnttab_prefetch(const struct gnttab *gt, grant_ref_t ref,
+		     unsigned int off, unsigned int len);
 int16_t gnttab_map(struct gnttab *gt, domid_t caller, grant_ref_t ref,
 		   bool readonly, void **addr);
 int16_t gnttab_unmap(struct gnttab *gt, domid_t caller, grant_ref_t ref);

@@ -17,6 +17,8 @@
 #include "netback_priv.h"
 
 #define TX_BUDGET	64	/* packets per pass, then RX gets a turn */
+#define TX_BATCH	16	/* packets taken before they are copied */
+#define TX_PREFETCH_AHEAD 2
 #define RX_BUDGET	64
 /*
  * Poll mode: idle passes spun before a yield. A yield on a busy machine
@@ -241,16 +243,35 @@ nb_tx_answer(struct nb_queue *q, const struct nb_tx_pkt *pkt)
 	nb_stat_add(&q->st.tx_bytes, txp[0].size);
 }
 
-/* Take a packet and answer it at once: the usual, honest path. */
+/*
+ * The honest path: take up to max packets, then answer them in order,
+ * fetching the data of the packets ahead while copying one. The guest has
+ * just written that data on another CPU, and the copy would otherwise wait
+ * for every packet's first lines in turn.
+ */
 static int
-tx_one(struct nb_queue *q, RING_IDX prod)
+tx_batch(struct nb_queue *q, RING_IDX prod, unsigned int max)
 {
-	struct nb_tx_pkt pkt;
+	struct nb_tx_pkt pkt[TX_BATCH];
+	unsigned int n = 0, i;
+	int rc = 0;
 
-	if (nb_tx_take(q, prod, &pkt) != 0)
-		return -1;
-	nb_tx_answer(q, &pkt);
-	return 0;
+	max = max < TX_BATCH ? max : TX_BATCH;
+	while (n < max && q->tx.req_cons != prod) {
+		rc = nb_tx_take(q, prod, &pkt[n]);
+		if (rc != 0)
+			break;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		const struct nb_tx_pkt *ahead = &pkt[i + TX_PREFETCH_AHEAD];
+
+		if (i + TX_PREFETCH_AHEAD < n && !ahead->drop)
+			gnttab_prefetch(q->nb->fe_gt, ahead->txp[0].gref,
+					ahead->txp[0].offset, ahead->rest);
+		nb_tx_answer(q, &pkt[i]);
+	}
+	return rc != 0 ? -1 : (int)n;
 }
 
 static unsigned int
@@ -268,10 +289,15 @@ tx_process(struct nb_queue *q)
 		return 0;
 	}
 	while (q->tx.req_cons != prod && taken < TX_BUDGET) {
-		if ((q->adv != NULL ? nb_adv_tx_take(q, prod) :
-		     tx_one(q, prod)) != 0)
+		int n;
+
+		if (q->adv != NULL)
+			n = nb_adv_tx_take(q, prod) == 0 ? 1 : -1;
+		else
+			n = tx_batch(q, prod, TX_BUDGET - taken);
+		if (n < 0)
 			return 0;
-		taken++;
+		taken += (unsigned int)n;
 	}
 	/* The adversary answers packets later, in its own time. */
 	answered = q->adv != NULL ? nb_adv_tx_release(q) : taken;
