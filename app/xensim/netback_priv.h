@@ -83,6 +83,7 @@ struct nb_tx_pkt {
 	unsigned int nr_extra;
 	uint32_t rest;			/* bytes in the first slot */
 	bool drop;			/* answer with errors, deliver nothing */
+	int16_t status[XEN_NETIF_NR_SLOTS_MIN];	/* per slot, once copied */
 	/* Adversary only: when taken, and each slot's fingerprint. */
 	uint64_t seen_ns;
 	uint32_t sum_valid;		/* bit i: sum[i] was taken */
@@ -132,6 +133,10 @@ struct nb_queue {
 	unsigned int next_in;		/* round robin over in[] */
 	uint8_t *scratch;		/* a whole TX frame that goes nowhere */
 	uint32_t peer_fed;		/* peer queues fed by this TX batch */
+	/* RX responses of this pass, not yet on the ring. At most one per
+	 * request, so never more than the ring holds. */
+	netif_rx_response_t rx_stage[__CONST_RING_SIZE(netif_rx, NB_PAGE_SIZE)];
+	unsigned int nr_rx_stage;
 	uint32_t gen_seq;
 	unsigned int gen_next;		/* index into gen_lens */
 	struct nb_adv *adv;		/* NULL unless the spec asks for it */
@@ -227,7 +232,7 @@ void nb_queue_fatal(struct nb_queue *q, const char *fmt, ...)
  * a fatal error); answer it: copy it out, respond, pass it on.
  */
 int nb_tx_take(struct nb_queue *q, RING_IDX prod, struct nb_tx_pkt *pkt);
-void nb_tx_answer(struct nb_queue *q, const struct nb_tx_pkt *pkt);
+void nb_tx_answer(struct nb_queue *q, struct nb_tx_pkt *pkt);
 
 /* netback_adv.c: the adversary, active only with adv_on. */
 /* 1: key is not one of its options; 0: taken; -1: bad value. */

@@ -185,18 +185,17 @@ nb_tx_take(struct nb_queue *q, RING_IDX prod, struct nb_tx_pkt *pkt)
 	return 0;
 }
 
-void
-nb_tx_answer(struct nb_queue *q, const struct nb_tx_pkt *pkt)
+/* Copy a taken packet to the vif's end; pkt->status gets each slot's. */
+static void
+tx_copy(struct nb_queue *q, struct nb_tx_pkt *pkt)
 {
 	struct netback *nb = q->nb;
 	const netif_tx_request_t *txp = pkt->txp;
-	int16_t status[XEN_NETIF_NR_SLOTS_MIN];
 	struct frame_ring *ring = NULL;
-	unsigned int i, nr_extra;
 	uint32_t off = 0;
 	uint8_t *dst = NULL;
 	bool failed = false;
-	uint16_t id;
+	unsigned int i;
 
 	if (!pkt->drop) {
 		dst = vif_end_tx_reserve(q, txp[0].size, &ring);
@@ -207,7 +206,7 @@ nb_tx_answer(struct nb_queue *q, const struct nb_tx_pkt *pkt)
 		uint32_t len = i == 0 ? pkt->rest : txp[i].size;
 		int16_t rc;
 
-		status[i] = pkt->drop ? NETIF_RSP_ERROR : NETIF_RSP_OKAY;
+		pkt->status[i] = pkt->drop ? NETIF_RSP_ERROR : NETIF_RSP_OKAY;
 		if (pkt->drop || len == 0)
 			continue;
 		rc = gnttab_copy_from(nb->fe_gt, 0, txp[i].gref,
@@ -215,24 +214,11 @@ nb_tx_answer(struct nb_queue *q, const struct nb_tx_pkt *pkt)
 		if (q->adv != NULL)
 			nb_adv_tx_check(q, pkt, i, rc, dst + off, len);
 		if (rc != GNTST_okay) {
-			status[i] = NETIF_RSP_ERROR;
+			pkt->status[i] = NETIF_RSP_ERROR;
 			failed = true;
 		}
 		off += len;
 	}
-
-	/* Responses go in request order: first, extras, more slots. */
-	id = txp[0].id;
-	if (nb->misbehave == NB_MIS_BAD_RSP_ID)
-		id += RING_SIZE(&q->tx);
-	if (nb->misbehave == NB_MIS_BAD_STATUS)
-		status[0] = BAD_STATUS;
-	tx_respond(q, id, status[0]);
-	for (nr_extra = pkt->nr_extra; nr_extra > 0; nr_extra--)
-		tx_respond(q, 0, NETIF_RSP_NULL);
-	for (i = 1; i < pkt->n; i++)
-		tx_respond(q, txp[i].id, status[i]);
-
 	if (pkt->drop || failed) {
 		nb_stat_add(&q->st.tx_errors, 1);
 		return;
@@ -243,11 +229,39 @@ nb_tx_answer(struct nb_queue *q, const struct nb_tx_pkt *pkt)
 	nb_stat_add(&q->st.tx_bytes, txp[0].size);
 }
 
+/* Responses go in request order: first, extras, more slots. */
+static void
+tx_answer(struct nb_queue *q, const struct nb_tx_pkt *pkt)
+{
+	const netif_tx_request_t *txp = pkt->txp;
+	int16_t status = pkt->status[0];
+	uint16_t id = txp[0].id;
+	unsigned int i;
+
+	if (q->nb->misbehave == NB_MIS_BAD_RSP_ID)
+		id += RING_SIZE(&q->tx);
+	if (q->nb->misbehave == NB_MIS_BAD_STATUS)
+		status = BAD_STATUS;
+	tx_respond(q, id, status);
+	for (i = 0; i < pkt->nr_extra; i++)
+		tx_respond(q, 0, NETIF_RSP_NULL);
+	for (i = 1; i < pkt->n; i++)
+		tx_respond(q, txp[i].id, pkt->status[i]);
+}
+
+void
+nb_tx_answer(struct nb_queue *q, struct nb_tx_pkt *pkt)
+{
+	tx_copy(q, pkt);
+	tx_answer(q, pkt);
+}
+
 /*
- * The honest path: take up to max packets, then answer them in order,
- * fetching the data of the packets ahead while copying one. The guest has
- * just written that data on another CPU, and the copy would otherwise wait
- * for every packet's first lines in turn.
+ * The honest path, as Linux netback's batched grant copy: take up to max
+ * packets, copy them all, then answer them all. While one is copied, the
+ * data of the packets ahead is fetched: the guest has just written it on
+ * another CPU. Answers come last because they too are stores to lines the
+ * guest holds, and each copy's entry lock would wait for them to drain.
  */
 static int
 tx_batch(struct nb_queue *q, RING_IDX prod, unsigned int max)
@@ -269,8 +283,10 @@ tx_batch(struct nb_queue *q, RING_IDX prod, unsigned int max)
 		if (i + TX_PREFETCH_AHEAD < n && !ahead->drop)
 			gnttab_prefetch(q->nb->fe_gt, ahead->txp[0].gref,
 					ahead->txp[0].offset, ahead->rest);
-		nb_tx_answer(q, &pkt[i]);
+		tx_copy(q, &pkt[i]);
 	}
+	for (i = 0; i < n; i++)
+		tx_answer(q, &pkt[i]);
 	return rc != 0 ? -1 : (int)n;
 }
 
@@ -323,6 +339,28 @@ rx_csum_blank_ok(const struct netback *nb, const uint8_t *data, uint32_t len)
 }
 
 /*
+ * RX responses of a pass are staged and written to the ring at its end,
+ * like TX answers after the copies: a store to a ring line the guest holds
+ * would otherwise hold up the next copy's entry lock.
+ */
+static netif_rx_response_t *
+rx_next_rsp(struct nb_queue *q)
+{
+	return &q->rx_stage[q->nr_rx_stage++];
+}
+
+static void
+rx_publish(struct nb_queue *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->nr_rx_stage; i++)
+		*RING_GET_RESPONSE(&q->rx, q->rx.rsp_prod_pvt++) =
+			q->rx_stage[i];
+	q->nr_rx_stage = 0;
+}
+
+/*
  * Linux netback's answer to a frontend's xdp-headroom: an extra-info slot
  * of its type XDP (5, from Linux's netif.h; Xen 4.17's netif.h lacks it)
  * after the first data slot, using up one more request.
@@ -337,9 +375,7 @@ rx_xdp_extra(struct nb_queue *q)
 	if (q->adv != NULL)
 		nb_adv_rx_done(q, q->rx.req_cons);
 	q->rx.req_cons++;
-	ex = (struct netif_extra_info *)RING_GET_RESPONSE(&q->rx,
-							  q->rx.rsp_prod_pvt);
-	q->rx.rsp_prod_pvt++;
+	ex = (struct netif_extra_info *)rx_next_rsp(q);
 	memset(ex, 0, sizeof(*ex));
 	ex->type = NB_EXTRA_TYPE_XDP;
 	/* u.xdp.headroom in Linux's layout: the first 16 bits of the union */
@@ -377,8 +413,7 @@ rx_deliver(struct nb_queue *q, struct frame_hdr *h)
 		q->rx.req_cons++;
 		rc = gnttab_copy_to(nb->fe_gt, 0, req.gref, pg_off, chunk,
 				    data + off);
-		rsp = RING_GET_RESPONSE(&q->rx, q->rx.rsp_prod_pvt);
-		q->rx.rsp_prod_pvt++;
+		rsp = rx_next_rsp(q);
 		rsp->id = req.id;
 		rsp->offset = pg_off;
 		rsp->flags = (off == 0 ? flags : 0) |
@@ -468,6 +503,7 @@ rx_process(struct nb_queue *q)
 		q->next_in = (q->next_in + 1) % q->nr_in;
 		done++;
 	}
+	rx_publish(q);
 	if (q->rx.rsp_prod_pvt == q->rx.sring->rsp_prod)
 		return done;
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->rx, notify);
