@@ -278,9 +278,11 @@ tx_batch(struct nb_queue *q, RING_IDX prod, unsigned int max)
 		n++;
 	}
 	for (i = 0; i < n; i++) {
-		const struct nb_tx_pkt *ahead = &pkt[i + TX_PREFETCH_AHEAD];
+		const struct nb_tx_pkt *ahead = NULL;
 
-		if (i + TX_PREFETCH_AHEAD < n && !ahead->drop)
+		if (i + TX_PREFETCH_AHEAD < n)
+			ahead = &pkt[i + TX_PREFETCH_AHEAD];
+		if (ahead != NULL && !ahead->drop)
 			gnttab_prefetch(q->nb->fe_gt, ahead->txp[0].gref,
 					ahead->txp[0].offset, ahead->rest);
 		tx_copy(q, &pkt[i]);

@@ -5,10 +5,10 @@
 #include <stdint.h>
 
 /*
- * A free list of small integers (request ids, TX block indexes) as an array
- * stack. Each ring owns its own and only its polling lcore touches it, so it
- * needs no atomics. An id goes back only when the response carrying it has
- * been consumed, which is what keeps in-flight ids unique.
+ * A free list of request ids as an array stack. Each ring owns its own
+ * and only its polling lcore touches it, so it needs no atomics. An id
+ * goes back only when the response carrying it has been consumed, which
+ * is what keeps in-flight ids unique.
  */
 
 #define NETFRONT_IDPOOL_MAX 256
