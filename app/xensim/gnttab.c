@@ -43,7 +43,7 @@ struct gnt_slot {
 	uint8_t lock;
 	uint8_t state;		/* atomic: a data thread may free the slot */
 	uint16_t writers;	/* pins that write */
-	uint32_t pins;		/* copies in progress + mappings */
+	uint32_t pins;		/* mappings (a copy holds the lock instead) */
 	uint32_t ro_maps;
 	uint32_t rw_maps;
 	struct gnt_share *sh;
@@ -315,11 +315,11 @@ hdr_permits(union gnt_hdr h, domid_t caller, bool write)
 }
 
 /*
- * Take a use of ref for caller, like Xen's _set_status(): re-check the
+ * Map ref for caller, taking a use like Xen's _set_status(): re-check the
  * entry in a cmpxchg loop so that it cannot end between check and pin.
  */
 static int16_t
-pin(struct gnttab *gt, domid_t caller, grant_ref_t ref, bool write, bool map)
+pin_map(struct gnttab *gt, domid_t caller, grant_ref_t ref, bool write)
 {
 	uint16_t busy = GTF_reading | (write ? GTF_writing : 0);
 	union gnt_entry *e;
@@ -345,8 +345,7 @@ pin(struct gnttab *gt, domid_t caller, grant_ref_t ref, bool write, bool map)
 	s->pins++;
 	if (write)
 		s->writers++;
-	if (map)
-		(*(write ? &s->rw_maps : &s->ro_maps))++;
+	(*(write ? &s->rw_maps : &s->ro_maps))++;
 out:
 	slot_unlock(s);
 	return rc == GNTST_okay ? rc : refuse(gt, rc);
@@ -444,7 +443,7 @@ int16_t
 gnttab_map(struct gnttab *gt, domid_t caller, grant_ref_t ref,
 	   bool readonly, void **addr)
 {
-	int16_t rc = pin(gt, caller, ref, !readonly, true);
+	int16_t rc = pin_map(gt, caller, ref, !readonly);
 
 	if (rc == GNTST_okay)
 		*addr = gt->slots[ref].page;
