@@ -21,21 +21,23 @@ vdevs=()
 for ((p = 0; p < ports; p++)); do
 	vdevs+=(--vdev "net_netfront$p,vif=$p,xensim=$run/dom1")
 done
-out=$( (timeout -k 5 60 dpdk-testpmd -d "$plugin" --no-huge -m 512 \
-	--no-pci --no-shconf "${vdevs[@]}" -- --forward-mode=io --tx-first \
-	--stats-period 1 --display-xstats tx_q0_zerocopy,rx_q0_violation_rsp_id \
-	--total-num-mbufs=4096 </dev/null 2>&1 &
-	tp=$!
-	sleep 4
-	kill -INT $tp
-	wait $tp) )
+# Interactive, so that the counters are read once frames have circled
+# for a while: the periodic display may come late on a busy machine.
+out=$( { sleep 1; echo "start tx_first"; sleep 3
+	echo "show port stats all"; echo "show port xstats all"
+	echo "stop"; echo "quit"; } |
+	timeout -k 5 60 dpdk-testpmd -d "$plugin" --no-huge -m 512 \
+	--no-pci --no-shconf "${vdevs[@]}" -- -i --forward-mode=io \
+	--total-num-mbufs=4096 2>&1)
 echo "$out"
 fwd=$(echo "$out" | sed -n '/Accumulated forward statistics/,/++++++/p')
 rx=$(echo "$fwd" | sed -n 's/.*RX-packets: *\([0-9]*\).*/\1/p' | head -n1)
 tx=$(echo "$fwd" | sed -n 's/.*TX-packets: *\([0-9]*\).*/\1/p' | head -n1)
 txdrop=$(echo "$fwd" | sed -n 's/.*TX-dropped: *\([0-9]*\).*/\1/p' | head -n1)
-zc=$(echo "$out" | sed -n 's/.*tx_q0_zerocopy *\([0-9]*\).*/\1/p' | tail -n1)
-viol=$(echo "$out" | sed -n 's/.*rx_q0_violation_rsp_id *\([0-9]*\).*/\1/p' |
+zc=$(echo "$out" | sed -n 's/^ *tx_q0_zerocopy: *\([0-9]*\).*/\1/p' |
+     sort -n | head -n1)
+viol=$(echo "$out" |
+       sed -n 's/^ *rx_q0_violation_rsp_id: *\([0-9]*\).*/\1/p' |
        sort -u | tr '\n' ' ')
 echo "testpmd: rx=$rx tx=$tx tx-dropped=$txdrop zerocopy=$zc violations=$viol"
 if [[ -z $rx || -z $tx || $rx -lt 10000 || $tx -lt $rx ||
