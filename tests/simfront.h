@@ -19,6 +19,7 @@
 #include <xen/io/netif.h>
 #include <xen/io/xenbus.h>
 
+#include "check_msg.h"
 #include "xenplat.h"
 
 #define PAGE		4096u
@@ -27,16 +28,6 @@
 
 extern struct xenplat *xp;
 extern struct xs_handle *xsh;
-extern int failures;
-
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);	\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		failures++;						\
-	}								\
-} while (0)
 
 #define REQUIRE(cond, ...) do {						\
 	if (!(cond)) {							\

@@ -8,18 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check_msg.h"
 #include "csum.h"
 
-static int failures;
-
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);	\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		failures++;						\
-	}								\
-} while (0)
+int failures;
 
 /* Byte by byte, the RFC 1071 way: the sum over a correct segment and its
  * pseudo-header is 0xffff. */
