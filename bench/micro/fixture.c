@@ -29,6 +29,8 @@ static_assert(FX_BURST_MAX <= NET_TX_RING_SIZE &&
 
 /* Enough for a full RX ring plus a full burst held by the application. */
 #define FX_RX_PAGES	1024u
+/* The application's RX mbufs: the pages' plus the driver's stash. */
+#define FX_RX_MBUFS	(FX_RX_PAGES + NETFRONT_RX_STASH)
 /* Application mbufs for TX: a burst in flight plus the lcore cache. */
 #define FX_TX_MBUFS	2047u
 #define FX_TX_CACHE	256u
@@ -49,6 +51,7 @@ struct fx {
 	netif_tx_back_ring_t txb;
 	netif_rx_back_ring_t rxb;
 	struct rte_mempool *txmp;
+	struct rte_mempool *rxmp;
 	struct netfront_idpool ids;
 	uint8_t *copy_src;
 	uint8_t *copy_dst;
@@ -141,16 +144,8 @@ queues_setup(struct fx *fx, char *err, size_t len)
 		return -1;
 	}
 	fx->rxq->ad = ad;
+	fx->rxq->mp = fx->rxmp;
 	fx->txq->ad = ad;
-	fx->rxq->pool = netfront_rxpool_create(ad, 0, SOCKET_ID_ANY);
-	if (fx->rxq->pool == NULL) {
-		snprintf(err, len, "cannot create the RX page pool");
-		return -1;
-	}
-	if (netfront_txblocks_create(ad, &fx->txq->blk) != 0) {
-		snprintf(err, len, "cannot create the TX copy blocks");
-		return -1;
-	}
 	fx->rxqs[0] = fx->rxq;
 	fx->txqs[0] = fx->txq;
 	rc = netfront_queues_connect(ad);
@@ -187,6 +182,7 @@ fx_create(char *err, size_t len)
 	fx->data.dev_private = &fx->ad;
 	fx->ad.dev = &fx->dev;
 	fx->ad.args.rx_pages = FX_RX_PAGES;
+	fx->ad.trusted = true;
 	snprintf(fx->ad.args.xensim, sizeof(fx->ad.args.xensim), "bench");
 	fx->ad.xp = xenplat_open(fx->ad.args.xensim, err, len);
 	if (fx->ad.xp == NULL)
@@ -194,8 +190,10 @@ fx_create(char *err, size_t len)
 	fx->txmp = rte_pktmbuf_pool_create("fx_tx", FX_TX_MBUFS, FX_TX_CACHE,
 					   0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					   SOCKET_ID_ANY);
-	if (fx->txmp == NULL) {
-		snprintf(err, len, "cannot create the TX mempool: %s",
+	fx->rxmp = rte_pktmbuf_pool_create("fx_rx", FX_RX_MBUFS, 0, 0, 0,
+					   SOCKET_ID_ANY);
+	if (fx->txmp == NULL || fx->rxmp == NULL) {
+		snprintf(err, len, "cannot create the mempools: %s",
 			 rte_strerror(rte_errno));
 		goto fail;
 	}
@@ -230,15 +228,15 @@ fx_destroy(struct fx *fx, char *err, size_t len)
 			 FX_TX_MBUFS - rte_mempool_avail_count(fx->txmp));
 		rc = -1;
 	}
-	if (err != NULL &&
-	    rte_mempool_avail_count(netfront_rxpool_mempool(fx->rxq->pool)) !=
-	    FX_RX_PAGES) {
-		snprintf(err, len, "RX pages leaked");
+	if (err != NULL && rte_mempool_avail_count(fx->rxmp) != FX_RX_MBUFS) {
+		snprintf(err, len, "%u RX mbufs leaked",
+			 FX_RX_MBUFS - rte_mempool_avail_count(fx->rxmp));
 		rc = -1;
 	}
-	netfront_rxq_release(fx->rxq);
-	netfront_txq_release(ad, fx->txq);
+	rte_free(fx->rxq);
+	rte_free(fx->txq);
 	rte_mempool_free(fx->txmp);
+	rte_mempool_free(fx->rxmp);
 	if (ad->xp != NULL && !netfront_rxpool_adopt_xp(ad->xp))
 		xenplat_close(ad->xp);
 	free(fx->copy_src);
@@ -517,8 +515,8 @@ rx_unpost(struct fx *fx, unsigned int n)
 		const netif_rx_request_t *req =
 			RING_GET_REQUEST(r, --r->req_prod_pvt);
 
-		rte_pktmbuf_free(rxq->slot[req->id]);
-		rxq->slot[req->id] = NULL;
+		netfront_rxpool_put(rxq->pool, rxq->page[req->id]);
+		rxq->page[req->id] = NETFRONT_NO_PAGE;
 		netfront_idpool_put(&rxq->ids, req->id);
 	}
 	r->sring->req_prod = r->req_prod_pvt;

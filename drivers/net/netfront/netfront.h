@@ -66,19 +66,20 @@ struct rte_eth_xstat_name;
 enum netfront_viol {
 	NETFRONT_VIOL_RSP_PROD,		/* producer past our requests */
 	NETFRONT_VIOL_RSP_ID,		/* id out of range/not in flight */
-	NETFRONT_VIOL_RSP_SIZE,		/* offset+size past the page */
+	NETFRONT_VIOL_RSP_SIZE,		/* empty, or outside the page */
 	NETFRONT_VIOL_RSP_STATUS,	/* unknown status code */
-	NETFRONT_VIOL_RSP_FLAGS,	/* extra info, too many slots */
+	NETFRONT_VIOL_RSP_FLAGS,	/* extra info, slots we did not offer */
 	NETFRONT_VIOL_MAX
 };
 
 struct netfront_qstats {
 	uint64_t packets;
 	uint64_t bytes;
-	uint64_t errors;	/* backend answered ERROR/DROPPED */
+	/* ERROR/DROPPED answers; RX also runts and frames over the MTU */
+	uint64_t errors;
 	/*
-	 * RX: refills that found the page pool empty; TX: packets sent
-	 * without a copy, from granted RX pages.
+	 * RX: packets dropped for want of an mbuf, refills short of pages;
+	 * TX: packets sent without a copy, from granted RX pages.
 	 */
 	uint64_t nombuf_or_zc;
 	uint64_t notifies;	/* kicks the backend asked for */
@@ -102,10 +103,11 @@ struct netfront_txq {
 	struct netfront_txblocks blk;
 	struct netfront_adapter *ad;
 	struct xenplat_evtchn *evtchn;
-	/* Zero-copy lookup cache, valid for one pool-registry generation. */
-	const struct rte_mempool *zc_mp;
+	/* The last RX pool found granted to our backend, by its serial. */
 	const struct netfront_rxpool *zc_pool;
-	uint32_t zc_gen;
+	uint64_t zc_serial;
+	RING_IDX pushed;		/* req_prod as the backend sees it */
+	uint16_t zc_held;		/* zero-copy segments in flight */
 	uint16_t qid;
 	bool violated;
 	struct netfront_qstats st;
@@ -113,21 +115,29 @@ struct netfront_txq {
 	uint32_t ring_ref;
 } __rte_cache_aligned;
 
+#define NETFRONT_NO_PAGE	UINT16_MAX
+#define NETFRONT_RX_STASH	64
+
 struct netfront_rxq {
 	netif_rx_front_ring_t ring;
 	struct netfront_idpool ids;
 	struct netfront_adapter *ad;
-	struct netfront_rxpool *pool;
+	struct rte_mempool *mp;		/* the application's */
+	struct netfront_rxpool *pool;	/* granted pages, while started */
 	struct xenplat_evtchn *evtchn;	/* == txq's when not split */
 	/* A packet whose more_data slots have not all arrived yet. */
 	struct rte_mbuf *head;
 	struct rte_mbuf *tail;
-	uint16_t nseg;
-	bool discard;			/* rest of a failed packet */
+	uint16_t nslots;		/* slots of it taken, dropped or not */
+	bool discard;			/* rest of a dropped packet */
 	uint16_t qid;
 	bool violated;
+	uint16_t nstash;
 	struct netfront_qstats st;
-	struct rte_mbuf *slot[NET_RX_RING_SIZE];
+	/* mbufs of mp taken in bulk, handed out one per segment */
+	struct rte_mbuf *stash[NETFRONT_RX_STASH];
+	/* The page request id i was posted with, or NETFRONT_NO_PAGE. */
+	uint16_t page[NET_RX_RING_SIZE];
 	uint32_t ring_ref;
 } __rte_cache_aligned;
 
@@ -139,6 +149,7 @@ struct netfront_args {
 	bool split_evtchn;		/* use split channels when offered */
 	unsigned int timeout_ms;
 	unsigned int rx_pages;
+	bool trusted;			/* 0: never trust the backend */
 };
 
 struct netfront_backend_features {
@@ -160,6 +171,12 @@ struct netfront_adapter {
 	struct netfront_backend_features feat;
 	unsigned int max_queues;	/* offered to the application */
 	unsigned int nr_queues;		/* connected */
+	/*
+	 * The devarg and the toolstack's trusted key: RX pages reach the
+	 * application without a copy, TX sends them back in place.
+	 */
+	bool trusted;
+	bool rx_sg;			/* feature-sg offered: SCATTER on */
 	bool link_reported;		/* last state link_poll reported */
 	bool unbound_kernel;		/* rebind xen-netfront on close */
 	volatile bool failed;		/* a queue saw a violation */
@@ -174,23 +191,54 @@ void netfront_xb_detach(struct netfront_adapter *ad);
 int netfront_xb_link_up(struct netfront_adapter *ad);
 
 /* netfront_pool.c */
+/*
+ * RX pages granted writable to the backend. Trusted: rx_pages pages that
+ * travel to the application attached to its mbufs and come back when it
+ * frees them. Untrusted: one page per request id, never handed out.
+ */
+struct netfront_rxpool {
+	uint8_t *base;
+	struct xenplat *xp;
+	struct rte_ring *free;		/* trusted: pages nobody holds */
+	struct rte_mbuf_ext_shared_info *shinfo;	/* trusted: per page */
+	uint64_t serial;		/* unique for the process's life */
+	unsigned int npages;
+	uint16_t backend;
+	bool close_xp;			/* the last retired pool closes xp */
+	char domain[sizeof(((struct netfront_args *)0)->xensim)];
+	uint32_t refs[];
+};
+
 struct netfront_rxpool *netfront_rxpool_create(struct netfront_adapter *ad,
 					       uint16_t qid, int socket);
+/* Revoke its grants, or once the application frees the pages it holds. */
 void netfront_rxpool_destroy(struct netfront_rxpool *pool);
-/* Free the retired pools whose mbufs have all come back. */
+/* Free the retired pools whose pages have all come back. */
 void netfront_rxpool_reap(void);
 /* True if a retired pool still needs xp: it then closes xp itself. */
 bool netfront_rxpool_adopt_xp(struct xenplat *xp);
-struct rte_mempool *
-netfront_rxpool_mempool(const struct netfront_rxpool *p);
-uint32_t netfront_rxpool_gref(const struct netfront_rxpool *p,
-			      const struct rte_mbuf *m);
-const struct netfront_rxpool *
-netfront_rxpool_lookup(const struct rte_mempool *mp,
-		       const struct netfront_adapter *ad);
-uint32_t netfront_rxpool_generation(void);
+/* Trusted: page pg's data, lent to the application as m's buffer. */
+void netfront_rxpool_attach(struct netfront_rxpool *p, uint16_t pg,
+			    struct rte_mbuf *m);
+/* Trusted: give back a page that is not attached to an mbuf. */
+void netfront_rxpool_put(struct netfront_rxpool *p, uint16_t pg);
+/* The pool m's buffer is a page of, or NULL. */
+const struct netfront_rxpool *netfront_rxpool_of(const struct rte_mbuf *m);
 bool netfront_rxpool_holds(const struct netfront_rxpool *p,
 			   const struct rte_mbuf *m);
+
+static inline uint8_t *
+netfront_rxpool_page(const struct netfront_rxpool *p, uint16_t pg)
+{
+	return p->base + ((size_t)pg << NETFRONT_PAGE_SHIFT);
+}
+
+static inline uint32_t
+netfront_rxpool_gref(const struct netfront_rxpool *p, const void *addr)
+{
+	return p->refs[((uintptr_t)addr - (uintptr_t)p->base) >>
+		       NETFRONT_PAGE_SHIFT];
+}
 int netfront_txblocks_create(struct netfront_adapter *ad,
 			     struct netfront_txblocks *blk);
 void netfront_txblocks_destroy(struct netfront_adapter *ad,
@@ -199,9 +247,6 @@ void netfront_txblocks_destroy(struct netfront_adapter *ad,
 /* netfront_queue.c */
 int netfront_queues_connect(struct netfront_adapter *ad);
 void netfront_queues_disconnect(struct netfront_adapter *ad);
-void netfront_rxq_release(struct netfront_rxq *rxq);
-void netfront_txq_release(struct netfront_adapter *ad,
-			  struct netfront_txq *txq);
 
 /* netfront_stats.c */
 int netfront_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st);
@@ -215,7 +260,8 @@ int netfront_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 /* netfront_rxtx.c */
 uint16_t netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);
 uint16_t netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);
-void netfront_tx_reclaim(struct netfront_txq *txq);
+/* The number of requests whose response was consumed. */
+unsigned int netfront_tx_reclaim(struct netfront_txq *txq);
 void netfront_rx_refill(struct netfront_rxq *rxq);
 
 #endif

@@ -2,7 +2,7 @@
 /*
  * net_netfront: the vdev, its devargs and the eth_dev_ops.
  *   --vdev=net_netfront0,vif=N[,queues=Q][,xensim=DIR][,unbind=0|1]
- *          [,timeout_ms=MS][,rx_pages=P][,split_evtchn=0|1]
+ *          [,timeout_ms=MS][,rx_pages=P][,split_evtchn=0|1][,trusted=0|1]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +26,7 @@
 #define ARG_TIMEOUT	"timeout_ms"
 #define ARG_RX_PAGES	"rx_pages"
 #define ARG_SPLIT	"split_evtchn"
+#define ARG_TRUSTED	"trusted"
 
 /* Enough pages for a full ring, one more ring held by the app, a burst. */
 #define RX_PAGES_DEFAULT	(2 * NET_RX_RING_SIZE + 32)
@@ -35,7 +36,7 @@
 
 static const char *const valid_args[] = {
 	ARG_VIF, ARG_QUEUES, ARG_XENSIM, ARG_UNBIND, ARG_TIMEOUT,
-	ARG_RX_PAGES, ARG_SPLIT, NULL
+	ARG_RX_PAGES, ARG_SPLIT, ARG_TRUSTED, NULL
 };
 
 static int
@@ -86,6 +87,8 @@ parse_arg(struct netfront_args *a, const char *key, const char *val)
 	rc = parse_uint(key, val, 0, 1, &b);
 	if (rc == 0 && strcmp(key, ARG_UNBIND) == 0)
 		a->unbind = b;
+	else if (rc == 0 && strcmp(key, ARG_TRUSTED) == 0)
+		a->trusted = b;
 	else if (rc == 0)
 		a->split_evtchn = b;
 	return rc;
@@ -102,6 +105,7 @@ parse_args(const char *name, const char *args, struct netfront_args *a)
 	a->timeout_ms = TIMEOUT_DEFAULT;
 	a->rx_pages = RX_PAGES_DEFAULT;
 	a->split_evtchn = true;
+	a->trusted = true;
 	/* Parse without a key list so an unknown key can be named. */
 	kv = rte_kvargs_parse(args != NULL ? args : "", NULL);
 	if (kv == NULL) {
@@ -117,7 +121,8 @@ parse_args(const char *name, const char *args, struct netfront_args *a)
 		if (valid_args[k] == NULL) {
 			PMD_DRV_LOG(ERR, "%s: unknown devarg '%s' (known: vif, "
 				    "queues, xensim, unbind, timeout_ms, "
-				    "rx_pages, split_evtchn)", name, key);
+				    "rx_pages, split_evtchn, trusted)", name,
+				    key);
 			rc = -EINVAL;
 		} else if (seen[k]) {
 			PMD_DRV_LOG(ERR, "%s: devarg '%s' given twice", name,
@@ -216,11 +221,48 @@ netfront_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->default_txportconf.ring_size = NET_TX_RING_SIZE;
 	info->default_rxportconf.nb_queues = 1;
 	info->default_txportconf.nb_queues = 1;
-	if (ad->feat.sg) {
-		info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
+	/* RX: ours to offer (feature-sg); TX: the backend's. */
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
+	if (ad->feat.sg)
 		info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-	}
 	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
+	return 0;
+}
+
+/*
+ * Without SCATTER a received frame is one segment: one page, or when RX
+ * copies, one mbuf of the application's mempool.
+ */
+static int
+rx_frame_fits(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	struct netfront_adapter *ad = dev->data->dev_private;
+	uint32_t len = mtu + NETFRONT_FRAME_OVERHEAD;
+	unsigned int q;
+
+	if (dev->data->dev_conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_SCATTER)
+		return 0;
+	if (len > NETFRONT_PAGE_SIZE) {
+		PMD_DRV_LOG(ERR, "vif%u: MTU %u: frames over a page need "
+			    "RTE_ETH_RX_OFFLOAD_SCATTER", ad->args.vif, mtu);
+		return -EINVAL;
+	}
+	for (q = 0; !ad->trusted && q < dev->data->nb_rx_queues; q++) {
+		const struct netfront_rxq *rxq = dev->data->rx_queues[q];
+		uint32_t room;
+
+		if (rxq == NULL)
+			continue;
+		room = rte_pktmbuf_data_room_size(rxq->mp) -
+		       RTE_PKTMBUF_HEADROOM;
+		if (len > room) {
+			PMD_DRV_LOG(ERR, "vif%u: MTU %u: frames over one mbuf "
+				    "of %s (%u bytes) need "
+				    "RTE_ETH_RX_OFFLOAD_SCATTER", ad->args.vif,
+				    mtu, rxq->mp->name, room);
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -235,7 +277,7 @@ netfront_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 			    mtu, RTE_ETHER_MIN_MTU, max);
 		return -EINVAL;
 	}
-	return 0;
+	return rx_frame_fits(dev, mtu);
 }
 
 static int
@@ -251,6 +293,11 @@ netfront_start(struct rte_eth_dev *dev)
 			    ad->feat.max_queues);
 		return -EINVAL;
 	}
+	rc = rx_frame_fits(dev, dev->data->mtu);
+	if (rc != 0)
+		return rc;
+	ad->rx_sg = dev->data->dev_conf.rxmode.offloads &
+		    RTE_ETH_RX_OFFLOAD_SCATTER;
 	rc = netfront_xb_wait_initwait(ad);
 	if (rc != 0)
 		return rc;
@@ -291,6 +338,20 @@ netfront_stop(struct rte_eth_dev *dev)
 	return 0;
 }
 
+static void *
+queue_alloc(struct rte_eth_dev *dev, void **slot, size_t size,
+	    unsigned int socket)
+{
+	rte_free(*slot);
+	*slot = rte_zmalloc_socket("netfront_queue", size, RTE_CACHE_LINE_SIZE,
+				   socket);
+	return *slot;
+}
+
+/*
+ * The rings' size is the protocol's. The grants, RX pages included, are
+ * made at dev_start: mp gives every mbuf the application receives.
+ */
 static int
 netfront_rxq_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		   unsigned int socket, const struct rte_eth_rxconf *conf,
@@ -303,21 +364,13 @@ netfront_rxq_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		PMD_DRV_LOG(INFO, "vif%u: RX ring size is fixed at %u, "
 			    "ignoring %u", ad->args.vif, NET_RX_RING_SIZE,
 			    nb_desc);
-	/* RX buffers are granted pages of our own pool, not from mp. */
-	netfront_rxq_release(dev->data->rx_queues[qid]);
-	dev->data->rx_queues[qid] = NULL;
-	rxq = rte_zmalloc_socket("netfront_rxq", sizeof(*rxq),
-				 RTE_CACHE_LINE_SIZE, socket);
+	rxq = queue_alloc(dev, &dev->data->rx_queues[qid], sizeof(*rxq),
+			  socket);
 	if (rxq == NULL)
 		return -ENOMEM;
 	rxq->ad = ad;
 	rxq->qid = qid;
-	rxq->pool = netfront_rxpool_create(ad, qid, socket);
-	if (rxq->pool == NULL) {
-		rte_free(rxq);
-		return -ENOMEM;
-	}
-	dev->data->rx_queues[qid] = rxq;
+	rxq->mp = mp;
 	return 0;
 }
 
@@ -332,35 +385,38 @@ netfront_txq_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		PMD_DRV_LOG(INFO, "vif%u: TX ring size is fixed at %u, "
 			    "ignoring %u", ad->args.vif, NET_TX_RING_SIZE,
 			    nb_desc);
-	netfront_txq_release(ad, dev->data->tx_queues[qid]);
-	dev->data->tx_queues[qid] = NULL;
-	txq = rte_zmalloc_socket("netfront_txq", sizeof(*txq),
-				 RTE_CACHE_LINE_SIZE, socket);
+	txq = queue_alloc(dev, &dev->data->tx_queues[qid], sizeof(*txq),
+			  socket);
 	if (txq == NULL)
 		return -ENOMEM;
 	txq->ad = ad;
 	txq->qid = qid;
-	if (netfront_txblocks_create(ad, &txq->blk) != 0) {
-		rte_free(txq);
-		return -ENOMEM;
-	}
-	dev->data->tx_queues[qid] = txq;
 	return 0;
 }
 
 static void
-netfront_rxq_release_op(struct rte_eth_dev *dev, uint16_t qid)
+netfront_rxq_release(struct rte_eth_dev *dev, uint16_t qid)
 {
-	netfront_rxq_release(dev->data->rx_queues[qid]);
+	rte_free(dev->data->rx_queues[qid]);
 	dev->data->rx_queues[qid] = NULL;
 }
 
 static void
-netfront_txq_release_op(struct rte_eth_dev *dev, uint16_t qid)
+netfront_txq_release(struct rte_eth_dev *dev, uint16_t qid)
 {
-	netfront_txq_release(dev->data->dev_private,
-			     dev->data->tx_queues[qid]);
+	rte_free(dev->data->tx_queues[qid]);
 	dev->data->tx_queues[qid] = NULL;
+}
+
+/* Answered requests give their buffers back: zero-copy pages above all. */
+static int
+netfront_tx_done_cleanup(void *queue, uint32_t free_cnt __rte_unused)
+{
+	struct netfront_txq *txq = queue;
+
+	if (txq->ring.sring == NULL || txq->ad->failed)
+		return 0;
+	return netfront_tx_reclaim(txq);
 }
 
 static int
@@ -383,9 +439,9 @@ netfront_close(struct rte_eth_dev *dev)
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
 	for (q = 0; q < dev->data->nb_rx_queues; q++)
-		netfront_rxq_release_op(dev, q);
+		netfront_rxq_release(dev, q);
 	for (q = 0; q < dev->data->nb_tx_queues; q++)
-		netfront_txq_release_op(dev, q);
+		netfront_txq_release(dev, q);
 	netfront_xb_detach(ad);
 	if (!netfront_rxpool_adopt_xp(ad->xp))
 		xenplat_close(ad->xp);
@@ -403,8 +459,9 @@ static const struct eth_dev_ops netfront_ops = {
 	.link_update = netfront_link_update,
 	.rx_queue_setup = netfront_rxq_setup,
 	.tx_queue_setup = netfront_txq_setup,
-	.rx_queue_release = netfront_rxq_release_op,
-	.tx_queue_release = netfront_txq_release_op,
+	.rx_queue_release = netfront_rxq_release,
+	.tx_queue_release = netfront_txq_release,
+	.tx_done_cleanup = netfront_tx_done_cleanup,
 	.stats_get = netfront_stats_get,
 	.stats_reset = netfront_stats_reset,
 	.xstats_get = netfront_xstats_get,
@@ -508,4 +565,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_netfront,
 	ARG_UNBIND "=0|1 "
 	ARG_TIMEOUT "=<ms> "
 	ARG_RX_PAGES "=<int> "
-	ARG_SPLIT "=0|1");
+	ARG_SPLIT "=0|1 "
+	ARG_TRUSTED "=0|1");

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Granted buffer pools. RX: whole pages shared writable with the backend,
- * wrapped in a pinned external-buffer mempool so that received pages reach
- * the application as mbufs without a copy (only packet data is granted, the
- * mbuf headers live in ordinary mempool memory). TX: read-only pages split
- * into two copy blocks each.
+ * Granted buffer pools. RX: whole pages shared writable with the backend;
+ * trusted, they are lent to the application as external buffers of mbufs
+ * from its own mempool (only packet data is granted, never an mbuf
+ * header); untrusted, they never leave the driver. TX: read-only pages
+ * split into two copy blocks each.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,59 +14,78 @@
 #include <rte_eal.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
-#include <rte_mempool.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+#include <rte_spinlock.h>
 
 #include "xenplat.h"
 #include "netfront.h"
 
-struct netfront_rxpool {
-	TAILQ_ENTRY(netfront_rxpool) next;
-	struct rte_mempool *mp;
-	struct xenplat *xp;
-	uint8_t *base;
-	unsigned int npages;
-	uint16_t backend;
-	bool close_xp;		/* the last retired pool of xp closes it */
-	char domain[sizeof(((struct netfront_args *)0)->xensim)];
-	uint32_t refs[];
+/*
+ * Destroyed pools whose pages the application, or another port's TX ring,
+ * still holds: they stay mapped and granted until every page is back, so
+ * the backend never reads a revoked grant and the application never
+ * touches unmapped memory. Control path only, but ports may be set up
+ * from several threads.
+ */
+struct retired {
+	TAILQ_ENTRY(retired) next;
+	struct netfront_rxpool *p;
 };
+static TAILQ_HEAD(, retired) retired = TAILQ_HEAD_INITIALIZER(retired);
+static rte_spinlock_t retired_lock = RTE_SPINLOCK_INITIALIZER;
+static uint64_t pool_serial;
 
-/*
- * Every RX pool of the process, so TX can tell whether an mbuf already lies
- * in memory granted to its backend. Changed only on the control path; the
- * generation lets TX queues drop their lookup cache.
- */
-static TAILQ_HEAD(, netfront_rxpool) rxpools = TAILQ_HEAD_INITIALIZER(rxpools);
-static uint32_t rxpools_gen;
-static uint32_t rxpools_serial;
-
-/*
- * Released pools whose mbufs the application, or another port's TX ring,
- * still holds: their pages stay mapped and granted until every mbuf is
- * back, so the backend never reads a revoked grant and the application
- * never touches unmapped memory.
- */
-static TAILQ_HEAD(, netfront_rxpool) retired = TAILQ_HEAD_INITIALIZER(retired);
-
-/* Another retired pool than p that still uses xp, or NULL. */
-static struct netfront_rxpool *
-rxpool_xp_retired(const struct xenplat *xp, const struct netfront_rxpool *p)
+/* The shinfo free callback: the application let go of a trusted page. */
+static void
+rxpage_free(void *addr, void *opaque)
 {
-	struct netfront_rxpool *o;
+	struct netfront_rxpool *p = opaque;
+	uint32_t pg = ((uintptr_t)addr - (uintptr_t)p->base) >>
+		      NETFRONT_PAGE_SHIFT;
 
-	TAILQ_FOREACH(o, &retired, next)
-		if (o != p && o->xp == xp)
-			return o;
-	return NULL;
+	/* Cannot fail: the ring holds every page. */
+	rte_ring_mp_enqueue_elem(p->free, &pg, sizeof(pg));
+}
+
+static int
+rxpool_lend(struct netfront_rxpool *p, const char *name, int socket)
+{
+	uint32_t pg;
+
+	p->shinfo = rte_zmalloc_socket("netfront_shinfo",
+				       p->npages * sizeof(p->shinfo[0]), 0,
+				       socket);
+	p->free = rte_ring_create_elem(name, sizeof(uint32_t), p->npages,
+				       socket, RING_F_SC_DEQ | RING_F_EXACT_SZ);
+	if (p->shinfo == NULL || p->free == NULL)
+		return -ENOMEM;
+	for (pg = 0; pg < p->npages; pg++) {
+		p->shinfo[pg].free_cb = rxpage_free;
+		p->shinfo[pg].fcb_opaque = p;
+		rte_ring_sp_enqueue_elem(p->free, &pg, sizeof(pg));
+	}
+	return 0;
+}
+
+static void
+rxpool_free(struct netfront_rxpool *p)
+{
+	if (p->base != NULL &&
+	    xenplat_unshare(p->xp, p->base, p->npages) != 0)
+		PMD_DRV_LOG(WARNING, "RX pages still in use by the backend: "
+			    "released once it lets go");
+	rte_ring_free(p->free);
+	rte_free(p->shinfo);
+	rte_free(p);
 }
 
 struct netfront_rxpool *
 netfront_rxpool_create(struct netfront_adapter *ad, uint16_t qid, int socket)
 {
-	struct rte_pktmbuf_extmem ext;
+	unsigned int n = ad->trusted ? ad->args.rx_pages : NET_RX_RING_SIZE;
 	struct netfront_rxpool *p;
-	char name[RTE_MEMPOOL_NAMESIZE];
-	unsigned int n = ad->args.rx_pages;
+	char name[RTE_RING_NAMESIZE];
 
 	p = rte_zmalloc_socket("netfront_rxpool",
 			       sizeof(*p) + n * sizeof(p->refs[0]), 0, socket);
@@ -75,6 +94,11 @@ netfront_rxpool_create(struct netfront_adapter *ad, uint16_t qid, int socket)
 			    ad->args.vif, qid);
 		return NULL;
 	}
+	p->xp = ad->xp;
+	p->npages = n;
+	p->backend = ad->be_id;
+	p->serial = __atomic_add_fetch(&pool_serial, 1, __ATOMIC_RELAXED);
+	memcpy(p->domain, ad->args.xensim, sizeof(p->domain));
 	p->base = xenplat_share(ad->xp, ad->be_id, n, true, p->refs);
 	if (p->base == NULL) {
 		PMD_DRV_LOG(ERR, "vif%u rxq%u: cannot grant %u RX pages: %s",
@@ -82,84 +106,85 @@ netfront_rxpool_create(struct netfront_adapter *ad, uint16_t qid, int socket)
 		rte_free(p);
 		return NULL;
 	}
-	p->xp = ad->xp;
-	p->npages = n;
-	p->backend = ad->be_id;
-	memcpy(p->domain, ad->args.xensim, sizeof(p->domain));
-
-	ext.buf_ptr = p->base;
-	ext.buf_iova = rte_eal_iova_mode() == RTE_IOVA_VA ?
-		(rte_iova_t)(uintptr_t)p->base : RTE_BAD_IOVA;
-	ext.buf_len = (size_t)n * NETFRONT_PAGE_SIZE;
-	ext.elt_size = NETFRONT_PAGE_SIZE;
-	snprintf(name, sizeof(name), "nfrx%u_%u_%u", ad->dev->data->port_id,
-		 qid, rxpools_serial++);
-	/* No per-lcore cache: every page must stay countable. */
-	p->mp = rte_pktmbuf_pool_create_extbuf(name, n, 0, 0,
-					       NETFRONT_PAGE_SIZE, socket,
-					       &ext, 1);
-	if (p->mp == NULL) {
-		PMD_DRV_LOG(ERR, "vif%u rxq%u: cannot create mempool %s: %s",
-			    ad->args.vif, qid, name, rte_strerror(rte_errno));
-		xenplat_unshare(ad->xp, p->base, n);
-		rte_free(p);
+	snprintf(name, sizeof(name), "nfrx%" PRIu64, p->serial);
+	if (ad->trusted && rxpool_lend(p, name, socket) != 0) {
+		PMD_DRV_LOG(ERR, "vif%u rxq%u: no memory for the page ring: "
+			    "%s", ad->args.vif, qid, rte_strerror(rte_errno));
+		rxpool_free(p);
 		return NULL;
 	}
-	TAILQ_INSERT_TAIL(&rxpools, p, next);
-	rxpools_gen++;
 	return p;
 }
 
-/* Free p if every one of its mbufs is back; false while some are out. */
+/* True when no page is out: nothing but the ring holds one. */
 static bool
-rxpool_free(struct netfront_rxpool *p)
+rxpool_idle(const struct netfront_rxpool *p)
 {
-	struct netfront_rxpool *o;
+	return p->free == NULL || rte_ring_count(p->free) == p->npages;
+}
 
-	if (rte_mempool_avail_count(p->mp) != p->npages)
-		return false;
-	rte_mempool_free(p->mp);
-	if (xenplat_unshare(p->xp, p->base, p->npages) != 0)
-		PMD_DRV_LOG(WARNING, "RX pages still in use by the backend: "
-			    "released once it lets go");
-	if (p->close_xp) {
-		o = rxpool_xp_retired(p->xp, p);
-		if (o != NULL)
-			o->close_xp = true;
-		else
-			xenplat_close(p->xp);
-	}
-	rte_free(p);
-	return true;
+/* Another retired pool than p that still uses xp, or NULL. Locked. */
+static struct netfront_rxpool *
+retired_with_xp(const struct xenplat *xp, const struct netfront_rxpool *p)
+{
+	struct retired *r;
+
+	TAILQ_FOREACH(r, &retired, next)
+		if (r->p != p && r->p->xp == xp)
+			return r->p;
+	return NULL;
 }
 
 void
 netfront_rxpool_reap(void)
 {
-	struct netfront_rxpool *p, *tmp;
+	struct retired *r, *tmp;
+	struct netfront_rxpool *o;
 
-	for (p = TAILQ_FIRST(&retired); p != NULL; p = tmp) {
-		tmp = TAILQ_NEXT(p, next);
-		if (rte_mempool_avail_count(p->mp) != p->npages)
+	rte_spinlock_lock(&retired_lock);
+	for (r = TAILQ_FIRST(&retired); r != NULL; r = tmp) {
+		tmp = TAILQ_NEXT(r, next);
+		if (!rxpool_idle(r->p))
 			continue;
-		TAILQ_REMOVE(&retired, p, next);
-		rxpool_free(p);
+		TAILQ_REMOVE(&retired, r, next);
+		if (r->p->close_xp) {
+			o = retired_with_xp(r->p->xp, r->p);
+			if (o != NULL)
+				o->close_xp = true;
+			else
+				xenplat_close(r->p->xp);
+		}
+		rxpool_free(r->p);
+		free(r);
 	}
+	rte_spinlock_unlock(&retired_lock);
 }
 
 void
 netfront_rxpool_destroy(struct netfront_rxpool *p)
 {
+	struct retired *r;
+
 	if (p == NULL)
 		return;
-	TAILQ_REMOVE(&rxpools, p, next);
-	rxpools_gen++;
-	if (rxpool_free(p))
+	if (rxpool_idle(p)) {
+		rxpool_free(p);
 		return;
-	PMD_DRV_LOG(NOTICE, "pool %s: %u mbufs still held; its pages stay "
-		    "granted until they are freed", p->mp->name,
-		    p->npages - rte_mempool_avail_count(p->mp));
-	TAILQ_INSERT_TAIL(&retired, p, next);
+	}
+	PMD_DRV_LOG(NOTICE, "RX pool %" PRIu64 ": the application holds %u "
+		    "pages; they stay granted until it frees them", p->serial,
+		    p->npages - rte_ring_count(p->free));
+	r = malloc(sizeof(*r));
+	if (r == NULL) {
+		/* Leak it granted rather than free it under the app. */
+		PMD_DRV_LOG(ERR, "RX pool %" PRIu64 ": no memory to retire it",
+			    p->serial);
+		return;
+	}
+	r->p = p;
+	rte_spinlock_lock(&retired_lock);
+	TAILQ_INSERT_TAIL(&retired, r, next);
+	rte_spinlock_unlock(&retired_lock);
 }
 
 bool
@@ -168,47 +193,41 @@ netfront_rxpool_adopt_xp(struct xenplat *xp)
 	struct netfront_rxpool *p;
 
 	netfront_rxpool_reap();
-	TAILQ_FOREACH(p, &retired, next)
-		if (p->xp == xp) {
-			p->close_xp = true;
-			return true;
-		}
-	return false;
+	rte_spinlock_lock(&retired_lock);
+	p = retired_with_xp(xp, NULL);
+	if (p != NULL)
+		p->close_xp = true;
+	rte_spinlock_unlock(&retired_lock);
+	return p != NULL;
 }
 
-struct rte_mempool *
-netfront_rxpool_mempool(const struct netfront_rxpool *p)
+void
+netfront_rxpool_attach(struct netfront_rxpool *p, uint16_t pg,
+		       struct rte_mbuf *m)
 {
-	return p->mp;
+	struct rte_mbuf_ext_shared_info *shinfo = &p->shinfo[pg];
+	uint8_t *page = netfront_rxpool_page(p, pg);
+
+	rte_mbuf_ext_refcnt_set(shinfo, 1);
+	rte_pktmbuf_attach_extbuf(m, page, rte_eal_iova_mode() == RTE_IOVA_VA ?
+				  (rte_iova_t)(uintptr_t)page : RTE_BAD_IOVA,
+				  NETFRONT_PAGE_SIZE, shinfo);
 }
 
-uint32_t
-netfront_rxpool_gref(const struct netfront_rxpool *p, const struct rte_mbuf *m)
+void
+netfront_rxpool_put(struct netfront_rxpool *p, uint16_t pg)
 {
-	uintptr_t off = (uintptr_t)m->buf_addr - (uintptr_t)p->base;
+	uint32_t v = pg;
 
-	return p->refs[off >> NETFRONT_PAGE_SHIFT];
+	rte_ring_mp_enqueue_elem(p->free, &v, sizeof(v));
 }
 
-/* The pool of mp if its pages are granted to ad's backend, else NULL. */
 const struct netfront_rxpool *
-netfront_rxpool_lookup(const struct rte_mempool *mp,
-		       const struct netfront_adapter *ad)
+netfront_rxpool_of(const struct rte_mbuf *m)
 {
-	const struct netfront_rxpool *p;
-
-	TAILQ_FOREACH(p, &rxpools, next)
-		if (p->mp == mp)
-			return p->backend == ad->be_id &&
-			       strcmp(p->domain, ad->args.xensim) == 0 ?
-			       p : NULL;
-	return NULL;
-}
-
-uint32_t
-netfront_rxpool_generation(void)
-{
-	return rxpools_gen;
+	if (!RTE_MBUF_HAS_EXTBUF(m) || m->shinfo->free_cb != rxpage_free)
+		return NULL;
+	return m->shinfo->fcb_opaque;
 }
 
 /* True when the segment's data lies in one page of pool p. */

@@ -35,14 +35,20 @@ ring_unshare(struct netfront_adapter *ad, void *sring)
 static int
 txq_connect(struct netfront_adapter *ad, struct netfront_txq *txq)
 {
-	netif_tx_sring_t *sring = ring_share(ad, &txq->ring_ref);
+	netif_tx_sring_t *sring;
 
+	if (netfront_txblocks_create(ad, &txq->blk) != 0)
+		return -ENOMEM;
+	sring = ring_share(ad, &txq->ring_ref);
 	if (sring == NULL)
 		return -ENOMEM;
 	SHARED_RING_INIT(sring);
 	FRONT_RING_INIT(&txq->ring, sring, NETFRONT_PAGE_SIZE);
+	txq->pushed = txq->ring.req_prod_pvt;
 	netfront_idpool_init(&txq->ids, NET_TX_RING_SIZE);
 	memset(txq->slot, 0, sizeof(txq->slot));
+	txq->zc_held = 0;
+	txq->zc_pool = NULL;
 	txq->violated = false;
 	txq->evtchn = xenplat_evtchn_alloc(ad->xp, ad->be_id);
 	if (txq->evtchn == NULL) {
@@ -57,16 +63,22 @@ static int
 rxq_connect(struct netfront_adapter *ad, struct netfront_rxq *rxq,
 	    struct netfront_txq *txq)
 {
-	netif_rx_sring_t *sring = ring_share(ad, &rxq->ring_ref);
+	netif_rx_sring_t *sring;
 
+	rxq->pool = netfront_rxpool_create(ad, rxq->qid, rxq->mp->socket_id);
+	if (rxq->pool == NULL)
+		return -ENOMEM;
+	sring = ring_share(ad, &rxq->ring_ref);
 	if (sring == NULL)
 		return -ENOMEM;
 	SHARED_RING_INIT(sring);
 	FRONT_RING_INIT(&rxq->ring, sring, NETFRONT_PAGE_SIZE);
 	netfront_idpool_init(&rxq->ids, NET_RX_RING_SIZE);
-	memset(rxq->slot, 0, sizeof(rxq->slot));
+	memset(rxq->page, 0xff, sizeof(rxq->page));
 	rxq->head = NULL;
 	rxq->tail = NULL;
+	rxq->nslots = 0;
+	rxq->nstash = 0;
 	rxq->discard = false;
 	rxq->violated = false;
 	if (ad->feat.split_evtchn && ad->args.split_evtchn) {
@@ -94,26 +106,36 @@ txq_disconnect(struct netfront_adapter *ad, struct netfront_txq *txq)
 		if (txq->slot[i].m != NULL)
 			rte_pktmbuf_free_seg(txq->slot[i].m);
 	memset(txq->slot, 0, sizeof(txq->slot));
-	/* Those may have been the last mbufs of another port's pool. */
+	txq->zc_held = 0;
+	/* Those may have been the last pages of another port's pool. */
 	netfront_rxpool_reap();
 	ring_unshare(ad, txq->ring.sring);
 	txq->ring.sring = NULL;
 	if (txq->evtchn != NULL)
 		xenplat_evtchn_free(txq->evtchn);
 	txq->evtchn = NULL;
+	netfront_txblocks_destroy(ad, &txq->blk);
 }
 
 static void
 rxq_disconnect(struct netfront_adapter *ad, struct netfront_rxq *rxq,
 	       struct netfront_txq *txq)
 {
+	struct netfront_rxpool *pool = rxq->pool;
 	unsigned int i;
 
-	for (i = 0; i < NET_RX_RING_SIZE; i++)
-		rte_pktmbuf_free(rxq->slot[i]);
-	memset(rxq->slot, 0, sizeof(rxq->slot));
+	for (i = 0; pool != NULL && pool->free != NULL &&
+		    i < NET_RX_RING_SIZE; i++)
+		if (rxq->page[i] != NETFRONT_NO_PAGE)
+			netfront_rxpool_put(pool, rxq->page[i]);
+	memset(rxq->page, 0xff, sizeof(rxq->page));
 	rte_pktmbuf_free(rxq->head);
 	rxq->head = NULL;
+	rxq->tail = NULL;
+	rte_pktmbuf_free_bulk(rxq->stash, rxq->nstash);
+	rxq->nstash = 0;
+	netfront_rxpool_destroy(pool);
+	rxq->pool = NULL;
 	ring_unshare(ad, rxq->ring.sring);
 	rxq->ring.sring = NULL;
 	if (rxq->evtchn != NULL && rxq->evtchn != txq->evtchn)
@@ -165,22 +187,4 @@ fail:
 	ad->nr_queues = q;
 	netfront_queues_disconnect(ad);
 	return rc;
-}
-
-void
-netfront_rxq_release(struct netfront_rxq *rxq)
-{
-	if (rxq == NULL)
-		return;
-	netfront_rxpool_destroy(rxq->pool);
-	rte_free(rxq);
-}
-
-void
-netfront_txq_release(struct netfront_adapter *ad, struct netfront_txq *txq)
-{
-	if (txq == NULL)
-		return;
-	netfront_txblocks_destroy(ad, &txq->blk);
-	rte_free(txq);
 }

@@ -4,10 +4,14 @@
  * checked before use: the backend is not trusted. A violation is counted,
  * logged once per queue and stops the port instead of being followed.
  */
+#include <string.h>
+
 #include <ethdev_driver.h>
 #include <rte_branch_prediction.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
 
 #include "xenplat.h"
 #include "netfront.h"
@@ -28,9 +32,10 @@
 static const char *const viol_what[NETFRONT_VIOL_MAX] = {
 	[NETFRONT_VIOL_RSP_PROD] = "response producer beyond the requests",
 	[NETFRONT_VIOL_RSP_ID] = "response id out of range or not in flight",
-	[NETFRONT_VIOL_RSP_SIZE] = "response offset/size outside the buffer",
+	[NETFRONT_VIOL_RSP_SIZE] = "empty response or one outside its page",
 	[NETFRONT_VIOL_RSP_STATUS] = "unknown response status",
-	[NETFRONT_VIOL_RSP_FLAGS] = "unexpected extra info or too many slots",
+	[NETFRONT_VIOL_RSP_FLAGS] =
+		"extra info, or more slots than offered or allowed",
 };
 
 static void __rte_cold
@@ -54,34 +59,35 @@ void
 netfront_rx_refill(struct netfront_rxq *rxq)
 {
 	netif_rx_front_ring_t *r = &rxq->ring;
-	struct rte_mempool *mp;
-	struct rte_mbuf *m[NET_RX_RING_SIZE];
+	struct netfront_rxpool *pool = rxq->pool;
+	uint32_t pg[NET_RX_RING_SIZE];
 	unsigned int n, i;
 	int notify;
 
 	n = NET_RX_RING_SIZE - (r->req_prod_pvt - r->rsp_cons);
-	n = RTE_MIN(n, netfront_idpool_avail(&rxq->ids));
 	/* In bulk: one push, one look at the event index per batch. */
 	if (n < RX_REFILL_MIN && r->req_prod_pvt != r->rsp_cons)
 		return;
-	mp = netfront_rxpool_mempool(rxq->pool);
-	if (rte_pktmbuf_alloc_bulk(mp, m, n) != 0) {
-		/* The application holds many pages: take what is left. */
-		rxq->st.nombuf_or_zc++;
-		n = RTE_MIN(n, rte_mempool_avail_count(mp));
-		if (n == 0 || rte_pktmbuf_alloc_bulk(mp, m, n) != 0)
-			return;
+	if (pool->free != NULL) {
+		n = rte_ring_sc_dequeue_burst_elem(pool->free, pg, sizeof(pg[0]),
+						   n, NULL);
+		/* The application holds the pages: it is not freeing them. */
+		if (n < RX_REFILL_MIN)
+			rxq->st.nombuf_or_zc++;
 	}
 	for (i = 0; i < n; i++) {
 		netif_rx_request_t *req;
 		uint16_t id = netfront_idpool_get(&rxq->ids);
 
-		rxq->slot[id] = m[i];
+		/* Untrusted, page id serves request id and nothing else. */
+		rxq->page[id] = pool->free != NULL ? pg[i] : id;
 		req = RING_GET_REQUEST(r, r->req_prod_pvt);
 		req->id = id;
-		req->gref = netfront_rxpool_gref(rxq->pool, m[i]);
+		req->gref = pool->refs[rxq->page[id]];
 		r->req_prod_pvt++;
 	}
+	if (n == 0)
+		return;
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
 	if (notify) {
 		rxq->st.notifies++;
@@ -89,22 +95,19 @@ netfront_rx_refill(struct netfront_rxq *rxq)
 	}
 }
 
+/*
+ * Only what the backend can vouch for: Linux netback sets data_validated
+ * from the sending guest's word about L4, and csum_blank means the data is
+ * intact but the L4 checksum field was never filled. Nothing says the IP
+ * header checksum was checked.
+ */
 static inline uint64_t
 rx_csum_flags(uint16_t flags)
 {
-	/*
-	 * csum_blank: the sender left the checksum field unfilled but the
-	 * data is intact, which is exactly DPDK's L4_CKSUM_NONE ("checksum in
-	 * the packet is wrong, data integrity is verified"); it must not look
-	 * GOOD. We ask for full checksums (feature-no-csum-offload), so this
-	 * only happens with a backend that ignores that.
-	 */
 	if (flags & NETRXF_csum_blank)
-		return RTE_MBUF_F_RX_IP_CKSUM_GOOD |
-		       RTE_MBUF_F_RX_L4_CKSUM_NONE;
+		return RTE_MBUF_F_RX_L4_CKSUM_NONE;
 	if (flags & NETRXF_data_validated)
-		return RTE_MBUF_F_RX_IP_CKSUM_GOOD |
-		       RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+		return RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 	return 0;
 }
 
@@ -116,25 +119,29 @@ rx_check(struct netfront_rxq *rxq, const netif_rx_response_t *rsp)
 	int val;
 
 	if (unlikely(rsp->id >= NET_RX_RING_SIZE ||
-		     rxq->slot[rsp->id] == NULL)) {
+		     rxq->page[rsp->id] == NETFRONT_NO_PAGE)) {
 		v = NETFRONT_VIOL_RSP_ID;
 		val = rsp->id;
-	} else if (unlikely(rsp->flags & NETRXF_extra_info)) {
+	} else if (unlikely((rsp->flags & NETRXF_extra_info) ||
+			    ((rsp->flags & NETRXF_more_data) &&
+			     !rxq->ad->rx_sg))) {
 		v = NETFRONT_VIOL_RSP_FLAGS;
 		val = rsp->flags;
+	} else if (unlikely(rxq->nslots >= NETFRONT_MAX_SLOTS)) {
+		v = NETFRONT_VIOL_RSP_FLAGS;
+		val = rxq->nslots + 1;
 	} else if (unlikely(rsp->status < 0 &&
 			    rsp->status != NETIF_RSP_ERROR &&
 			    rsp->status != NETIF_RSP_DROPPED)) {
 		v = NETFRONT_VIOL_RSP_STATUS;
 		val = rsp->status;
-	} else if (unlikely(rsp->status >= 0 && (unsigned int)rsp->offset +
-			    rsp->status > NETFRONT_PAGE_SIZE)) {
+	} else if (unlikely(rsp->status >= 0 &&
+			    (rsp->status == 0 ||
+			     rsp->offset >= NETFRONT_PAGE_SIZE ||
+			     rsp->offset + (unsigned int)rsp->status >
+			     NETFRONT_PAGE_SIZE))) {
 		v = NETFRONT_VIOL_RSP_SIZE;
 		val = rsp->offset + rsp->status;
-	} else if (unlikely(rxq->head != NULL &&
-			    rxq->nseg >= NETFRONT_MAX_SLOTS)) {
-		v = NETFRONT_VIOL_RSP_FLAGS;
-		val = rxq->nseg + 1;
 	} else {
 		return 0;
 	}
@@ -142,11 +149,89 @@ rx_check(struct netfront_rxq *rxq, const netif_rx_response_t *rsp)
 	return -1;
 }
 
+/* An mbuf of the application's mempool, or NULL when it is empty. */
+static inline struct rte_mbuf *
+rx_mbuf(struct netfront_rxq *rxq)
+{
+	if (unlikely(rxq->nstash == 0)) {
+		if (rte_pktmbuf_alloc_bulk(rxq->mp, rxq->stash,
+					   NETFRONT_RX_STASH) == 0)
+			rxq->nstash = NETFRONT_RX_STASH;
+		else
+			return rte_pktmbuf_alloc(rxq->mp);
+	}
+	return rxq->stash[--rxq->nstash];
+}
+
 static inline void
-rx_drop_partial(struct netfront_rxq *rxq)
+rx_chain(struct netfront_rxq *rxq, struct rte_mbuf *m)
+{
+	if (rxq->head == NULL) {
+		m->port = rxq->ad->dev->data->port_id;
+		rxq->head = m;
+	} else {
+		rxq->tail->next = m;
+		rxq->head->nb_segs++;
+	}
+	rxq->tail = m;
+}
+
+/* Trusted: the page itself becomes the segment, lent to the app. */
+static inline int
+rx_lend(struct netfront_rxq *rxq, uint16_t pg, uint16_t off, uint16_t len)
+{
+	struct rte_mbuf *m = rx_mbuf(rxq);
+
+	if (unlikely(m == NULL))
+		return -ENOBUFS;
+	netfront_rxpool_attach(rxq->pool, pg, m);
+	m->data_off = off;
+	m->data_len = len;
+	rx_chain(rxq, m);
+	rxq->head->pkt_len += len;
+	return 0;
+}
+
+/*
+ * Untrusted: copy the data out, so that what the app holds is its own
+ * memory, which the backend can neither read nor rewrite.
+ */
+static int
+rx_copy(struct netfront_rxq *rxq, uint16_t pg, uint16_t off, uint16_t len)
+{
+	const uint8_t *src = netfront_rxpool_page(rxq->pool, pg) + off;
+
+	while (len > 0) {
+		struct rte_mbuf *m = rxq->tail;
+		uint16_t n;
+
+		if (m == NULL || rte_pktmbuf_tailroom(m) == 0) {
+			/* Without SCATTER, a packet is one mbuf. */
+			if (m != NULL && !rxq->ad->rx_sg)
+				return -EMSGSIZE;
+			m = rx_mbuf(rxq);
+			if (unlikely(m == NULL))
+				return -ENOBUFS;
+			rx_chain(rxq, m);
+		}
+		n = RTE_MIN(len, rte_pktmbuf_tailroom(m));
+		rte_memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len),
+			   src, n);
+		m->data_len += n;
+		rxq->head->pkt_len += n;
+		src += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static inline void
+rx_drop(struct netfront_rxq *rxq, uint64_t *counter)
 {
 	rte_pktmbuf_free(rxq->head);
 	rxq->head = NULL;
+	rxq->tail = NULL;
+	(*counter)++;
 }
 
 uint16_t
@@ -154,7 +239,8 @@ netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct netfront_rxq *rxq = queue;
 	netif_rx_front_ring_t *r = &rxq->ring;
-	uint16_t port = rxq->ad->dev->data->port_id;
+	struct netfront_rxpool *pool = rxq->pool;
+	uint32_t max_len = rxq->ad->dev->data->mtu + NETFRONT_FRAME_OVERHEAD;
 	RING_IDX cons, prod;
 	uint16_t nb = 0;
 
@@ -173,75 +259,82 @@ netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		netif_rx_response_t rsp =
 			*(volatile netif_rx_response_t *)
 			RING_GET_RESPONSE(r, cons);
-		struct rte_mbuf *m;
+		uint16_t pg;
+		int rc;
 
 		if (rx_check(rxq, &rsp) != 0)
 			break;
-		m = rxq->slot[rsp.id];
-		rxq->slot[rsp.id] = NULL;
+		pg = rxq->page[rsp.id];
+		rxq->page[rsp.id] = NETFRONT_NO_PAGE;
 		netfront_idpool_put(&rxq->ids, rsp.id);
 		cons++;
+		rxq->nslots++;
 
-		if (unlikely(rsp.status < 0 || rxq->discard)) {
+		if (rxq->discard)
+			rc = 0;
+		else if (rsp.status < 0)
+			rc = -EIO;
+		else if (pool->free != NULL)
+			rc = rx_lend(rxq, pg, rsp.offset, rsp.status);
+		else
+			rc = rx_copy(rxq, pg, rsp.offset, rsp.status);
+		/* Not lent: a trusted page goes straight back. */
+		if ((rc != 0 || rxq->discard) && pool->free != NULL)
+			netfront_rxpool_put(pool, pg);
+		if (unlikely(rc != 0)) {
 			/* Drop the whole packet this slot belongs to. */
-			rte_pktmbuf_free(m);
-			rx_drop_partial(rxq);
-			rxq->discard = rsp.flags & NETRXF_more_data;
-			rxq->st.errors += rsp.status < 0;
-			continue;
+			rx_drop(rxq, rc == -ENOBUFS ? &rxq->st.nombuf_or_zc :
+				&rxq->st.errors);
+			rxq->discard = true;
+		} else if (rxq->nslots == 1 && !rxq->discard) {
+			rxq->head->ol_flags |= rx_csum_flags(rsp.flags);
 		}
-		m->data_off = rsp.offset;
-		m->data_len = rsp.status;
-		if (rxq->head == NULL) {
-			m->pkt_len = rsp.status;
-			m->port = port;
-			/* Keep RTE_MBUF_F_EXTERNAL: a pinned page. */
-			m->ol_flags |= rx_csum_flags(rsp.flags);
-			rxq->head = m;
-			rxq->nseg = 1;
-		} else {
-			rxq->tail->next = m;
-			rxq->head->nb_segs++;
-			rxq->head->pkt_len += rsp.status;
-			rxq->nseg++;
-		}
-		rxq->tail = m;
 		if (rsp.flags & NETRXF_more_data)
 			continue;
+		rxq->nslots = 0;
+		if (rxq->discard) {
+			rxq->discard = false;
+			continue;
+		}
+		if (unlikely(rxq->head->pkt_len < RTE_ETHER_HDR_LEN ||
+			     rxq->head->pkt_len > max_len)) {
+			rx_drop(rxq, &rxq->st.errors);
+			continue;
+		}
 		rxq->st.packets++;
 		rxq->st.bytes += rxq->head->pkt_len;
 		pkts[nb++] = rxq->head;
 		rxq->head = NULL;
+		rxq->tail = NULL;
 	}
 	r->rsp_cons = cons;
-	netfront_rx_refill(rxq);
+	if (likely(!rxq->ad->failed))
+		netfront_rx_refill(rxq);
 	return nb;
 }
 
-void
+unsigned int
 netfront_tx_reclaim(struct netfront_txq *txq)
 {
 	netif_tx_front_ring_t *r = &txq->ring;
 	RING_IDX cons, prod;
+	unsigned int done = 0;
 
 	prod = r->sring->rsp_prod;
 	rte_smp_rmb();	/* responses after the producer index */
 	cons = r->rsp_cons;
-	if (unlikely(prod - cons > r->req_prod_pvt - cons)) {
+	if (unlikely(prod - cons > txq->pushed - cons)) {
 		violation(txq->ad, &txq->violated, &txq->st,
 			  NETFRONT_VIOL_RSP_PROD, "tx", txq->qid,
 			  (int)(prod - cons));
-		return;
+		return 0;
 	}
-	for (; cons != prod; cons++) {
+	for (; cons != prod; cons++, done++) {
 		netif_tx_response_t rsp =
 			*(volatile netif_tx_response_t *)
 			RING_GET_RESPONSE(r, cons);
 		struct netfront_tx_slot *s;
 
-		/* Answers an extra-info slot; we never send any. */
-		if (rsp.status == NETIF_RSP_NULL)
-			continue;
 		if (unlikely(rsp.id >= NET_TX_RING_SIZE ||
 			     !txq->slot[rsp.id].busy)) {
 			violation(txq->ad, &txq->violated, &txq->st,
@@ -249,6 +342,7 @@ netfront_tx_reclaim(struct netfront_txq *txq)
 				  rsp.id);
 			break;
 		}
+		/* NULL answers an extra-info slot: we never send one. */
 		if (unlikely(rsp.status != NETIF_RSP_OKAY &&
 			     rsp.status != NETIF_RSP_ERROR &&
 			     rsp.status != NETIF_RSP_DROPPED)) {
@@ -260,13 +354,16 @@ netfront_tx_reclaim(struct netfront_txq *txq)
 		txq->st.errors += rsp.status != NETIF_RSP_OKAY;
 		/* Only now may this id's buffer be used again. */
 		s = &txq->slot[rsp.id];
-		if (s->m != NULL)
+		if (s->m != NULL) {
 			rte_pktmbuf_free_seg(s->m);
+			txq->zc_held--;
+		}
 		s->m = NULL;
 		s->busy = false;
 		netfront_idpool_put(&txq->ids, rsp.id);
 	}
 	r->rsp_cons = cons;
+	return done;
 }
 
 /* Take an id for the next request; zc is held until it is answered. */
@@ -367,30 +464,37 @@ tx_zerocopy(struct netfront_txq *txq, const struct netfront_rxpool *pool,
 		if (req != NULL)
 			req->flags = NETTXF_more_data;
 		tx_slot(txq, seg, &req);
-		req->gref = netfront_rxpool_gref(pool, seg);
+		req->gref = netfront_rxpool_gref(pool, seg->buf_addr);
 		req->offset = seg->data_off;
 		req->size = seg == m ? pkt_len : seg->data_len;
 		req->flags = 0;
+		txq->zc_held++;
 	}
 }
 
-/* The RX pool m's data lies in, if it is granted to this backend. */
+/*
+ * The trusted RX pool whose pages hold all of m, if it is granted to this
+ * port's backend. The pool lives while m holds one of its pages.
+ */
 static inline const struct netfront_rxpool *
 tx_zc_pool(struct netfront_txq *txq, const struct rte_mbuf *m)
 {
-	const struct netfront_rxpool *pool;
+	const struct netfront_rxpool *pool = netfront_rxpool_of(m);
+	const struct netfront_adapter *ad = txq->ad;
 	const struct rte_mbuf *seg;
 
-	if (m->pool != txq->zc_mp) {
-		txq->zc_mp = m->pool;
-		txq->zc_pool = netfront_rxpool_lookup(m->pool, txq->ad);
-	}
-	pool = txq->zc_pool;
-	if (pool == NULL ||
-	    m->nb_segs > (txq->ad->feat.sg ? NETFRONT_MAX_SLOTS : 1))
+	if (pool == NULL || !ad->trusted ||
+	    m->nb_segs > (ad->feat.sg ? NETFRONT_MAX_SLOTS : 1))
 		return NULL;
+	if (pool != txq->zc_pool || pool->serial != txq->zc_serial) {
+		if (pool->backend != ad->be_id ||
+		    strcmp(pool->domain, ad->args.xensim) != 0)
+			return NULL;
+		txq->zc_pool = pool;
+		txq->zc_serial = pool->serial;
+	}
 	for (seg = m; seg != NULL; seg = seg->next)
-		if (seg->pool != m->pool || seg->data_len == 0 ||
+		if (seg->data_len == 0 || netfront_rxpool_of(seg) != pool ||
 		    !netfront_rxpool_holds(pool, seg))
 			return NULL;
 	return pool;
@@ -442,6 +546,22 @@ tx_prefetch_ring(const struct netfront_txq *txq, unsigned int n)
 		prefetch_w(RING_GET_REQUEST(r, r->req_prod_pvt + k));
 }
 
+/* Show the backend the requests built so far; none: leave the line be. */
+static inline void
+tx_push(struct netfront_txq *txq)
+{
+	int notify;
+
+	if (txq->ring.req_prod_pvt == txq->pushed)
+		return;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&txq->ring, notify);
+	txq->pushed = txq->ring.req_prod_pvt;
+	if (notify) {
+		txq->st.notifies++;
+		xenplat_evtchn_notify(txq->evtchn);
+	}
+}
+
 /* Free what was copied, in bulk: cheaper than one free per packet. */
 static inline void
 tx_flush_copied(struct rte_mbuf **copied, unsigned int *n)
@@ -457,22 +577,16 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct netfront_txq *txq = queue;
 	uint32_t max_len = txq->ad->dev->data->mtu + NETFRONT_FRAME_OVERHEAD;
-	uint32_t gen = netfront_rxpool_generation();
 	struct rte_mbuf *copied[TX_FREE_BULK];
 	unsigned int nb_copied = 0;
-	RING_IDX posted = txq->ring.req_prod_pvt;
 	uint16_t i;
-	int notify;
 
 	if (unlikely(txq->ad->failed))
 		return 0;
-	if (netfront_idpool_avail(&txq->ids) < TX_RECLAIM_MIN)
+	/* Pages sent in place are the RX pool's: give them back soon. */
+	if (txq->zc_held != 0 ||
+	    netfront_idpool_avail(&txq->ids) < TX_RECLAIM_MIN)
 		netfront_tx_reclaim(txq);
-	if (unlikely(txq->zc_gen != gen)) {
-		txq->zc_gen = gen;
-		txq->zc_mp = NULL;
-		txq->zc_pool = NULL;
-	}
 	tx_prefetch_ring(txq, nb_pkts);
 	for (i = 0; i < RTE_MIN(nb_pkts, TX_PREFETCH_AHEAD); i++)
 		tx_prefetch_block(txq, i, pkts[i]->pkt_len);
@@ -491,6 +605,11 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			tx_prefetch_block(txq, TX_PREFETCH_AHEAD,
 					  pkts[i + TX_PREFETCH_AHEAD]->pkt_len);
 		if (need > netfront_idpool_avail(&txq->ids)) {
+			/*
+			 * Only ids the backend was shown may be answered: a
+			 * response for one still being built is a violation.
+			 */
+			tx_push(txq);
 			netfront_tx_reclaim(txq);
 			if (txq->ad->failed ||
 			    need > netfront_idpool_avail(&txq->ids))
@@ -512,13 +631,6 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			tx_flush_copied(copied, &nb_copied);
 	}
 	tx_flush_copied(copied, &nb_copied);
-	/* Nothing new: leave the shared index line to the backend. */
-	if (txq->ring.req_prod_pvt == posted)
-		return i;
-	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&txq->ring, notify);
-	if (notify) {
-		txq->st.notifies++;
-		xenplat_evtchn_notify(txq->evtchn);
-	}
+	tx_push(txq);
 	return i;
 }

@@ -182,9 +182,10 @@ kernel_rebind(struct netfront_adapter *ad)
 static int
 read_config(struct netfront_adapter *ad)
 {
+	char dom[32];
 	unsigned long v;
 	char *s;
-	int rc;
+	int rc, n;
 
 	s = xb_read(ad, ad->fe_path, "backend");
 	if (s == NULL || s[0] == '\0' || strlen(s) >= sizeof(ad->be_path)) {
@@ -206,6 +207,27 @@ read_config(struct netfront_adapter *ad)
 		return rc;
 	}
 	ad->be_id = (uint16_t)v;
+	/*
+	 * The backend's keys lie in its own domain's tree: anywhere else
+	 * (another guest's, ours) the "backend" could be anyone.
+	 */
+	n = snprintf(dom, sizeof(dom), "/local/domain/%u/", ad->be_id);
+	if (strncmp(ad->be_path, dom, n) != 0 || ad->be_path[n] == '\0' ||
+	    strstr(ad->be_path, "/..") != NULL) {
+		PMD_DRV_LOG(ERR, "vif%u: %s/backend '%s' is not under %s (the "
+			    "tree of backend-id %u)", ad->args.vif, ad->fe_path,
+			    ad->be_path, dom, ad->be_id);
+		return -EINVAL;
+	}
+
+	/* As Linux netfront: absent is trusted, the devarg can only deny. */
+	rc = xb_read_uint(ad, ad->fe_path, "trusted", 1, &v);
+	if (rc == -EINVAL) {
+		PMD_DRV_LOG(ERR, "vif%u: %s/trusted is not 0 or 1",
+			    ad->args.vif, ad->fe_path);
+		return rc;
+	}
+	ad->trusted = ad->args.trusted && (rc == -ENOENT || v == 1);
 
 	s = xb_read(ad, ad->fe_path, "mac");
 	if (s == NULL || rte_ether_unformat_addr(s, &ad->mac) != 0 ||
@@ -267,7 +289,9 @@ read_features(struct netfront_adapter *ad)
 		return -ENOTSUP;
 	}
 	f->split_evtchn = split;
-	f->max_queues = mq > 0 ? mq : 1;
+	/* More than we can use only costs xenstore work (stale keys). */
+	f->max_queues = RTE_MAX(RTE_MIN(mq, (unsigned long)NETFRONT_MAX_QUEUES),
+				1ul);
 	f->sg = sg;
 	return 0;
 }
@@ -494,10 +518,11 @@ write_keys(struct netfront_adapter *ad, xs_transaction_t t)
 	/*
 	 * No checksum offload: the backend must deliver complete checksums,
 	 * so csum_blank should never be seen (RX still treats it safely).
+	 * Multi-slot RX packets only when the application takes chains.
 	 */
 	if (!xb_printf(ad, t, fe, "request-rx-copy", 1) ||
 	    !xb_printf(ad, t, fe, "feature-rx-notify", 1) ||
-	    !xb_printf(ad, t, fe, "feature-sg", 1) ||
+	    !xb_printf(ad, t, fe, "feature-sg", ad->rx_sg) ||
 	    !xb_printf(ad, t, fe, "feature-no-csum-offload", 1))
 		return false;
 	/*
