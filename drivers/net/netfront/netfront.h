@@ -198,6 +198,7 @@ int netfront_xb_link_up(struct netfront_adapter *ad);
  */
 struct netfront_rxpool {
 	uint8_t *base;
+	rte_iova_t iova;		/* of base, or RTE_BAD_IOVA */
 	struct xenplat *xp;
 	struct rte_ring *free;		/* trusted: pages nobody holds */
 	struct rte_mbuf_ext_shared_info *shinfo;	/* trusted: per page */

@@ -106,6 +106,9 @@ netfront_rxpool_create(struct netfront_adapter *ad, uint16_t qid, int socket)
 		rte_free(p);
 		return NULL;
 	}
+	/* Not pinned for DMA: only an IOVA-as-VA process has one. */
+	p->iova = rte_eal_iova_mode() == RTE_IOVA_VA ?
+		(rte_iova_t)(uintptr_t)p->base : RTE_BAD_IOVA;
 	snprintf(name, sizeof(name), "nfrx%" PRIu64, p->serial);
 	if (ad->trusted && rxpool_lend(p, name, socket) != 0) {
 		PMD_DRV_LOG(ERR, "vif%u rxq%u: no memory for the page ring: "
@@ -206,11 +209,11 @@ netfront_rxpool_attach(struct netfront_rxpool *p, uint16_t pg,
 		       struct rte_mbuf *m)
 {
 	struct rte_mbuf_ext_shared_info *shinfo = &p->shinfo[pg];
-	uint8_t *page = netfront_rxpool_page(p, pg);
+	size_t off = (size_t)pg << NETFRONT_PAGE_SHIFT;
 
 	rte_mbuf_ext_refcnt_set(shinfo, 1);
-	rte_pktmbuf_attach_extbuf(m, page, rte_eal_iova_mode() == RTE_IOVA_VA ?
-				  (rte_iova_t)(uintptr_t)page : RTE_BAD_IOVA,
+	rte_pktmbuf_attach_extbuf(m, p->base + off, p->iova == RTE_BAD_IOVA ?
+				  RTE_BAD_IOVA : p->iova + off,
 				  NETFRONT_PAGE_SIZE, shinfo);
 }
 
