@@ -527,8 +527,11 @@ netfront_probe(struct rte_vdev_device *vdev)
 	dev->tx_pkt_burst = netfront_tx_burst;
 	rte_eth_dev_probing_finish(dev);
 	PMD_DRV_LOG(INFO, "%s: vif%u via %s, backend %s (dom%u), "
-		    "%u queue(s), mtu %u", name, args.vif, xenplat_name(ad->xp),
-		    ad->be_path, ad->be_id, ad->max_queues, ad->mtu);
+		    "%u queue(s), mtu %u, %s", name, args.vif,
+		    xenplat_name(ad->xp), ad->be_path, ad->be_id,
+		    ad->max_queues, ad->mtu, ad->trusted ?
+		    "trusted: RX pages lent to the application" :
+		    "untrusted: RX copied, no zero-copy TX");
 	return 0;
 fail_detach:
 	netfront_xb_detach(ad);
