@@ -4,6 +4,7 @@
 # verify mode through the net_netfront driver against xensim's adversarial,
 # verifying netback. Exit status: non-zero on any corrupt frame or violation.
 set -eu
+[ "$(id -u)" = 0 ] || exec sudo "$0" "$@"
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/app/builddir.sh"
 "$top/app/setup.sh"

@@ -43,11 +43,16 @@ stop_xensim(void)
 	return false;
 }
 
-void
-finish(void)
+/* Also run at exit, so that a failed REQUIRE leaves no xensim behind. */
+static void
+cleanup(void)
 {
+	static bool done;
 	char cmd[sizeof(log_path) + 16];
 
+	if (done)
+		return;
+	done = true;
 	if (xsh != NULL)
 		xs_close(xsh);
 	xsh = NULL;
@@ -64,6 +69,12 @@ finish(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", run_dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", run_dir);
+}
+
+void
+finish(void)
+{
+	cleanup();
 	printf("%s\n", failures ? "FAILED" : "PASSED");
 	exit(failures ? 1 : 0);
 }
@@ -244,6 +255,7 @@ start_xensim(const char *bin, const char *const *args, const char *log)
 	long end;
 
 	REQUIRE(mkdtemp(run_dir) != NULL, "mkdtemp: %s", strerror(errno));
+	atexit(cleanup);
 	fflush(NULL);
 	xensim_pid = fork();
 	REQUIRE(xensim_pid >= 0, "fork: %s", strerror(errno));

@@ -19,7 +19,7 @@
 #include <xen/io/netif.h>
 #include <xen/io/xenbus.h>
 
-#include "check_msg.h"
+#include "check.h"
 #include "xenplat.h"
 
 #define PAGE		4096u
@@ -28,13 +28,6 @@
 
 extern struct xenplat *xp;
 extern struct xs_handle *xsh;
-
-#define REQUIRE(cond, ...) do {						\
-	if (!(cond)) {							\
-		CHECK(cond, __VA_ARGS__);				\
-		finish();						\
-	}								\
-} while (0)
 
 /*
  * Start bin on a fresh run directory as domain 1's platform: args are

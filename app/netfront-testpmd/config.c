@@ -41,7 +41,10 @@ usage(const char *prog)
 	       "  --duration S         run S seconds (until signal)\n"
 	       "  --count N            per port: frames sent (txonly, verify)\n"
 	       "                       or received (io, macswap, rxonly)\n"
-	       "  --max-lost N         fail when verify lost more than N\n"
+	       "  --max-lost N         verify: fail when more than N frames\n"
+	       "                       are lost (default: what may still be\n"
+	       "                       in flight, window + burst per queue\n"
+	       "                       and port, rxd + txd without window)\n"
 	       "  --window N           verify: at most N frames per queue in\n"
 	       "                       flight (sent, not received), 0 off (256)\n"
 	       "  --drain S            receive S seconds after tx stops (0.5)\n"
@@ -256,7 +259,7 @@ config_parse(struct app_config *cfg, int argc, char **argv)
 		.window = 256,
 		.pkt_min = 64,
 		.pkt_max = 64,
-		.max_lost = UINT64_MAX,
+		.max_lost = NFT_MAX_LOST_AUTO,
 		.stats_period = 1.0,
 		.drain = 0.5,
 		.link_wait = 5.0,
@@ -287,7 +290,7 @@ config_parse(struct app_config *cfg, int argc, char **argv)
 	else if (random)
 		fprintf(stderr, "warning: --pkt-order random needs a "
 			"--pkt-size MIN-MAX range; ignored\n");
-	if (cfg->max_lost != UINT64_MAX && cfg->mode != FWD_VERIFY) {
+	if (cfg->max_lost != NFT_MAX_LOST_AUTO && cfg->mode != FWD_VERIFY) {
 		fprintf(stderr, "error: --max-lost only applies to "
 			"--mode verify\n");
 		return -1;

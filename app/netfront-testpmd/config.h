@@ -9,6 +9,8 @@
 #define NFT_MAX_QUEUES	64
 #define NFT_MIN_PKT	60	/* Ethernet minimum without FCS */
 #define NFT_MAX_PKT	16384
+/* --max-lost not given: bound loss by what may still be in flight */
+#define NFT_MAX_LOST_AUTO	UINT64_MAX
 
 enum fwd_mode {
 	FWD_IO,
@@ -36,7 +38,7 @@ struct app_config {
 	uint32_t pkt_min;
 	uint32_t pkt_max;
 	uint64_t count;		/* per port; 0 = no limit */
-	uint64_t max_lost;	/* UINT64_MAX = loss never fails */
+	uint64_t max_lost;	/* or NFT_MAX_LOST_AUTO */
 	double duration;	/* seconds; 0 = no limit */
 	double stats_period;	/* seconds; 0 = no live line */
 	double drain;		/* seconds of rx after tx stops */

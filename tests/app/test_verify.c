@@ -7,20 +7,13 @@
 #include <rte_eal.h>
 #include <rte_mbuf.h>
 
+#include "check.h"
 #include "gen.h"
 #include "verify.h"
 
 #define SEG_ROOM	512	/* small, so big frames become chains */
 
-static int failures;
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, \
-			#cond);						\
-		failures++;						\
-	}								\
-} while (0)
+int failures;
 
 static struct rte_mempool *mp;
 static struct verify_tpl tpl;

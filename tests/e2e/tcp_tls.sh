@@ -124,9 +124,22 @@ cat "$run/app.log" | sed -n '/==== summary/,$p'
 [[ $rc == 0 ]] || fail "netfront-testpmd exited with $rc"
 grep -q 'protocol_violations 0' "$run/app.log" || fail "driver violations"
 kill -0 "${pids[0]}" || fail "xensim died"
-v=$(python3 -c 'import json,sys
-s=json.load(open(sys.argv[1]))
-print(sum(q.get("violations", 0) for v in s["vifs"] for q in v["queues"]))' \
-	"$run/status.json") || fail "cannot read xensim status"
-[[ $v == 0 ]] || fail "xensim counted $v violations"
+verify=0
+[[ $vifopt, == *,verify=1,* ]] && verify=1
+python3 - "$run/status.json" "$verify" <<'PY' || fail "xensim status"
+import json, sys
+s = json.load(open(sys.argv[1]))
+q = [q for v in s["vifs"] for q in v["queues"]]
+bad = [what for ok, what in [
+    (sum(x["violations"] for x in q) == 0, "xensim counted violations"),
+    (sum(x["fatal"] for x in q) == 0, "xensim disabled a queue (fatal)"),
+    (sys.argv[2] == "0" or all(v["verify"] for v in s["vifs"]),
+     "verify=1 asked but xensim did not verify both vifs"),
+    (all(sum(x["tx_pkts"] for x in v["queues"]) > 0 for v in s["vifs"]),
+     "a vif's backend took no frame"),
+] if not ok]
+for what in bad:
+    print("FAIL: " + what)
+sys.exit(1 if bad else 0)
+PY
 echo "PASS: TCP and TLS through net_netfront, zero violations"

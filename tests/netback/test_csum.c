@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check_msg.h"
+#include "check.h"
 #include "csum.h"
 
 int failures;

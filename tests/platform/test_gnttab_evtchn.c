@@ -16,6 +16,10 @@
 
 #define PAGE	4096u
 
+int failures;
+/* The value a CHECK compared, for its message. */
+static long long got;
+
 static struct gnttab_stats
 stats(struct gnttab *gt)
 {
@@ -60,62 +64,75 @@ test_refusals(void)
 	for (i = 0; i < 2; i++)
 		CHECK(refs[i] >= GNTTAB_NR_RESERVED_ENTRIES && refs[i] < 64);
 	CHECK(refs[0] != refs[1]);
-	CHECK_EQ(pg[0] | pg[PAGE - 1] | pg[2 * PAGE - 1], 0);	/* zeroed */
+	CHECK((got = pg[0] | pg[PAGE - 1] | pg[2 * PAGE - 1]) == 0,
+	      "got %lld", got);	/* zeroed */
 	memset(pg, 0xab, PAGE);
 	memcpy(pg + PAGE, "second", 6);
-	CHECK_EQ(stats(gt).shared, 2);
+	CHECK((got = stats(gt).shared) == 2, "got %lld", got);
 
-	CHECK_EQ(gnttab_copy_from(gt, 0, refs[0], 0, PAGE, buf), GNTST_okay);
+	CHECK((got = gnttab_copy_from(gt, 0, refs[0], 0, PAGE, buf)) ==
+	      GNTST_okay, "got %lld", got);
 	CHECK(buf[0] == 0xab && buf[PAGE - 1] == 0xab);
-	CHECK_EQ(gnttab_copy_from(gt, 0, refs[1], 0, 6, buf), GNTST_okay);
+	CHECK((got = gnttab_copy_from(gt, 0, refs[1], 0, 6, buf)) == GNTST_okay,
+	      "got %lld", got);
 	CHECK(memcmp(buf, "second", 6) == 0);
-	CHECK_EQ(gnttab_copy_to(gt, 0, refs[1], 10, 3, "xyz"), GNTST_okay);
+	CHECK((got = gnttab_copy_to(gt, 0, refs[1], 10, 3, "xyz")) ==
+	      GNTST_okay, "got %lld", got);
 	CHECK(memcmp(pg + PAGE + 10, "xyz", 3) == 0);
-	CHECK_EQ(stats(gt).copies, 3);
+	CHECK((got = stats(gt).copies) == 3, "got %lld", got);
 
 	/* Who: only the grantee. */
-	CHECK_EQ(gnttab_copy_from(gt, 2, refs[0], 0, 1, buf),
-		 GNTST_permission_denied);
-	CHECK_EQ(gnttab_copy_to(gt, 1, refs[0], 0, 1, buf),
-		 GNTST_permission_denied);
+	CHECK((got = gnttab_copy_from(gt, 2, refs[0], 0, 1, buf)) ==
+	      GNTST_permission_denied, "got %lld", got);
+	CHECK((got = gnttab_copy_to(gt, 1, refs[0], 0, 1, buf)) ==
+	      GNTST_permission_denied, "got %lld", got);
 	/* Which: reserved, never granted, out of range. */
-	CHECK_EQ(gnttab_copy_from(gt, 0, 0, 0, 1, buf), GNTST_bad_gntref);
-	CHECK_EQ(gnttab_copy_from(gt, 0, GNTTAB_NR_RESERVED_ENTRIES - 1, 0, 1,
-				  buf), GNTST_bad_gntref);
-	CHECK_EQ(gnttab_copy_from(gt, 0, 63, 0, 1, buf), GNTST_bad_gntref);
-	CHECK_EQ(gnttab_copy_from(gt, 0, 64, 0, 1, buf), GNTST_bad_gntref);
-	CHECK_EQ(gnttab_copy_to(gt, 0, 0xffffffffu, 0, 1, buf),
-		 GNTST_bad_gntref);
+	CHECK((got = gnttab_copy_from(gt, 0, 0, 0, 1, buf)) == GNTST_bad_gntref,
+	      "got %lld", got);
+	CHECK((got = gnttab_copy_from(gt, 0, GNTTAB_NR_RESERVED_ENTRIES - 1,
+				      0, 1, buf)) == GNTST_bad_gntref,
+	      "got %lld", got);
+	CHECK((got = gnttab_copy_from(gt, 0, 63, 0, 1, buf)) ==
+	      GNTST_bad_gntref, "got %lld", got);
+	CHECK((got = gnttab_copy_from(gt, 0, 64, 0, 1, buf)) ==
+	      GNTST_bad_gntref, "got %lld", got);
+	CHECK((got = gnttab_copy_to(gt, 0, 0xffffffffu, 0, 1, buf)) ==
+	      GNTST_bad_gntref, "got %lld", got);
 	/* Where: inside the page only. */
-	CHECK_EQ(gnttab_copy_from(gt, 0, refs[0], PAGE - 1, 2, buf),
-		 GNTST_bad_copy_arg);
-	CHECK_EQ(gnttab_copy_to(gt, 0, refs[0], 0, PAGE + 1, buf),
-		 GNTST_bad_copy_arg);
-	CHECK_EQ(gnttab_copy_from(gt, 0, refs[0], 0xffffffffu, 2, buf),
-		 GNTST_bad_copy_arg);
-	CHECK_EQ(gnttab_copy_from(gt, 0, refs[0], PAGE, 0, buf), GNTST_okay);
-	CHECK_EQ(stats(gt).refused, 10);
+	CHECK((got = gnttab_copy_from(gt, 0, refs[0], PAGE - 1, 2, buf)) ==
+	      GNTST_bad_copy_arg, "got %lld", got);
+	CHECK((got = gnttab_copy_to(gt, 0, refs[0], 0, PAGE + 1, buf)) ==
+	      GNTST_bad_copy_arg, "got %lld", got);
+	CHECK((got = gnttab_copy_from(gt, 0, refs[0], 0xffffffffu, 2, buf)) ==
+	      GNTST_bad_copy_arg, "got %lld", got);
+	CHECK((got = gnttab_copy_from(gt, 0, refs[0], PAGE, 0, buf)) ==
+	      GNTST_okay, "got %lld", got);
+	CHECK((got = stats(gt).refused) == 10, "got %lld", got);
 
 	/* Read-only: reads and read-only maps only. */
 	ro = share(gt, 0, 1, false, &rref, &rh);
 	CHECK(ro != NULL);
-	CHECK_EQ(gnttab_copy_to(gt, 0, rref, 0, 1, "x"),
-		 GNTST_permission_denied);
-	CHECK_EQ(gnttab_copy_from(gt, 0, rref, 0, 1, buf), GNTST_okay);
-	CHECK_EQ(gnttab_map(gt, 0, rref, false, &addr),
-		 GNTST_permission_denied);
-	CHECK_EQ(gnttab_map(gt, 0, rref, true, &addr), GNTST_okay);
-	CHECK_EQ(gnttab_unmap(gt, 2, rref), GNTST_permission_denied);
-	CHECK_EQ(gnttab_unmap(gt, 0, rref), GNTST_okay);
-	CHECK_EQ(gnttab_unmap(gt, 0, rref), GNTST_bad_handle);
+	CHECK((got = gnttab_copy_to(gt, 0, rref, 0, 1, "x")) ==
+	      GNTST_permission_denied, "got %lld", got);
+	CHECK((got = gnttab_copy_from(gt, 0, rref, 0, 1, buf)) == GNTST_okay,
+	      "got %lld", got);
+	CHECK((got = gnttab_map(gt, 0, rref, false, &addr)) ==
+	      GNTST_permission_denied, "got %lld", got);
+	CHECK((got = gnttab_map(gt, 0, rref, true, &addr)) == GNTST_okay,
+	      "got %lld", got);
+	CHECK((got = gnttab_unmap(gt, 2, rref)) == GNTST_permission_denied,
+	      "got %lld", got);
+	CHECK((got = gnttab_unmap(gt, 0, rref)) == GNTST_okay, "got %lld", got);
+	CHECK((got = gnttab_unmap(gt, 0, rref)) == GNTST_bad_handle,
+	      "got %lld", got);
 
-	CHECK_EQ(gnttab_unshare(gt, h), 0);
-	CHECK_EQ(gnttab_unshare(gt, h), -ENOENT);
-	CHECK_EQ(gnttab_unshare(gt, rh), 0);
-	CHECK_EQ(stats(gt).shared, 0);
-	CHECK_EQ(gnttab_copy_from(gt, 0, refs[0], 0, 1, buf),
-		 GNTST_bad_gntref);
-	CHECK_EQ(stats(gt).end_busy, 0);
+	CHECK((got = gnttab_unshare(gt, h)) == 0, "got %lld", got);
+	CHECK((got = gnttab_unshare(gt, h)) == -ENOENT, "got %lld", got);
+	CHECK((got = gnttab_unshare(gt, rh)) == 0, "got %lld", got);
+	CHECK((got = stats(gt).shared) == 0, "got %lld", got);
+	CHECK((got = gnttab_copy_from(gt, 0, refs[0], 0, 1, buf)) ==
+	      GNTST_bad_gntref, "got %lld", got);
+	CHECK((got = stats(gt).end_busy) == 0, "got %lld", got);
 	munmap(pg, 2 * PAGE);
 	munmap(ro, PAGE);
 	gnttab_destroy(gt);
@@ -135,27 +152,34 @@ test_end_while_mapped(void)
 	if (pg == NULL)
 		return;
 	/* Two mappings of refs[0]: the grant lives until both are gone. */
-	CHECK_EQ(gnttab_map(gt, 0, refs[0], false, &a1), GNTST_okay);
-	CHECK_EQ(gnttab_map(gt, 0, refs[0], true, &a2), GNTST_okay);
+	CHECK((got = gnttab_map(gt, 0, refs[0], false, &a1)) == GNTST_okay,
+	      "got %lld", got);
+	CHECK((got = gnttab_map(gt, 0, refs[0], true, &a2)) == GNTST_okay,
+	      "got %lld", got);
 	CHECK(a1 == a2 && a1 != NULL);
 	memcpy(a1, "mapped", 6);
 	CHECK(memcmp(pg, "mapped", 6) == 0);
 
-	CHECK_EQ(gnttab_unshare(gt, h), -EBUSY);
-	CHECK_EQ(stats(gt).end_busy, 1);
-	CHECK_EQ(stats(gt).shared, 1);	/* refs[1] ended, refs[0] not */
-	CHECK_EQ(gnttab_copy_from(gt, 0, refs[1], 0, 1, buf),
-		 GNTST_bad_gntref);
+	CHECK((got = gnttab_unshare(gt, h)) == -EBUSY, "got %lld", got);
+	CHECK((got = stats(gt).end_busy) == 1, "got %lld", got);
+	CHECK((got = stats(gt).shared) == 1,
+	      "got %lld", got);	/* refs[1] ended, refs[0] not */
+	CHECK((got = gnttab_copy_from(gt, 0, refs[1], 0, 1, buf)) ==
+	      GNTST_bad_gntref, "got %lld", got);
 	/* Still the backend's until it lets go. */
-	CHECK_EQ(gnttab_copy_from(gt, 0, refs[0], 0, 6, buf), GNTST_okay);
-	CHECK_EQ(gnttab_unmap(gt, 0, refs[0]), GNTST_okay);
-	CHECK_EQ(stats(gt).shared, 1);
+	CHECK((got = gnttab_copy_from(gt, 0, refs[0], 0, 6, buf)) == GNTST_okay,
+	      "got %lld", got);
+	CHECK((got = gnttab_unmap(gt, 0, refs[0])) == GNTST_okay,
+	      "got %lld", got);
+	CHECK((got = stats(gt).shared) == 1, "got %lld", got);
 	CHECK(memcmp(a1, "mapped", 6) == 0);
-	CHECK_EQ(gnttab_unmap(gt, 0, refs[0]), GNTST_okay);
-	CHECK_EQ(stats(gt).shared, 0);
-	CHECK_EQ(gnttab_copy_from(gt, 0, refs[0], 0, 1, buf),
-		 GNTST_bad_gntref);
-	CHECK_EQ(gnttab_map(gt, 0, refs[0], true, &a1), GNTST_bad_gntref);
+	CHECK((got = gnttab_unmap(gt, 0, refs[0])) == GNTST_okay,
+	      "got %lld", got);
+	CHECK((got = stats(gt).shared) == 0, "got %lld", got);
+	CHECK((got = gnttab_copy_from(gt, 0, refs[0], 0, 1, buf)) ==
+	      GNTST_bad_gntref, "got %lld", got);
+	CHECK((got = gnttab_map(gt, 0, refs[0], true, &a1)) == GNTST_bad_gntref,
+	      "got %lld", got);
 	munmap(pg, 2 * PAGE);
 	gnttab_destroy(gt);
 }
@@ -170,14 +194,16 @@ test_exhaustion(void)
 	uint8_t *p;
 	int fd;
 
-	CHECK_EQ(gnttab_share(gt, 0, 0, true, refs, &fd, &h1), -EINVAL);
-	CHECK_EQ(gnttab_share(gt, 0, usable + 1, true, refs, &fd, &h1),
-		 -EINVAL);
+	CHECK((got = gnttab_share(gt, 0, 0, true, refs, &fd, &h1)) == -EINVAL,
+	      "got %lld", got);
+	CHECK((got = gnttab_share(gt, 0, usable + 1, true, refs, &fd, &h1)) ==
+	      -EINVAL, "got %lld", got);
 	p = share(gt, 0, usable - 1, true, refs, &h1);
 	CHECK(p != NULL);
-	CHECK_EQ(gnttab_share(gt, 0, 2, true, refs, &fd, &h2), -ENOSPC);
-	CHECK_EQ(stats(gt).shared, usable - 1);
-	CHECK_EQ(gnttab_unshare(gt, h1), 0);
+	CHECK((got = gnttab_share(gt, 0, 2, true, refs, &fd, &h2)) == -ENOSPC,
+	      "got %lld", got);
+	CHECK((got = stats(gt).shared) == usable - 1, "got %lld", got);
+	CHECK((got = gnttab_unshare(gt, h1)) == 0, "got %lld", got);
 	munmap(p, (usable - 1) * PAGE);
 	p = share(gt, 0, usable, true, refs, &h2);
 	CHECK(p != NULL);
@@ -234,7 +260,8 @@ test_race(void)
 	saved = dup(2);
 	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	dup2(devnull, 2);
-	CHECK_EQ(pthread_create(&t, NULL, race_copier, &r), 0);
+	CHECK((got = pthread_create(&t, NULL, race_copier, &r)) == 0,
+	      "got %lld", got);
 	for (i = 0; i < 20000; i++) {
 		grant_ref_t refs[4];
 		uint64_t h;
@@ -256,9 +283,9 @@ test_race(void)
 	dup2(saved, 2);
 	close(saved);
 	close(devnull);
-	CHECK_EQ(r.other, 0);
+	CHECK((got = r.other) == 0, "got %lld", got);
 	CHECK(stats(r.gt).end_busy >= busy);
-	CHECK_EQ(stats(r.gt).shared, 0);
+	CHECK((got = stats(r.gt).shared) == 0, "got %lld", got);
 	printf("race: %lu copies, %lu refused, %u unshares found busy\n",
 	       r.ok, r.gone, busy);
 	gnttab_destroy(r.gt);
@@ -287,58 +314,70 @@ test_evtchn(void)
 	evtchn_port_t p1, p2, p0, p;
 	int w1, n1, w0, n0;
 
-	CHECK_EQ(evtchn_alloc_unbound(et, 1, 0, &p1), 0);
-	CHECK_EQ(p1, 1);
-	CHECK_EQ(evtchn_alloc_unbound(et, 1, 0, &p2), 0);
-	CHECK_EQ(p2, 2);
+	CHECK((got = evtchn_alloc_unbound(et, 1, 0, &p1)) == 0,
+	      "got %lld", got);
+	CHECK((got = p1) == 1, "got %lld", got);
+	CHECK((got = evtchn_alloc_unbound(et, 1, 0, &p2)) == 0,
+	      "got %lld", got);
+	CHECK((got = p2) == 2, "got %lld", got);
 	/* Binding needs an unbound port offered to the binder. */
-	CHECK_EQ(evtchn_bind_interdomain(et, 2, 1, p1, &p), -EACCES);
-	CHECK_EQ(evtchn_bind_interdomain(et, 0, 1, 99, &p), -EINVAL);
-	CHECK_EQ(evtchn_bind_interdomain(et, 0, 1, 0, &p), -EINVAL);
-	CHECK_EQ(evtchn_bind_interdomain(et, 0, 5, p1, &p), -EINVAL);
-	CHECK_EQ(evtchn_bind_interdomain(et, 0, 1, p1, &p0), 0);
-	CHECK_EQ(p0, 1);
-	CHECK_EQ(evtchn_bind_interdomain(et, 0, 1, p1, &p), -EINVAL);
+	CHECK((got = evtchn_bind_interdomain(et, 2, 1, p1, &p)) == -EACCES,
+	      "got %lld", got);
+	CHECK((got = evtchn_bind_interdomain(et, 0, 1, 99, &p)) == -EINVAL,
+	      "got %lld", got);
+	CHECK((got = evtchn_bind_interdomain(et, 0, 1, 0, &p)) == -EINVAL,
+	      "got %lld", got);
+	CHECK((got = evtchn_bind_interdomain(et, 0, 5, p1, &p)) == -EINVAL,
+	      "got %lld", got);
+	CHECK((got = evtchn_bind_interdomain(et, 0, 1, p1, &p0)) == 0,
+	      "got %lld", got);
+	CHECK((got = p0) == 1, "got %lld", got);
+	CHECK((got = evtchn_bind_interdomain(et, 0, 1, p1, &p)) == -EINVAL,
+	      "got %lld", got);
 
-	CHECK_EQ(evtchn_fds(et, 1, p1, &w1, &n1), 0);
-	CHECK_EQ(evtchn_fds(et, 0, p0, &w0, &n0), 0);
-	CHECK_EQ(evtchn_fds(et, 0, 7, &w0, &n0), -EINVAL);
+	CHECK((got = evtchn_fds(et, 1, p1, &w1, &n1)) == 0, "got %lld", got);
+	CHECK((got = evtchn_fds(et, 0, p0, &w0, &n0)) == 0, "got %lld", got);
+	CHECK((got = evtchn_fds(et, 0, 7, &w0, &n0)) == -EINVAL,
+	      "got %lld", got);
 	CHECK(n0 == w1 && n1 == w0 && w0 != w1);
 	CHECK(!readable(w1) && !readable(w0));
 
-	CHECK_EQ(evtchn_notify(et, 0, p0), 0);
+	CHECK((got = evtchn_notify(et, 0, p0)) == 0, "got %lld", got);
 	CHECK(readable(w1) && !readable(w0));
-	CHECK_EQ(take(w1), 1);
+	CHECK((got = take(w1)) == 1, "got %lld", got);
 	CHECK(!readable(w1));
 	/* Not read (masked): stays pending across more notifies. */
-	CHECK_EQ(evtchn_notify(et, 0, p0), 0);
-	CHECK_EQ(evtchn_notify(et, 0, p0), 0);
+	CHECK((got = evtchn_notify(et, 0, p0)) == 0, "got %lld", got);
+	CHECK((got = evtchn_notify(et, 0, p0)) == 0, "got %lld", got);
 	CHECK(readable(w1));
 	CHECK(take(w1) >= 1);
 	CHECK(!readable(w1));
-	CHECK_EQ(evtchn_notify(et, 1, p1), 0);
+	CHECK((got = evtchn_notify(et, 1, p1)) == 0, "got %lld", got);
 	CHECK(readable(w0));
 	take(w0);
 
-	CHECK_EQ(evtchn_notify(et, 1, p2), -ENOTCONN);
-	CHECK_EQ(evtchn_notify(et, 1, 42), -EINVAL);
-	CHECK_EQ(evtchn_close(et, 1, 42), -EINVAL);
+	CHECK((got = evtchn_notify(et, 1, p2)) == -ENOTCONN, "got %lld", got);
+	CHECK((got = evtchn_notify(et, 1, 42)) == -EINVAL, "got %lld", got);
+	CHECK((got = evtchn_close(et, 1, 42)) == -EINVAL, "got %lld", got);
 
 	/* Closing one end leaves the other unbound, its fds still open. */
-	CHECK_EQ(evtchn_close(et, 1, p1), 0);
-	CHECK_EQ(evtchn_notify(et, 0, p0), -ENOTCONN);
+	CHECK((got = evtchn_close(et, 1, p1)) == 0, "got %lld", got);
+	CHECK((got = evtchn_notify(et, 0, p0)) == -ENOTCONN, "got %lld", got);
 	CHECK(fcntl(w0, F_GETFD) >= 0 && fcntl(w1, F_GETFD) >= 0);
-	CHECK_EQ(evtchn_alloc_unbound(et, 1, 0, &p), 0);
-	CHECK_EQ(p, 1);		/* lowest free port again */
+	CHECK((got = evtchn_alloc_unbound(et, 1, 0, &p)) == 0, "got %lld", got);
+	CHECK((got = p) == 1,
+	      "got %lld", got);	/* lowest free port again */
 	/* dom0's orphaned port is now offered to dom1. */
-	CHECK_EQ(evtchn_bind_interdomain(et, 2, 0, p0, &p), -EACCES);
-	CHECK_EQ(evtchn_bind_interdomain(et, 1, 0, p0, &p), 0);
-	CHECK_EQ(p, 3);
-	CHECK_EQ(evtchn_notify(et, 1, p), 0);
+	CHECK((got = evtchn_bind_interdomain(et, 2, 0, p0, &p)) == -EACCES,
+	      "got %lld", got);
+	CHECK((got = evtchn_bind_interdomain(et, 1, 0, p0, &p)) == 0,
+	      "got %lld", got);
+	CHECK((got = p) == 3, "got %lld", got);
+	CHECK((got = evtchn_notify(et, 1, p)) == 0, "got %lld", got);
 	CHECK(readable(w0));
-	CHECK_EQ(evtchn_close(et, 0, p0), 0);
-	CHECK_EQ(evtchn_close(et, 1, p), 0);
-	CHECK_EQ(evtchn_close(et, 0, p0), -EINVAL);
+	CHECK((got = evtchn_close(et, 0, p0)) == 0, "got %lld", got);
+	CHECK((got = evtchn_close(et, 1, p)) == 0, "got %lld", got);
+	CHECK((got = evtchn_close(et, 0, p0)) == -EINVAL, "got %lld", got);
 	evtchn_table_destroy(et);
 }
 

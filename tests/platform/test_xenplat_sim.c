@@ -30,6 +30,10 @@
 #define PAGE		XSIM_PAGE_SIZE
 #define LIMIT		16
 
+int failures;
+/* The value a CHECK compared, for its message. */
+static long long got;
+
 static char run_dir[] = "/tmp/xenplat-test.XXXXXX";
 static pid_t server = -1;
 
@@ -214,37 +218,44 @@ test_grants(struct xenplat *xp, int dom0, int dom2)
 		fprintf(stderr, "share: %s\n", xenplat_strerror(xp));
 		return;
 	}
-	CHECK_EQ(pg[0] | pg[2 * PAGE - 1], 0);
+	CHECK((got = pg[0] | pg[2 * PAGE - 1]) == 0, "got %lld", got);
 	memset(pg, 0x5a, PAGE);
 	memcpy(ro, "read only", 9);
 
 	/* dom0 sees the guest's data and writes into its page. */
-	CHECK_EQ(copy_from(dom0, 1, refs[0], 100, 64, buf), GNTST_okay);
+	CHECK((got = copy_from(dom0, 1, refs[0], 100, 64, buf)) == GNTST_okay,
+	      "got %lld", got);
 	CHECK(buf[0] == 0x5a && buf[63] == 0x5a);
-	CHECK_EQ(copy_to(dom0, 1, refs[1], 8, 5, "hello"), GNTST_okay);
+	CHECK((got = copy_to(dom0, 1, refs[1], 8, 5, "hello")) == GNTST_okay,
+	      "got %lld", got);
 	CHECK(memcmp(pg + PAGE + 8, "hello", 5) == 0);
-	CHECK_EQ(copy_from(dom0, 1, rref, 0, 9, buf), GNTST_okay);
+	CHECK((got = copy_from(dom0, 1, rref, 0, 9, buf)) == GNTST_okay,
+	      "got %lld", got);
 	CHECK(memcmp(buf, "read only", 9) == 0);
 
 	/* Refusals, with Xen's codes. */
-	CHECK_EQ(copy_to(dom0, 1, rref, 0, 1, "x"), GNTST_permission_denied);
+	CHECK((got = copy_to(dom0, 1, rref, 0, 1, "x")) ==
+	      GNTST_permission_denied, "got %lld", got);
 	CHECK(memcmp(ro, "read only", 9) == 0);
-	CHECK_EQ(copy_from(dom0, 1, sref, 0, 1, buf),
-		 GNTST_permission_denied);
-	CHECK_EQ(copy_from(dom2, 1, sref, 0, 1, buf), GNTST_okay);
-	CHECK_EQ(copy_from(dom2, 1, refs[0], 0, 1, buf),
-		 GNTST_permission_denied);
-	CHECK_EQ(copy_from(dom0, 1, refs[0], PAGE - 10, 11, buf),
-		 GNTST_bad_copy_arg);
-	CHECK_EQ(copy_from(dom0, 1, 3, 0, 1, buf), GNTST_bad_gntref);
-	CHECK_EQ(copy_from(dom0, 9, refs[0], 0, 1, buf), GNTST_bad_domain);
+	CHECK((got = copy_from(dom0, 1, sref, 0, 1, buf)) ==
+	      GNTST_permission_denied, "got %lld", got);
+	CHECK((got = copy_from(dom2, 1, sref, 0, 1, buf)) == GNTST_okay,
+	      "got %lld", got);
+	CHECK((got = copy_from(dom2, 1, refs[0], 0, 1, buf)) ==
+	      GNTST_permission_denied, "got %lld", got);
+	CHECK((got = copy_from(dom0, 1, refs[0], PAGE - 10, 11, buf)) ==
+	      GNTST_bad_copy_arg, "got %lld", got);
+	CHECK((got = copy_from(dom0, 1, 3, 0, 1, buf)) == GNTST_bad_gntref,
+	      "got %lld", got);
+	CHECK((got = copy_from(dom0, 9, refs[0], 0, 1, buf)) ==
+	      GNTST_bad_domain, "got %lld", got);
 
 	/* A mapping keeps a page alive past the guest's unshare. */
 	set_gref(XSIM_GNT_MAP, 1, refs[0], 0, 0);
 	req.u.gref.readonly = 1;
 	raw_rpc(dom0);
-	CHECK_EQ(rsp.status, GNTST_okay);
-	CHECK_EQ(rsp_nfds, 1);
+	CHECK((got = rsp.status) == GNTST_okay, "got %lld", got);
+	CHECK((got = rsp_nfds) == 1, "got %lld", got);
 	if (rsp.status == GNTST_okay && rsp_nfds == 1) {
 		memfd = rsp_fds[0];
 		off = rsp.offset;
@@ -255,33 +266,39 @@ test_grants(struct xenplat *xp, int dom0, int dom2)
 		if (map != MAP_FAILED) {
 			CHECK(map[0] == 0x5a && map[PAGE - 1] == 0x5a);
 			pg[7] = 7;
-			CHECK_EQ(map[7], 7);
+			CHECK((got = map[7]) == 7, "got %lld", got);
 			munmap(map, PAGE);
 		}
 	}
 	set_gref(XSIM_GNT_MAP, 1, rref, 0, 0);
 	raw_rpc(dom0);
-	CHECK_EQ(rsp.status, GNTST_permission_denied);	/* writable map */
-	CHECK_EQ(rsp_nfds, 0);
+	CHECK((got = rsp.status) == GNTST_permission_denied,
+	      "got %lld", got);	/* writable map */
+	CHECK((got = rsp_nfds) == 0, "got %lld", got);
 
-	CHECK_EQ(xenplat_unshare(xp, pg, 2), -EBUSY);
+	CHECK((got = xenplat_unshare(xp, pg, 2)) == -EBUSY, "got %lld", got);
 	CHECK(strstr(xenplat_strerror(xp), "in use") != NULL);
-	CHECK_EQ(xenplat_unshare(xp, pg, 2), -EINVAL);	/* gone here */
-	CHECK_EQ(copy_from(dom0, 1, refs[1], 0, 1, buf), GNTST_bad_gntref);
-	CHECK_EQ(copy_from(dom0, 1, refs[0], 0, 1, buf), GNTST_okay);
+	CHECK((got = xenplat_unshare(xp, pg, 2)) == -EINVAL,
+	      "got %lld", got);	/* gone here */
+	CHECK((got = copy_from(dom0, 1, refs[1], 0, 1, buf)) ==
+	      GNTST_bad_gntref, "got %lld", got);
+	CHECK((got = copy_from(dom0, 1, refs[0], 0, 1, buf)) == GNTST_okay,
+	      "got %lld", got);
 	set_gref(XSIM_GNT_UNMAP, 1, refs[0], 0, 0);
 	raw_rpc(dom0);
-	CHECK_EQ(rsp.status, GNTST_okay);
-	CHECK_EQ(copy_from(dom0, 1, refs[0], 0, 1, buf), GNTST_bad_gntref);
+	CHECK((got = rsp.status) == GNTST_okay, "got %lld", got);
+	CHECK((got = copy_from(dom0, 1, refs[0], 0, 1, buf)) ==
+	      GNTST_bad_gntref, "got %lld", got);
 	set_gref(XSIM_GNT_UNMAP, 1, refs[0], 0, 0);
 	raw_rpc(dom0);
-	CHECK_EQ(rsp.status, GNTST_bad_handle);
+	CHECK((got = rsp.status) == GNTST_bad_handle, "got %lld", got);
 
-	CHECK_EQ(xenplat_unshare(xp, ro, 1), 0);
-	CHECK_EQ(xenplat_unshare(xp, other, 1), 0);
-	CHECK_EQ(copy_from(dom0, 1, rref, 0, 1, buf), GNTST_bad_gntref);
+	CHECK((got = xenplat_unshare(xp, ro, 1)) == 0, "got %lld", got);
+	CHECK((got = xenplat_unshare(xp, other, 1)) == 0, "got %lld", got);
+	CHECK((got = copy_from(dom0, 1, rref, 0, 1, buf)) == GNTST_bad_gntref,
+	      "got %lld", got);
 	st = copy_from(dom2, 1, sref, 0, 1, buf);
-	CHECK_EQ(st, GNTST_bad_gntref);
+	CHECK((got = st) == GNTST_bad_gntref, "got %lld", got);
 }
 
 static void
@@ -294,17 +311,17 @@ test_limit(struct xenplat *xp)
 	CHECK(a != NULL);
 	b = xenplat_share(xp, 0, 2, true, refs);
 	CHECK(b == NULL);
-	CHECK_EQ(errno, ENOSPC);
+	CHECK((got = errno) == ENOSPC, "got %lld", got);
 	printf("over the limit: %s\n", xenplat_strerror(xp));
 	CHECK(strstr(xenplat_strerror(xp), "gntalloc limit of 16 pages") !=
 	      NULL);
 	CHECK(strstr(xenplat_strerror(xp), "--gntalloc-limit") != NULL);
 	CHECK(xenplat_share(xp, 0, XSIM_SHARE_MAX + 1, true, refs) == NULL);
 	CHECK(xenplat_share(xp, 0, 0, true, refs) == NULL);
-	CHECK_EQ(xenplat_unshare(xp, a, LIMIT - 1), 0);
+	CHECK((got = xenplat_unshare(xp, a, LIMIT - 1)) == 0, "got %lld", got);
 	b = xenplat_share(xp, 0, LIMIT, true, refs);
 	CHECK(b != NULL);
-	CHECK_EQ(xenplat_unshare(xp, b, LIMIT), 0);
+	CHECK((got = xenplat_unshare(xp, b, LIMIT)) == 0, "got %lld", got);
 }
 
 static void
@@ -330,15 +347,15 @@ test_evtchn(struct xenplat *xp, int dom0, int dom2)
 	req.u.evtchn.remote = 1;
 	req.u.evtchn.port = xenplat_evtchn_port(ch2);
 	raw_rpc(dom2);
-	CHECK_EQ(rsp.rc, -EACCES);
-	CHECK_EQ(rsp_nfds, 0);
+	CHECK((got = rsp.rc) == -EACCES, "got %lld", got);
+	CHECK((got = rsp_nfds) == 0, "got %lld", got);
 
 	req.op = XSIM_EVTCHN_BIND_INTERDOMAIN;
 	req.u.evtchn.remote = 1;
 	req.u.evtchn.port = xenplat_evtchn_port(ch);
 	raw_rpc(dom0);
-	CHECK_EQ(rsp.rc, 0);
-	CHECK_EQ(rsp_nfds, 2);
+	CHECK((got = rsp.rc) == 0, "got %lld", got);
+	CHECK((got = rsp_nfds) == 2, "got %lld", got);
 	if (rsp.rc != 0 || rsp_nfds != 2)
 		return;
 	port0 = rsp.port;
@@ -349,29 +366,33 @@ test_evtchn(struct xenplat *xp, int dom0, int dom2)
 	req.u.evtchn.remote = 1;
 	req.u.evtchn.port = xenplat_evtchn_port(ch);
 	raw_rpc(dom0);
-	CHECK_EQ(rsp.rc, -EINVAL);	/* bound already */
+	CHECK((got = rsp.rc) == -EINVAL,
+	      "got %lld", got);	/* bound already */
 
 	/* dom0 -> guest */
-	CHECK_EQ(xenplat_evtchn_wait(ch, 0), 0);
-	CHECK_EQ(write(n0, &one, sizeof(one)), sizeof(one));
-	CHECK_EQ(xenplat_evtchn_wait(ch, 2000), 1);
-	CHECK_EQ(xenplat_evtchn_wait(ch, 0), 0);
-	CHECK_EQ(xenplat_evtchn_wait(ch2, 0), 0);
+	CHECK((got = xenplat_evtchn_wait(ch, 0)) == 0, "got %lld", got);
+	CHECK((got = write(n0, &one, sizeof(one))) == (long long)sizeof(one),
+	      "got %lld", got);
+	CHECK((got = xenplat_evtchn_wait(ch, 2000)) == 1, "got %lld", got);
+	CHECK((got = xenplat_evtchn_wait(ch, 0)) == 0, "got %lld", got);
+	CHECK((got = xenplat_evtchn_wait(ch2, 0)) == 0, "got %lld", got);
 
 	/* Masked: pending, not delivered, until unmask. */
 	xenplat_evtchn_mask(ch);
-	CHECK_EQ(write(n0, &one, sizeof(one)), sizeof(one));
-	CHECK_EQ(xenplat_evtchn_wait(ch, 50), 0);
+	CHECK((got = write(n0, &one, sizeof(one))) == (long long)sizeof(one),
+	      "got %lld", got);
+	CHECK((got = xenplat_evtchn_wait(ch, 50)) == 0, "got %lld", got);
 	CHECK(readable(xenplat_evtchn_fd(ch), 0));
 	xenplat_evtchn_unmask(ch);
-	CHECK_EQ(xenplat_evtchn_wait(ch, 0), 1);
-	CHECK_EQ(xenplat_evtchn_wait(ch, 0), 0);
+	CHECK((got = xenplat_evtchn_wait(ch, 0)) == 1, "got %lld", got);
+	CHECK((got = xenplat_evtchn_wait(ch, 0)) == 0, "got %lld", got);
 
 	/* guest -> dom0 */
 	CHECK(!readable(w0, 0));
-	CHECK_EQ(xenplat_evtchn_notify(ch), 0);
+	CHECK((got = xenplat_evtchn_notify(ch)) == 0, "got %lld", got);
 	CHECK(readable(w0, 2000));
-	CHECK_EQ(read(w0, &n, sizeof(n)), sizeof(n));
+	CHECK((got = read(w0, &n, sizeof(n))) == (long long)sizeof(n),
+	      "got %lld", got);
 
 	xenplat_evtchn_free(ch2);
 	xenplat_evtchn_free(ch);
@@ -380,11 +401,11 @@ test_evtchn(struct xenplat *xp, int dom0, int dom2)
 	req.op = XSIM_EVTCHN_CLOSE;
 	req.u.evtchn.port = port0;
 	raw_rpc(dom0);
-	CHECK_EQ(rsp.rc, 0);
+	CHECK((got = rsp.rc) == 0, "got %lld", got);
 	req.op = XSIM_EVTCHN_CLOSE;
 	req.u.evtchn.port = port0;
 	raw_rpc(dom0);
-	CHECK_EQ(rsp.rc, -EINVAL);
+	CHECK((got = rsp.rc) == -EINVAL, "got %lld", got);
 }
 
 static void
@@ -393,25 +414,25 @@ test_malformed(int dom0)
 	static const char junk[10] = "junk";
 
 	raw_send(dom0, junk, sizeof(junk));
-	CHECK_EQ(rsp.rc, -EBADMSG);
+	CHECK((got = rsp.rc) == -EBADMSG, "got %lld", got);
 	CHECK(strstr(rsp.msg, "malformed") != NULL);
 	req.op = 999;
 	raw_rpc(dom0);
-	CHECK_EQ(rsp.rc, -EOPNOTSUPP);
+	CHECK((got = rsp.rc) == -EOPNOTSUPP, "got %lld", got);
 	req.op = XSIM_GNT_UNSHARE;
 	req.u.unshare.handle = 12345;
 	raw_rpc(dom0);
-	CHECK_EQ(rsp.rc, -ENOENT);
+	CHECK((got = rsp.rc) == -ENOENT, "got %lld", got);
 	req.op = XSIM_GNT_SHARE;
 	req.u.share.grantee = 1;
 	req.u.share.count = XSIM_SHARE_MAX + 1;
 	raw_rpc(dom0);
-	CHECK_EQ(rsp.rc, -EINVAL);
+	CHECK((got = rsp.rc) == -EINVAL, "got %lld", got);
 	req.op = XSIM_GNT_SHARE;
 	req.u.share.grantee = 200;
 	req.u.share.count = 1;
 	raw_rpc(dom0);
-	CHECK_EQ(rsp.rc, -ESRCH);
+	CHECK((got = rsp.rc) == -ESRCH, "got %lld", got);
 }
 
 /* XENSTORED_PATH points at the domain for the call, and is restored. */
@@ -449,7 +470,8 @@ test_close(struct xenplat *xp, int dom0)
 
 	pg = xenplat_share(xp, 0, 1, true, &ref);
 	CHECK(pg != NULL);
-	CHECK_EQ(copy_from(dom0, 1, ref, 0, 1, buf), GNTST_okay);
+	CHECK((got = copy_from(dom0, 1, ref, 0, 1, buf)) == GNTST_okay,
+	      "got %lld", got);
 	xenplat_close(xp);
 	/* Other connections may be served first: give it a moment. */
 	for (i = 0; i < 200 && st == GNTST_okay; i++) {
@@ -457,7 +479,7 @@ test_close(struct xenplat *xp, int dom0)
 		if (st == GNTST_okay)
 			nanosleep(&ts, NULL);
 	}
-	CHECK_EQ(st, GNTST_bad_gntref);
+	CHECK((got = st) == GNTST_bad_gntref, "got %lld", got);
 }
 
 int

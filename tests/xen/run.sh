@@ -11,7 +11,8 @@
 # Usage (root): tests/xen/run.sh
 # Environment: NETFRONT_BUILD (build dir, default build/), XENTEST_CACHE
 # (default .cache/xen/; delete it to pick up newer Debian packages),
-# XENTEST_MIRROR and XENTEST_SECURITY_MIRROR (Debian mirrors),
+# XENTEST_MIRROR and XENTEST_SECURITY_MIRROR (Debian mirrors; default: the
+# ones the machine's own apt uses),
 # XENTEST_TIMEOUT (seconds QEMU may run, default 720).
 # Results: $XENTEST_CACHE/run/serial.log and xenstore.txt (the backend and
 # frontend directories at each stage).
@@ -21,8 +22,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/app/builddir.sh"
 cache=${XENTEST_CACHE:-$top/.cache/xen}
-mirror=${XENTEST_MIRROR:-http://deb.debian.org/debian}
-security=${XENTEST_SECURITY_MIRROR:-${mirror%/debian}/debian-security}
+# The URI of the machine's apt entry for suite $1.
+apt_uri() {
+	"$top/app/apt-sources.sh" |
+		awk -v s="$1" '$1 == "deb" && $3 == s { print $2; exit }'
+}
+codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+mirror=${XENTEST_MIRROR:-$(apt_uri "$codename")}
+security=${XENTEST_SECURITY_MIRROR:-$(apt_uri "$codename-security")}
 boot_timeout=${XENTEST_TIMEOUT:-720}
 stall=180
 suite=bookworm
@@ -40,6 +47,9 @@ say() { echo "xentest: $*"; }
 die() { echo "xentest: error: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap, chroot)"
+[ -n "$mirror" ] && [ -n "$security" ] ||
+	die "no deb entry for '$codename' or '$codename-security' in the" \
+	    "machine's apt sources: set XENTEST_MIRROR and XENTEST_SECURITY_MIRROR"
 [ -x "$app" ] && [ -f "$pmd" ] ||
 	die "$app or $pmd missing: build first (ninja -C $build)"
 

@@ -16,6 +16,8 @@
 
 #define MAX_SEEN 16
 
+int failures;
+
 struct seen {
 	unsigned int n;
 	char *path[MAX_SEEN];
@@ -25,7 +27,7 @@ struct seen {
 static void
 seen_add(struct seen *s, const char *path, const char *token)
 {
-	CHECK(s->n < MAX_SEEN);
+	REQUIRE(s->n < MAX_SEEN);
 	s->path[s->n] = strdup(path);
 	s->token[s->n] = token != NULL ? strdup(token) : NULL;
 	s->n++;
@@ -75,8 +77,8 @@ pump(struct loop *lp)
 
 	if (efd < 0) {
 		efd = eventfd(1, EFD_CLOEXEC);
-		CHECK(efd >= 0 && loop_add_fd(lp, efd, EPOLLIN, ignore,
-					      NULL) == 0);
+		REQUIRE(efd >= 0 && loop_add_fd(lp, efd, EPOLLIN, ignore,
+					        NULL) == 0);
 	}
 	CHECK(loop_defer(lp, stop, lp) == 0);
 	CHECK(loop_run(lp) == 0);
@@ -246,7 +248,7 @@ test_watches(struct xs_store *st, struct loop *lp, struct xs_client *g1,
 
 	seen_reset(ev);
 	w = xs_dom0_watch(st, "/local/domain/1/data", on_iwatch, &in);
-	CHECK(w != NULL);
+	REQUIRE(w != NULL);
 	CHECK(xs_dom0_write(st, "/local/domain/1/data/n", "1") == 0);
 	/* Never inside the store call. */
 	CHECK(in.n == 0);
@@ -304,7 +306,7 @@ test_watches(struct xs_store *st, struct loop *lp, struct xs_client *g1,
 	/* @introduceDomain, and a watch dropped before its first call. */
 	w = xs_dom0_watch(st, "@introduceDomain", on_iwatch, &in);
 	w2 = xs_dom0_watch(st, "/", on_iwatch, &in);
-	CHECK(w != NULL && w2 != NULL);
+	REQUIRE(w != NULL && w2 != NULL);
 	xs_dom0_unwatch(st, w2);
 	CHECK(xs_store_introduce(st, 7) == 0);
 	pump(lp);
@@ -329,14 +331,15 @@ main(void)
 	struct xs_client *g1, *g2;
 	struct seen ev = { 0 };
 
-	CHECK(lp != NULL);
+	REQUIRE(lp != NULL);
 	st = xs_store_create(lp);
-	CHECK(st != NULL);
-	CHECK(xs_store_introduce(st, 1) == 0 && xs_store_introduce(st, 2) == 0);
+	REQUIRE(st != NULL);
+	REQUIRE(xs_store_introduce(st, 1) == 0 &&
+		xs_store_introduce(st, 2) == 0);
 	CHECK(xs_store_introduce(st, 0x7ff0) == -EINVAL);
 	g1 = xst_client_create(st, 1, on_event, &ev);
 	g2 = xst_client_create(st, 2, on_event, &ev);
-	CHECK(g1 != NULL && g2 != NULL);
+	REQUIRE(g1 != NULL && g2 != NULL);
 
 	test_dom0_api(st);
 	test_perms(st, g1, g2);
@@ -347,6 +350,10 @@ main(void)
 	xst_client_destroy(g2);
 	xs_store_destroy(st);
 	loop_destroy(lp);
+	if (failures != 0) {
+		fprintf(stderr, "store_test: %d check(s) failed\n", failures);
+		return 1;
+	}
 	printf("store_test: ok\n");
 	return 0;
 }

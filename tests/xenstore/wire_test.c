@@ -29,6 +29,8 @@
 #define WAIT_MS		2000
 #define MANY		64
 
+int failures;
+
 static struct {
 	char dir[64];
 	struct xsim xs;
@@ -56,26 +58,26 @@ server_start(void)
 	unsigned int d;
 
 	snprintf(srv.dir, sizeof(srv.dir), "/tmp/xs_wire.XXXXXX");
-	CHECK(mkdtemp(srv.dir) != NULL);
+	REQUIRE(mkdtemp(srv.dir) != NULL);
 	srv.xs.run_dir = srv.dir;
 	srv.xs.loop = loop_create();
-	CHECK(srv.xs.loop != NULL);
+	REQUIRE(srv.xs.loop != NULL);
 	srv.xs.xs = xs_store_create(srv.xs.loop);
-	CHECK(srv.xs.xs != NULL);
+	REQUIRE(srv.xs.xs != NULL);
 	srv.xs.nr_domains = GUESTS + 1;
 	for (d = 0; d <= GUESTS; d++) {
 		snprintf(path, sizeof(path), "%s/dom%u", srv.dir, d);
-		CHECK(mkdir(path, 0700) == 0);
-		CHECK(toolstack_add_domain(&srv.xs, d, d ? "guest" :
-					   "Domain-0") == 0);
+		REQUIRE(mkdir(path, 0700) == 0);
+		REQUIRE(toolstack_add_domain(&srv.xs, d, d ? "guest" :
+					     "Domain-0") == 0);
 		sock_path(path, sizeof(path), d);
-		CHECK(xs_server_listen(srv.xs.xs, path, d) == 0);
+		REQUIRE(xs_server_listen(srv.xs.xs, path, d) == 0);
 	}
-	CHECK(toolstack_add_vif(&srv.xs, 1, 0, mac) == 0);
+	REQUIRE(toolstack_add_vif(&srv.xs, 1, 0, mac) == 0);
 	/* Bad input is refused with a message, not a crash. */
 	CHECK(xs_server_listen(srv.xs.xs, path, 1) != 0);
 	CHECK(toolstack_add_vif(&srv.xs, 0, 0, mac) != 0);
-	CHECK(pthread_create(&srv.thread, NULL, serve, NULL) == 0);
+	REQUIRE(pthread_create(&srv.thread, NULL, serve, NULL) == 0);
 }
 
 static void
@@ -107,7 +109,7 @@ open_as(unsigned int domid)
 	sock_path(path, sizeof(path), domid);
 	setenv("XENSTORED_PATH", path, 1);
 	h = xs_open(XS_OPEN_SOCKETONLY);
-	CHECK(h != NULL);
+	REQUIRE(h != NULL);
 	return h;
 }
 
@@ -201,7 +203,7 @@ test_paths(struct xs_handle *h0, struct xs_handle *h1)
 	CHECK(reads(h0, XBT_NULL, "/local/domain/1/data/rel", "v"));
 	CHECK(reads(h0, XBT_NULL, "domid", "0"));
 	dir = xs_directory(h1, XBT_NULL, "device/vif/0", &n);
-	CHECK(dir != NULL && n == 7);
+	REQUIRE(dir != NULL && n == 7);
 	CHECK(strcmp(dir[0], "backend") == 0 && strcmp(dir[5], "state") == 0 &&
 	      strcmp(dir[6], "mtu") == 0);
 	free(dir);
@@ -267,7 +269,7 @@ test_transactions(struct xs_handle *h0, struct xs_handle *h1,
 
 	CHECK(wr(h1, XBT_NULL, "data/c", "1"));
 	t = xs_transaction_start(h1);
-	CHECK(t != XBT_NULL);
+	REQUIRE(t != XBT_NULL);
 	CHECK(reads(h1, t, "data/c", "1"));
 	CHECK(wr(h0, XBT_NULL, "/local/domain/1/data/c", "2"));
 	CHECK(reads(h1, t, "data/c", "1"));
@@ -277,7 +279,7 @@ test_transactions(struct xs_handle *h0, struct xs_handle *h1,
 	CHECK(fails(xs_read(h1, XBT_NULL, "data/d", &n), ENOENT));
 
 	t = xs_transaction_start(h1);
-	CHECK(t != XBT_NULL);
+	REQUIRE(t != XBT_NULL);
 	CHECK(reads(h1, t, "data/c", "2"));
 	CHECK(wr(h1, t, "data/d", "x"));
 	CHECK(wr(h2, XBT_NULL, "data/z", "z"));
@@ -332,7 +334,8 @@ raw_open(unsigned int domid)
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	sock_path(sa.sun_path, sizeof(sa.sun_path), domid);
-	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	REQUIRE(fd >= 0 &&
+		connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
 	return fd;
 }
 
@@ -510,6 +513,10 @@ main(void)
 	xs_close(h1);
 	xs_close(h2);
 	server_stop();
+	if (failures != 0) {
+		fprintf(stderr, "wire_test: %d check(s) failed\n", failures);
+		return 1;
+	}
 	printf("wire_test: ok\n");
 	return 0;
 }
