@@ -143,6 +143,7 @@ netfront_rxpool_reap(void)
 {
 	struct retired *r, *tmp;
 	struct netfront_rxpool *o;
+	struct xenplat *xp;
 
 	rte_spinlock_lock(&retired_lock);
 	for (r = TAILQ_FIRST(&retired); r != NULL; r = tmp) {
@@ -150,15 +151,17 @@ netfront_rxpool_reap(void)
 		if (!rxpool_idle(r->p))
 			continue;
 		TAILQ_REMOVE(&retired, r, next);
-		if (r->p->close_xp) {
-			o = retired_with_xp(r->p->xp, r->p);
-			if (o != NULL)
-				o->close_xp = true;
-			else
-				xenplat_close(r->p->xp);
-		}
+		xp = r->p->close_xp ? r->p->xp : NULL;
+		/* Its grants end through xp: close xp only after. */
 		rxpool_free(r->p);
 		free(r);
+		if (xp == NULL)
+			continue;
+		o = retired_with_xp(xp, NULL);
+		if (o != NULL)
+			o->close_xp = true;
+		else
+			xenplat_close(xp);
 	}
 	rte_spinlock_unlock(&retired_lock);
 }
