@@ -23,6 +23,7 @@
 #include "hyp_server.h"
 #include "loop.h"
 #include "netback.h"
+#include "netback_knobs.h"
 #include "toolstack.h"
 #include "xs_store.h"
 #include "xsim.h"
@@ -54,25 +55,15 @@ usage(FILE *f)
 "                       D/H[,end=echo|sink|gen[:SIZE|imix]|peer:D/H\n"
 "                          |tap:IF[@NETNS]]\n"
 "                          [,mode=poll|event][,queues=N]\n"
-"                          [,misbehave=WHAT][,omit=KEY]\n"
-"                          [,tx-hold=N][,tx-delay-us=US][,tx-batch=N]\n"
-"                          [,tx-reorder=1][,seed=S][,rx-hold=N]\n"
-"                          [,rx-delay-us=US][,verify=1]\n"
-"  adversarial vif options (legal: a correct frontend survives them;\n"
-"  whatever is held is answered at most 2 ms after it is due):\n"
-"    tx-hold=N       keep up to N TX packets taken but unanswered (0..256)\n"
-"    tx-delay-us=US  answer a TX packet no earlier than US after taking it\n"
-"    tx-batch=N      answer TX packets N at a time\n"
-"    tx-reorder=1    answer held TX packets in a shuffled order (seed=S)\n"
-"    rx-hold=N       leave up to N posted RX requests unfilled\n"
-"    rx-delay-us=US  fill an RX request no earlier than US after seeing it\n"
-"    verify=1        check the frontend: a TX block changed before its\n"
-"                    response, an id reused in flight or a grant ended in\n"
-"                    use is a violation (status.json, stderr, at exit)\n"
+"                          [,omit=KEY][,KNOB=N...]\n"
 "  --gntalloc-limit N   grant pages per guest process, like gntalloc's\n"
 "                       'limit' (default 0: unlimited)\n"
 "  --status-ms MS       status.json refresh period (default 500)\n"
-"  -h, --help\n");
+"  -h, --help\n"
+"  Held TX packets and RX requests are answered at most 2 ms after they\n"
+"  are due. Violations of the frontend and RX page leaks are counted in\n"
+"  status.json and printed at exit.\n");
+	nb_knobs_help(f);
 }
 
 struct xsim_domain *

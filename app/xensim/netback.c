@@ -11,20 +11,12 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 
-#include "netback_priv.h"
+#include "netback_ring.h"
+#include "netback_vif.h"
+#include "netback_xenbus.h"
+#include "vif_end.h"
 #include "xs_store.h"
 #include "xsim.h"
-
-static const char *const misbehave_names[] = {
-	[NB_MIS_NONE] = "none",
-	[NB_MIS_NO_INITWAIT] = "no-initwait",
-	[NB_MIS_NO_CONNECT] = "no-connect",
-	[NB_MIS_BAD_RSP_ID] = "bad-rsp-id",
-	[NB_MIS_BAD_RSP_PROD] = "bad-rsp-prod",
-	[NB_MIS_BAD_RX_SIZE] = "bad-rx-size",
-	[NB_MIS_BAD_RX_OFFSET] = "bad-rx-offset",
-	[NB_MIS_BAD_STATUS] = "bad-status",
-};
 
 /* Loop thread only: every netback, so that peers can find each other. */
 static struct netback *all_netbacks;
@@ -34,7 +26,6 @@ parse_option(struct netback *nb, char *opt, char *err, size_t len)
 {
 	char *val = strchr(opt, '=');
 	unsigned long n;
-	unsigned int i;
 	char *end;
 	int rc;
 
@@ -64,20 +55,7 @@ parse_option(struct netback *nb, char *opt, char *err, size_t len)
 		snprintf(err, len, "queues=%s: 1..%d", val, NB_MAX_QUEUES);
 		return -1;
 	}
-	if (strcmp(opt, "misbehave") == 0) {
-		for (i = 1; i < sizeof(misbehave_names) /
-			     sizeof(misbehave_names[0]); i++) {
-			if (strcmp(val, misbehave_names[i]) == 0) {
-				nb->misbehave = (enum nb_misbehave)i;
-				return 0;
-			}
-		}
-		snprintf(err, len, "misbehave=%s: unknown (no-initwait, "
-			 "no-connect, bad-rsp-id, bad-rsp-prod, bad-rx-size, "
-			 "bad-rx-offset, bad-status)", val);
-		return -1;
-	}
-	rc = nb_adv_parse(nb, opt, val, err, len);
+	rc = nb_knob_parse(&nb->k, opt, val, err, len);
 	if (rc <= 0)
 		return rc;
 	if (strcmp(opt, "omit") == 0) {
@@ -89,9 +67,8 @@ parse_option(struct netback *nb, char *opt, char *err, size_t len)
 		snprintf(err, len, "omit=%s: a backend key name", val);
 		return -1;
 	}
-	snprintf(err, len, "unknown option '%s' (end, mode, queues, "
-		 "misbehave, omit, tx-hold, tx-delay-us, tx-batch, "
-		 "tx-reorder, rx-hold, rx-delay-us, verify, seed)", opt);
+	snprintf(err, len, "unknown option '%s' (end, mode, queues, omit, "
+		 "or a knob: xensim --help)", opt);
 	return -1;
 }
 
@@ -146,7 +123,7 @@ nb_free(struct netback *nb)
 	unsigned int i;
 
 	vif_end_close(nb);
-	nb_adv_close(nb);
+	nb_ring_close(nb);
 	for (i = 0; i < NB_MAX_QUEUES; i++)
 		if (nb->q[i].kick_fd >= 0)
 			close(nb->q[i].kick_fd);
@@ -199,7 +176,7 @@ netback_create(struct xsim *xs, const char *spec, char *err, size_t len)
 	}
 	if (vif_end_open(nb, err, len) != 0)
 		goto fail;
-	if (nb_adv_open(nb) != 0) {
+	if (nb_ring_open(nb) != 0) {
 		snprintf(err, len, "out of memory");
 		goto fail;
 	}
@@ -221,20 +198,53 @@ netback_link(struct netback *nb, char *err, size_t len)
 	return vif_end_link(nb, all_netbacks, err, len);
 }
 
+/* At exit: what the frontend did wrong, if anyone looked or it did. */
+static void
+report(const struct netback *nb)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb->max_queues; i++) {
+		const struct nb_stats *s = &nb->q[i].st;
+		uint64_t v = nb_stat_get(&s->violations);
+		uint64_t leaks = nb_stat_get(&s->rx_page_leaks);
+
+		if (v == 0 && leaks == 0 && !nb->k.v[NB_K_VERIFY] &&
+		    !nb->k.v[NB_K_RX_LEAK_CHECK])
+			continue;
+		fprintf(v || leaks ? stderr : stdout, "xensim: vif %u/%u "
+			"q%u: %llu violations (changed %llu, id reuse %llu, "
+			"grant ended %llu, ring overflow %llu), %llu RX page "
+			"leaks\n", nb->domid, nb->handle, i,
+			(unsigned long long)v,
+			(unsigned long long)nb_stat_get(&s->v_changed),
+			(unsigned long long)nb_stat_get(&s->v_id_reuse),
+			(unsigned long long)nb_stat_get(&s->v_grant_ended),
+			(unsigned long long)nb_stat_get(&s->v_ring_overflow),
+			(unsigned long long)leaks);
+	}
+}
+
 void
 netback_destroy(struct netback *nb)
 {
-	struct netback **p;
+	struct netback **pp, *p = nb->peer;
 
-	for (p = &all_netbacks; *p != NULL; p = &(*p)->next) {
-		if (*p == nb) {
-			*p = nb->next;
+	for (pp = &all_netbacks; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == nb) {
+			*pp = nb->next;
 			break;
 		}
 	}
 	nb_xenbus_stop(nb);
+	/* The peer's threads may be writing into nb's rings. */
+	if (p != NULL)
+		nb_threads_stop(p);
 	vif_end_unlink(nb);
-	nb_adv_report(nb);
+	if (p != NULL && p->nr_queues != 0 && nb_threads_start(p) != 0)
+		fprintf(stderr, "xensim: vif %u/%u: cannot restart its "
+			"queues\n", p->domid, p->handle);
+	report(nb);
 	nb_free(nb);
 }
 
@@ -247,7 +257,7 @@ netback_status_json(struct netback *nb, FILE *f)
 		"\"mode\":\"%s\",\"verify\":%s,\"queues\":[", nb->domid,
 		nb->handle, nb->state, vif_end_name(nb->end),
 		nb->poll_mode ? "poll" : "event",
-		nb->adv.verify ? "true" : "false");
+		nb->k.v[NB_K_VERIFY] ? "true" : "false");
 	for (i = 0; i < nb->max_queues; i++) {
 		const struct nb_stats *s = &nb->q[i].st;
 
@@ -256,7 +266,9 @@ netback_status_json(struct netback *nb, FILE *f)
 			"\"rx_drops\":%llu,\"tx_errors\":%llu,\"fatal\":%llu,"
 			"\"notify_in\":%llu,\"notify_out\":%llu,"
 			"\"violations\":%llu,\"v_changed\":%llu,"
-			"\"v_id_reuse\":%llu,\"v_grant_ended\":%llu}",
+			"\"v_id_reuse\":%llu,\"v_grant_ended\":%llu,"
+			"\"v_ring_overflow\":%llu,\"hostile\":%llu,"
+			"\"rx_page_rewrites\":%llu,\"rx_page_leaks\":%llu}",
 			i ? "," : "",
 			(unsigned long long)nb_stat_get(&s->tx_pkts),
 			(unsigned long long)nb_stat_get(&s->tx_bytes),
@@ -270,7 +282,11 @@ netback_status_json(struct netback *nb, FILE *f)
 			(unsigned long long)nb_stat_get(&s->violations),
 			(unsigned long long)nb_stat_get(&s->v_changed),
 			(unsigned long long)nb_stat_get(&s->v_id_reuse),
-			(unsigned long long)nb_stat_get(&s->v_grant_ended));
+			(unsigned long long)nb_stat_get(&s->v_grant_ended),
+			(unsigned long long)nb_stat_get(&s->v_ring_overflow),
+			(unsigned long long)nb_stat_get(&s->hostile),
+			(unsigned long long)nb_stat_get(&s->rx_page_rewrites),
+			(unsigned long long)nb_stat_get(&s->rx_page_leaks));
 	}
 	fprintf(f, "]}");
 }

@@ -14,7 +14,9 @@
 
 #include "csum.h"
 #include "gnttab.h"
-#include "netback_priv.h"
+#include "netback_adv.h"
+#include "netback_ring.h"
+#include "vif_end.h"
 
 #define TX_BUDGET	64	/* packets per pass, then RX gets a turn */
 #define TX_BATCH	16	/* packets taken before they are copied */
@@ -27,11 +29,10 @@
  */
 #define POLL_SPIN	4096u
 #define ETH_HLEN	14
-/* misbehave=bad-status: no NETIF_RSP_ has this value. */
-#define BAD_STATUS	2
 
-void
-nb_queue_fatal(struct nb_queue *q, const char *fmt, ...)
+/* Disable the vif and have the loop thread report why. */
+static void __attribute__((format(printf, 2, 3)))
+queue_fatal(struct nb_queue *q, const char *fmt, ...)
 {
 	struct netback *nb = q->nb;
 	uint64_t one = 1;
@@ -76,14 +77,29 @@ flush_notify(struct nb_queue *q)
 	q->want_rx_notify = false;
 }
 
+/* The frontend posted more requests than the ring holds: Linux netback
+ * disables the vif; it is a violation of the frontend's too. */
 static void
-tx_respond(struct nb_queue *q, uint16_t id, int16_t status)
+ring_overflow(struct nb_queue *q, const char *what, RING_IDX prod,
+	      RING_IDX cons)
+{
+	nb_stat_add(&q->st.v_ring_overflow, 1);
+	nb_stat_add(&q->st.violations, 1);
+	queue_fatal(q, "Impossible number of %s requests: req_prod %u, "
+		    "req_cons %u, size %u", what, prod, cons,
+		    (unsigned int)NB_RING_SIZE);
+}
+
+static void
+tx_respond(struct nb_queue *q, uint16_t id, int16_t status, bool data)
 {
 	netif_tx_response_t *rsp = RING_GET_RESPONSE(&q->tx,
 						     q->tx.rsp_prod_pvt);
 
 	rsp->id = id;
 	rsp->status = status;
+	if (data && q->adv != NULL)
+		nb_adv_tx_rsp(q, rsp);
 	q->tx.rsp_prod_pvt++;
 }
 
@@ -108,11 +124,11 @@ tx_extras(struct nb_queue *q, RING_IDX *cons, RING_IDX prod, bool *drop)
 
 	do {
 		if (*cons == prod) {
-			nb_queue_fatal(q, "Missing extra info");
+			queue_fatal(q, "Missing extra info");
 			return -1;
 		}
 		if (n == XEN_NETIF_EXTRA_TYPE_MAX - 1) {
-			nb_queue_fatal(q, "Too many extra info slots");
+			queue_fatal(q, "Too many extra info slots");
 			return -1;
 		}
 		RING_COPY_REQUEST(&q->tx, *cons, &ex);
@@ -120,7 +136,7 @@ tx_extras(struct nb_queue *q, RING_IDX *cons, RING_IDX prod, bool *drop)
 		n++;
 		if (ex.type == XEN_NETIF_EXTRA_TYPE_NONE ||
 		    ex.type >= XEN_NETIF_EXTRA_TYPE_MAX) {
-			nb_queue_fatal(q, "Invalid extra type: %u", ex.type);
+			queue_fatal(q, "Invalid extra type: %u", ex.type);
 			return -1;
 		}
 		if (ex.type == XEN_NETIF_EXTRA_TYPE_GSO)
@@ -129,8 +145,9 @@ tx_extras(struct nb_queue *q, RING_IDX *cons, RING_IDX prod, bool *drop)
 	return n;
 }
 
-int
-nb_tx_take(struct nb_queue *q, RING_IDX prod, struct nb_tx_pkt *pkt)
+/* Take one packet's requests off the TX ring; -1 on a fatal error. */
+static int
+tx_take(struct nb_queue *q, RING_IDX prod, struct nb_tx_pkt *pkt)
 {
 	netif_tx_request_t *txp = pkt->txp;
 	RING_IDX cons = q->tx.req_cons;
@@ -149,12 +166,12 @@ nb_tx_take(struct nb_queue *q, RING_IDX prod, struct nb_tx_pkt *pkt)
 	pkt->nr_extra = (unsigned int)nr_extra;
 	for (i = 0; txp[i].flags & NETTXF_more_data; i = pkt->n++) {
 		if (pkt->n == XEN_NETIF_NR_SLOTS_MIN) {
-			nb_queue_fatal(q, "Too many slots (more than %u)",
+			queue_fatal(q, "Too many slots (more than %u)",
 				       XEN_NETIF_NR_SLOTS_MIN);
 			return -1;
 		}
 		if (cons == prod) {
-			nb_queue_fatal(q, "Packet's slot %u is not posted",
+			queue_fatal(q, "Packet's slot %u is not posted",
 				       pkt->n);
 			return -1;
 		}
@@ -165,7 +182,7 @@ nb_tx_take(struct nb_queue *q, RING_IDX prod, struct nb_tx_pkt *pkt)
 	pkt->rest = txp[0].size;
 	for (i = 1; i < pkt->n; i++) {
 		if (txp[i].offset + txp[i].size > NB_PAGE_SIZE) {
-			nb_queue_fatal(q, "Cross page boundary, offset %u, "
+			queue_fatal(q, "Cross page boundary, offset %u, "
 				       "size %u", txp[i].offset, txp[i].size);
 			return -1;
 		}
@@ -175,7 +192,7 @@ nb_tx_take(struct nb_queue *q, RING_IDX prod, struct nb_tx_pkt *pkt)
 			pkt->rest -= txp[i].size;
 	}
 	if (!pkt->drop && txp[0].offset + pkt->rest > NB_PAGE_SIZE) {
-		nb_queue_fatal(q, "Cross page boundary, offset %u, size %u",
+		queue_fatal(q, "Cross page boundary, offset %u, size %u",
 			       txp[0].offset, pkt->rest);
 		return -1;
 	}
@@ -234,26 +251,13 @@ static void
 tx_answer(struct nb_queue *q, const struct nb_tx_pkt *pkt)
 {
 	const netif_tx_request_t *txp = pkt->txp;
-	int16_t status = pkt->status[0];
-	uint16_t id = txp[0].id;
 	unsigned int i;
 
-	if (q->nb->misbehave == NB_MIS_BAD_RSP_ID)
-		id += RING_SIZE(&q->tx);
-	if (q->nb->misbehave == NB_MIS_BAD_STATUS)
-		status = BAD_STATUS;
-	tx_respond(q, id, status);
+	tx_respond(q, txp[0].id, pkt->status[0], true);
 	for (i = 0; i < pkt->nr_extra; i++)
-		tx_respond(q, 0, NETIF_RSP_NULL);
+		tx_respond(q, 0, NETIF_RSP_NULL, false);
 	for (i = 1; i < pkt->n; i++)
-		tx_respond(q, txp[i].id, pkt->status[i]);
-}
-
-void
-nb_tx_answer(struct nb_queue *q, struct nb_tx_pkt *pkt)
-{
-	tx_copy(q, pkt);
-	tx_answer(q, pkt);
+		tx_respond(q, txp[i].id, pkt->status[i], true);
 }
 
 /*
@@ -263,20 +267,11 @@ nb_tx_answer(struct nb_queue *q, struct nb_tx_pkt *pkt)
  * another CPU. Answers come last because they too are stores to lines the
  * guest holds, and each copy's entry lock would wait for them to drain.
  */
-static int
-tx_batch(struct nb_queue *q, RING_IDX prod, unsigned int max)
+static void
+tx_copy_answer(struct nb_queue *q, struct nb_tx_pkt *pkt, unsigned int n)
 {
-	struct nb_tx_pkt pkt[TX_BATCH];
-	unsigned int n = 0, i;
-	int rc = 0;
+	unsigned int i;
 
-	max = max < TX_BATCH ? max : TX_BATCH;
-	while (n < max && q->tx.req_cons != prod) {
-		rc = nb_tx_take(q, prod, &pkt[n]);
-		if (rc != 0)
-			break;
-		n++;
-	}
 	for (i = 0; i < n; i++) {
 		const struct nb_tx_pkt *ahead = NULL;
 
@@ -289,7 +284,46 @@ tx_batch(struct nb_queue *q, RING_IDX prod, unsigned int max)
 	}
 	for (i = 0; i < n; i++)
 		tx_answer(q, &pkt[i]);
+}
+
+static int
+tx_batch(struct nb_queue *q, RING_IDX prod, unsigned int max)
+{
+	struct nb_tx_pkt pkt[TX_BATCH];
+	unsigned int n = 0;
+	int rc = 0;
+
+	max = max < TX_BATCH ? max : TX_BATCH;
+	while (n < max && q->tx.req_cons != prod) {
+		rc = tx_take(q, prod, &pkt[n]);
+		if (rc != 0)
+			break;
+		n++;
+	}
+	tx_copy_answer(q, pkt, n);
 	return rc != 0 ? -1 : (int)n;
+}
+
+/* The adversary holds what is taken and says what to answer when. */
+static int
+tx_hostile(struct nb_queue *q, RING_IDX prod, unsigned int *answered)
+{
+	struct nb_tx_pkt pkt[TX_BATCH];
+	unsigned int taken = 0, due, n;
+
+	while (q->tx.req_cons != prod && taken < TX_BUDGET) {
+		if (tx_take(q, prod, &pkt[0]) != 0)
+			return -1;
+		nb_adv_tx_hold(q, &pkt[0]);
+		taken++;
+	}
+	for (due = nb_adv_tx_due(q); due != 0; due -= n) {
+		n = due < TX_BATCH ? due : TX_BATCH;
+		nb_adv_tx_pop(q, pkt, n);
+		tx_copy_answer(q, pkt, n);
+		*answered += n;
+	}
+	return (int)taken;
 }
 
 static unsigned int
@@ -297,36 +331,33 @@ tx_process(struct nb_queue *q)
 {
 	RING_IDX prod = __atomic_load_n(&q->tx.sring->req_prod,
 					__ATOMIC_ACQUIRE);
-	unsigned int taken = 0, answered;
-	int notify;
+	RING_IDX from = q->tx.rsp_prod_pvt;
+	unsigned int taken = 0, answered = 0;
+	int notify, n;
 
 	if (RING_REQUEST_PROD_OVERFLOW(&q->tx, prod)) {
-		nb_queue_fatal(q, "Impossible number of TX requests: "
-			       "req_prod %u, req_cons %u, size %u", prod,
-			       q->tx.req_cons, RING_SIZE(&q->tx));
+		ring_overflow(q, "TX", prod, q->tx.req_cons);
 		return 0;
 	}
-	while (q->tx.req_cons != prod && taken < TX_BUDGET) {
-		int n;
-
-		if (q->adv != NULL)
-			n = nb_adv_tx_take(q, prod) == 0 ? 1 : -1;
-		else
-			n = tx_batch(q, prod, TX_BUDGET - taken);
+	if (q->adv != NULL) {
+		n = tx_hostile(q, prod, &answered);
+		if (n < 0)
+			return 0;
+		taken = (unsigned int)n;
+	}
+	while (q->adv == NULL && q->tx.req_cons != prod &&
+	       taken < TX_BUDGET) {
+		n = tx_batch(q, prod, TX_BUDGET - taken);
 		if (n < 0)
 			return 0;
 		taken += (unsigned int)n;
+		answered = taken;
 	}
-	/* The adversary answers packets later, in its own time. */
-	answered = q->adv != NULL ? nb_adv_tx_release(q) : taken;
 	if (answered == 0)
 		return taken;
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
-	if (q->nb->misbehave == NB_MIS_BAD_RSP_PROD) {
-		q->tx.sring->rsp_prod = q->tx.rsp_prod_pvt +
-					RING_SIZE(&q->tx) + 1;
+	if (q->adv != NULL && nb_adv_pushed(q, false, from))
 		notify = 1;
-	}
 	q->want_tx_notify |= notify;
 	vif_end_tx_flush(q);
 	return taken + answered;
@@ -369,24 +400,43 @@ rx_publish(struct nb_queue *q)
  */
 #define NB_EXTRA_TYPE_XDP	5
 
-static void
-rx_xdp_extra(struct nb_queue *q)
+/* An extra-info slot uses up a request of its own. */
+static struct netif_extra_info *
+rx_extra(struct nb_queue *q)
 {
 	struct netif_extra_info *ex;
 
 	if (q->adv != NULL)
-		nb_adv_rx_done(q, q->rx.req_cons);
+		nb_adv_rx_rsp(q, q->rx.req_cons, 0, NULL);
 	q->rx.req_cons++;
 	ex = (struct netif_extra_info *)rx_next_rsp(q);
 	memset(ex, 0, sizeof(*ex));
-	ex->type = NB_EXTRA_TYPE_XDP;
-	/* u.xdp.headroom in Linux's layout: the first 16 bits of the union */
-	ex->u.pad[0] = (uint16_t)q->nb->headroom;
+	return ex;
 }
 
-/* Copy one frame into as many posted pages as it takes. */
+/* The first slot's extra-info slots: XDP for a headroom, then the
+ * adversary's. */
 static void
-rx_deliver(struct nb_queue *q, struct frame_hdr *h)
+rx_extras(struct nb_queue *q, unsigned int hostile)
+{
+	struct netif_extra_info *ex;
+
+	if (q->nb->headroom != 0) {
+		ex = rx_extra(q);
+		ex->type = NB_EXTRA_TYPE_XDP;
+		ex->flags = hostile ? XEN_NETIF_EXTRA_FLAG_MORE : 0;
+		/* u.xdp.headroom in Linux's layout: the union's first
+		 * 16 bits */
+		ex->u.pad[0] = (uint16_t)q->nb->headroom;
+	}
+	if (hostile)
+		nb_adv_rx_extra(q, rx_extra(q));
+}
+
+/* Copy one frame into as many posted pages as it takes; extra: the
+ * adversary's extra-info slots after the first. */
+static void
+rx_deliver(struct nb_queue *q, struct frame_hdr *h, unsigned int extra)
 {
 	struct netback *nb = q->nb;
 	uint8_t *data = (uint8_t *)(h + 1);
@@ -410,28 +460,24 @@ rx_deliver(struct nb_queue *q, struct frame_hdr *h)
 		if (chunk > NB_PAGE_SIZE - pg_off)
 			chunk = NB_PAGE_SIZE - pg_off;
 		RING_COPY_REQUEST(&q->rx, q->rx.req_cons, &req);
-		if (q->adv != NULL)
-			nb_adv_rx_done(q, q->rx.req_cons);
-		q->rx.req_cons++;
 		rc = gnttab_copy_to(nb->fe_gt, 0, req.gref, pg_off, chunk,
 				    data + off);
 		rsp = rx_next_rsp(q);
 		rsp->id = req.id;
 		rsp->offset = pg_off;
 		rsp->flags = (off == 0 ? flags : 0) |
-			     (off == 0 && nb->headroom != 0 ?
+			     (off == 0 && (nb->headroom != 0 || extra) ?
 			      NETRXF_extra_info : 0) |
 			     (off + chunk < h->len ? NETRXF_more_data : 0);
 		rsp->status = rc == GNTST_okay ? (int16_t)chunk :
 			      NETIF_RSP_ERROR;
 		if (rc != GNTST_okay)
 			failed = true;
-		if (nb->misbehave == NB_MIS_BAD_RX_SIZE)
-			rsp->status = NB_PAGE_SIZE - pg_off + 1;
-		else if (nb->misbehave == NB_MIS_BAD_RX_OFFSET)
-			rsp->offset = NB_PAGE_SIZE - chunk + 1;
-		if (off == 0 && nb->headroom != 0)
-			rx_xdp_extra(q);
+		if (q->adv != NULL)
+			nb_adv_rx_rsp(q, q->rx.req_cons, req.gref, rsp);
+		q->rx.req_cons++;
+		if (off == 0)
+			rx_extras(q, extra);
 		off += chunk;
 		pg_off = 0;
 	} while (off < h->len);
@@ -449,8 +495,7 @@ rx_avail(struct nb_queue *q, RING_IDX prod)
 {
 	if (q->adv == NULL)
 		return prod - q->rx.req_cons;
-	nb_adv_rx_see(q, prod);
-	return nb_adv_rx_usable(q);
+	return nb_adv_rx_avail(q, prod);
 }
 
 /* The first waiting frame, round robin over the queue's frame rings. */
@@ -477,20 +522,28 @@ rx_process(struct nb_queue *q)
 	struct netback *nb = q->nb;
 	RING_IDX prod = __atomic_load_n(&q->rx.sring->req_prod,
 					__ATOMIC_ACQUIRE);
+	RING_IDX from = q->rx.rsp_prod_pvt;
 	struct frame_ring *ring;
-	struct frame_hdr *h;
-	unsigned int done = 0, avail;
+	struct frame_hdr *h, *f;
+	unsigned int done = 0, avail, extra = 0;
 	int notify;
 
 	if (RING_REQUEST_PROD_OVERFLOW(&q->rx, prod)) {
-		nb_queue_fatal(q, "Impossible number of RX requests: "
-			       "req_prod %u, req_cons %u, size %u", prod,
-			       q->rx.req_cons, RING_SIZE(&q->rx));
+		ring_overflow(q, "RX", prod, q->rx.req_cons);
 		return 0;
 	}
 	avail = rx_avail(q, prod);
+	/* An endless extra-info chain: every request is one more link. */
+	while (q->adv != NULL && nb_adv_rx_chain(q) && avail != 0) {
+		nb_adv_rx_extra(q, rx_extra(q));
+		avail--;
+		done++;
+	}
 	while (done < RX_BUDGET && (h = rx_next(q, &ring)) != NULL) {
-		unsigned int need = nb_rx_slots(nb, h->len);
+		unsigned int need;
+
+		f = q->adv != NULL ? nb_adv_rx_frame(q, h, &extra) : h;
+		need = nb_rx_slots(nb, f->len) + extra;
 
 		if ((need > 1 && !nb->fe_sg) || need > RING_SIZE(&q->rx)) {
 			__atomic_fetch_add(&q->st.rx_drops, 1,
@@ -498,7 +551,7 @@ rx_process(struct nb_queue *q)
 		} else if (avail < need) {
 			break;
 		} else {
-			rx_deliver(q, h);
+			rx_deliver(q, f, extra);
 			avail -= need;
 		}
 		frame_pop(ring, h);
@@ -506,14 +559,11 @@ rx_process(struct nb_queue *q)
 		done++;
 	}
 	rx_publish(q);
-	if (q->rx.rsp_prod_pvt == q->rx.sring->rsp_prod)
+	if (q->rx.rsp_prod_pvt == from)
 		return done;
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->rx, notify);
-	if (nb->misbehave == NB_MIS_BAD_RSP_PROD) {
-		q->rx.sring->rsp_prod = q->rx.rsp_prod_pvt +
-					RING_SIZE(&q->rx) + 1;
+	if (q->adv != NULL && nb_adv_pushed(q, true, from))
 		notify = 1;
-	}
 	q->want_rx_notify |= notify;
 	return done;
 }
@@ -637,6 +687,8 @@ queue_main(void *arg)
 			work = tx_process(q);
 			work += vif_end_input(q, rx_room(q));
 			work += rx_process(q);
+			if (q->adv != NULL && nb_adv_poll(q))
+				q->want_tx_notify = q->want_rx_notify = true;
 			flush_notify(q);
 		}
 		if (work != 0) {
@@ -651,6 +703,40 @@ queue_main(void *arg)
 		}
 	}
 	return NULL;
+}
+
+int
+nb_ring_open(struct netback *nb)
+{
+	unsigned int i;
+
+	for (i = 0; nb_knobs_adversary(&nb->k) && i < nb->max_queues; i++) {
+		nb->q[i].adv = nb_adv_create(&nb->k);
+		if (nb->q[i].adv == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+void
+nb_ring_close(struct netback *nb)
+{
+	unsigned int i;
+
+	for (i = 0; i < NB_MAX_QUEUES; i++) {
+		nb_adv_destroy(nb->q[i].adv);
+		nb->q[i].adv = NULL;
+	}
+}
+
+void
+nb_ring_reset(struct netback *nb)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb->max_queues; i++)
+		if (nb->q[i].adv != NULL)
+			nb_adv_reset(&nb->q[i]);
 }
 
 int

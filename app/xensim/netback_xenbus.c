@@ -17,7 +17,10 @@
 #include "evtchn.h"
 #include "gnttab.h"
 #include "loop.h"
-#include "netback_priv.h"
+#include "netback_ring.h"
+#include "netback_vif.h"
+#include "netback_xenbus.h"
+#include "vif_end.h"
 #include "xs_store.h"
 #include "xsim.h"
 
@@ -34,13 +37,16 @@ be_write(struct netback *nb, const char *key, const char *val)
 			nb->domid, nb->handle, path);
 }
 
+/* bad-state=N: the frontend reads N where InitWait should be. */
 static void
 switch_state(struct netback *nb, enum xenbus_state state)
 {
-	char val[4];
+	unsigned long bad = nb->k.v[NB_K_BAD_STATE];
+	char val[24];
 
 	nb->state = state;
-	snprintf(val, sizeof(val), "%d", state);
+	snprintf(val, sizeof(val), "%lu", state == XenbusStateInitWait &&
+		 bad ? bad : (unsigned long)state);
 	be_write(nb, "state", val);
 }
 
@@ -303,7 +309,7 @@ vif_connect(struct netback *nb)
 			return -1;
 		}
 	}
-	nb_adv_reset(nb);
+	nb_ring_reset(nb);
 	nb->nr_queues = (unsigned int)nq;
 	vif_end_connect(nb);
 	nb->disabled = 0;
@@ -338,7 +344,7 @@ set_backend_state(struct netback *nb, enum xenbus_state target)
 				switch_state(nb, XenbusStateClosing);
 				break;
 			}
-			if (nb->misbehave == NB_MIS_NO_CONNECT)
+			if (nb->k.v[NB_K_NO_CONNECT])
 				return;
 			if (vif_connect(nb) != 0)
 				return;
@@ -365,7 +371,7 @@ frontend_changed(void *arg, const char *path)
 	unsigned long fs;
 	int rc;
 
-	if (nb->misbehave == NB_MIS_NO_INITWAIT)
+	if (nb->k.v[NB_K_NO_INITWAIT])
 		return;
 	rc = fe_read_uint(nb, nb->fe_path, "state", &fs);
 	if (rc == -ENOENT)
@@ -382,11 +388,13 @@ frontend_changed(void *arg, const char *path)
 		set_backend_state(nb, XenbusStateConnected);
 		break;
 	case XenbusStateClosing:
-		set_backend_state(nb, XenbusStateClosing);
+		if (!nb->k.v[NB_K_NEVER_CLOSE])
+			set_backend_state(nb, XenbusStateClosing);
 		break;
 	case XenbusStateClosed:
 	case XenbusStateUnknown:
-		set_backend_state(nb, XenbusStateClosed);
+		if (!nb->k.v[NB_K_NEVER_CLOSE])
+			set_backend_state(nb, XenbusStateClosed);
 		break;
 	default:
 		if (nb->state != XenbusStateClosing &&
@@ -443,8 +451,11 @@ nb_xenbus_start(struct netback *nb)
 		snprintf(path, sizeof(path), "%s/%s", nb->be_path, nb->omit);
 		xs_dom0_rm(nb->xs->xs, path);
 	}
+	/* Garbage over our own keys, for the frontend to find at InitWait. */
+	if (nb->k.set_key[0] != '\0')
+		be_write(nb, nb->k.set_key, nb->k.set_val);
 	nb->state = XenbusStateInitialising;
-	if (nb->misbehave != NB_MIS_NO_INITWAIT)
+	if (!nb->k.v[NB_K_NO_INITWAIT])
 		switch_state(nb, XenbusStateInitWait);
 	if (loop_add_fd(nb->xs->loop, nb->fatal_fd, EPOLLIN, on_fatal,
 			nb) != 0)

@@ -17,7 +17,7 @@
 
 #include "csum.h"
 #include "imix.h"
-#include "netback_priv.h"
+#include "vif_end.h"
 
 #define TAP_BUDGET	32	/* frames read per pass */
 #define GEN_BUDGET	64
@@ -330,17 +330,9 @@ vif_end_link(struct netback *nb, struct netback *all, char *err, size_t len)
 void
 vif_end_unlink(struct netback *nb)
 {
-	struct netback *p = nb->peer;
-
-	if (p == NULL)
-		return;
-	/* p's threads may be writing into nb's rings: stop them first. */
-	nb_threads_stop(p);
-	p->peer = NULL;
+	if (nb->peer != NULL)
+		nb->peer->peer = NULL;
 	nb->peer = NULL;
-	if (p->nr_queues != 0 && nb_threads_start(p) != 0)
-		fprintf(stderr, "xensim: vif %u/%u: cannot restart its "
-			"queues\n", p->domid, p->handle);
 }
 
 /* An Ethernet/IPv4/UDP frame to the frontend's MAC from Linux netback's

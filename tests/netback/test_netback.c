@@ -447,6 +447,39 @@ test_rx_id_reuse(unsigned int h)
 	fe_close(&fe);
 }
 
+/* More TX requests than the ring holds: the vif is disabled, as Linux
+ * does, and the frontend's violation is counted. */
+static void
+test_ring_overflow(unsigned int h)
+{
+	struct fe fe = { .handle = h, .nq = 1 };
+	struct fq *q = &fe.q[0];
+	long end, v = -1;
+
+	printf("TX ring overflow on vif 1/%u\n", h);
+	REQUIRE(wait_be_state(h, XenbusStateInitWait),
+		"backend not in InitWait (%d)", be_state(h));
+	fe_connect(&fe, false, 1);
+	REQUIRE(wait_be_state(h, XenbusStateConnected),
+		"backend not Connected (%d)", be_state(h));
+	q->tx.req_prod_pvt += RING_SIZE(&q->tx) + 1;
+	wmb();
+	q->txs->req_prod = q->tx.req_prod_pvt;
+	xenplat_evtchn_notify(q->ev[0]);
+	CHECK(wait_be_state(h, XenbusStateClosing),
+	      "backend not Closing after an overflow (%d)", be_state(h));
+	end = now_ms() + WAIT_MS;
+	while (now_ms() < end && (v = status_value(h, "v_ring_overflow")) < 1)
+		sleep_ms(50);
+	CHECK(v == 1, "status.json: v_ring_overflow %ld, want 1", v);
+	v = status_value(h, "violations");
+	CHECK(v == 1, "status.json: violations %ld, want 1", v);
+	fe_state(&fe, XenbusStateClosed);
+	CHECK(wait_be_state(h, XenbusStateClosed),
+	      "backend not Closed (%d)", be_state(h));
+	fe_release(&fe);
+}
+
 static void
 test_keys(void)
 {
@@ -589,6 +622,7 @@ start(const char *bin)
 		"--vif", "1/6",
 		"--vif", "1/7,end=echo,verify=1,queues=1",
 		"--vif", "1/8,end=gen:imix,queues=1",
+		"--vif", "1/9,end=echo,queues=1",
 		"--status-ms", "50",
 		NULL
 	};
@@ -619,5 +653,6 @@ main(int argc, char **argv)
 	test_no_initwait();
 	test_no_rx_copy();
 	test_rx_id_reuse(7);
+	test_ring_overflow(9);
 	finish();
 }

@@ -10,8 +10,22 @@
  *   handshake QUEUES SPLIT RUN
  *                          xenstore keys, stop/start, close/re-open,
  *                          every grant revoked (RUN/status.json)
- *   violation XSTAT        traffic makes the backend misbehave: XSTAT
- *                          counts it, the link goes down, bursts stop
+ *   violation XSTAT        traffic makes the backend misbehave: the
+ *                          xstats ending in XSTAT count it, the link goes
+ *                          down, bursts stop
+ *   errors                 some frames are bad (runt, oversize): ierrors
+ *                          counts them, no violation, traffic goes on
+ *   survive                a hostile backend: every frame delivered is
+ *                          intact, or a violation stopped the port
+ *   rewrite stable|changes RUN
+ *                          received frames are held past the backend's
+ *                          page rewrites: none changes (trusted=0), or
+ *                          some do (trusted=1, the documented risk)
+ *   leak none|some RUN     the app writes into received frames: the
+ *                          backend finds none of it in reposted pages
+ *                          (trusted=0), or finds some (trusted=1)
+ *   stop-bound MS          a backend that never closes: dev_stop and
+ *                          dev_close return within MS
  *   lsc RUN                the backend's carrier key (written as dom0)
  *                          takes the link down and up, with LSC events
  *   start-fail TEXT        dev_start fails and the log names TEXT
@@ -58,10 +72,16 @@ fail(const char *fmt, ...)
 	exit(1);
 }
 
+/* Jumbo frames come in chains of pages and go out in chains of mbufs. */
+static const struct rte_eth_conf port_conf = {
+	.rxmode.offloads = RTE_ETH_RX_OFFLOAD_SCATTER,
+	.txmode.offloads = RTE_ETH_TX_OFFLOAD_MULTI_SEGS,
+};
+
 static void
 port_setup(uint16_t nq)
 {
-	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_conf conf = port_conf;
 	uint16_t q;
 	int rc;
 
@@ -246,15 +266,17 @@ check_stats(uint64_t min_packets)
 		     st.ierrors, st.oerrors, min_packets);
 }
 
-/* The sum of the xstats whose names end in suffix. */
+/* The sum of the xstats whose names end in suffix (contain it, with
+ * any); fails if none does. */
 static uint64_t
-xstats_sum(const char *suffix)
+xstats_match(const char *suffix, bool any)
 {
 	int n = rte_eth_xstats_get_names(port, NULL, 0), i;
 	struct rte_eth_xstat_name *names = calloc(n, sizeof(*names));
 	struct rte_eth_xstat *xs = calloc(n, sizeof(*xs));
 	size_t sl = strlen(suffix);
 	uint64_t sum = 0;
+	bool seen = false;
 
 	if (names == NULL || xs == NULL ||
 	    rte_eth_xstats_get_names(port, names, n) != n ||
@@ -263,12 +285,23 @@ xstats_sum(const char *suffix)
 	for (i = 0; i < n; i++) {
 		size_t l = strlen(names[i].name);
 
-		if (l >= sl && strcmp(names[i].name + l - sl, suffix) == 0)
+		if ((any && strstr(names[i].name, suffix) != NULL) ||
+		    (l >= sl && strcmp(names[i].name + l - sl, suffix) == 0)) {
 			sum += xs[i].value;
+			seen = true;
+		}
 	}
 	free(names);
 	free(xs);
+	if (!seen)
+		fail("no xstat %s %s", any ? "with" : "ending in", suffix);
 	return sum;
+}
+
+static uint64_t
+xstats_sum(const char *suffix)
+{
+	return xstats_match(suffix, false);
 }
 
 static void
@@ -432,28 +465,19 @@ check_no_grants(const char *run)
 		fail("grants of dom1 still active after close: %s", buf);
 }
 
+/*
+ * After dev_stop every mbuf is back in the application's mempool and
+ * every grant is revoked: rings, TX blocks and RX pages (status.json is
+ * rewritten every 50 ms).
+ */
 static void
-pool_check(struct rte_mempool *mp, void *arg)
+check_stopped(const char *run)
 {
-	unsigned int *n = arg;
-
-	if (strncmp(mp->name, "nfrx", 4) != 0)
-		return;
-	(*n)++;
-	if (!rte_mempool_full(mp))
-		fail("stopped port: %u pages of RX pool %s not returned",
-		     mp->size - rte_mempool_avail_count(mp), mp->name);
-}
-
-/* After dev_stop every granted RX page is back in its pool. */
-static void
-check_pools_full(uint16_t nq)
-{
-	unsigned int n = 0;
-
-	rte_mempool_walk(pool_check, &n);
-	if (n != nq)
-		fail("%u RX page pools, want %u", n, nq);
+	if (!rte_mempool_full(tx_pool))
+		fail("stopped port: %u mbufs not returned to the app's pool",
+		     tx_pool->size - rte_mempool_avail_count(tx_pool));
+	usleep(200 * 1000);
+	check_no_grants(run);
 }
 
 static void
@@ -488,15 +512,14 @@ mode_handshake(int argc, char **argv)
 	echo_sizes(nq, 1);
 	rte_eth_dev_stop(port);
 	check_closed(xs);
-	check_pools_full(nq);
+	check_stopped(argv[2]);
 
 	port_start();
 	check_connected(xs, nq, split);
 	echo_burst(nq, 2000);
 	rte_eth_dev_stop(port);
-	check_pools_full(nq);
+	check_stopped(argv[2]);
 	rte_eth_dev_close(port);
-	check_pools_full(0);
 	rte_eal_hotplug_remove("vdev", vdev_name);
 	check_closed(xs);
 	check_no_grants(argv[2]);
@@ -519,25 +542,14 @@ mode_handshake(int argc, char **argv)
 static int
 mode_violation(int argc, char **argv)
 {
-	struct rte_eth_xstat_name *names;
-	struct rte_eth_xstat *xs;
 	struct rte_eth_link link;
 	uint64_t end, value = 0;
-	int n, i, id = -1;
 
 	if (argc < 1)
 		fail("violation XSTAT");
 	port_setup(1);
 	port_start();
-	n = rte_eth_xstats_get_names(port, NULL, 0);
-	names = calloc(n, sizeof(*names));
-	xs = calloc(n, sizeof(*xs));
-	rte_eth_xstats_get_names(port, names, n);
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i].name, argv[0]) == 0)
-			id = i;
-	if (id < 0)
-		fail("no xstat %s", argv[0]);
+	xstats_sum(argv[0]);
 	end = rte_get_timer_cycles() + WAIT_MS * rte_get_timer_hz() / 1000;
 	while (value == 0 && rte_get_timer_cycles() < end) {
 		struct rte_mbuf *pkts[BURST];
@@ -550,11 +562,10 @@ mode_violation(int argc, char **argv)
 		got = rte_eth_rx_burst(port, 0, pkts, BURST);
 		rte_pktmbuf_free_bulk(pkts, got);
 		usleep(1000);
-		rte_eth_xstats_get(port, xs, n);
-		value = xs[id].value;
+		value = xstats_sum(argv[0]);
 	}
 	if (value == 0)
-		fail("xstat %s stayed 0", argv[0]);
+		fail("xstats %s stayed 0", argv[0]);
 	rte_eth_link_get_nowait(port, &link);
 	if (link.link_status != RTE_ETH_LINK_DOWN)
 		fail("link still up after a violation");
@@ -569,10 +580,236 @@ mode_violation(int argc, char **argv)
 	}
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
-	free(names);
-	free(xs);
 	printf("violation: %s = %" PRIu64 ", port stopped: ok\n", argv[0],
 	       value);
+	return 0;
+}
+
+/* Echo traffic for ms: every frame back must be intact. Returns the
+ * number of intact frames; stops early once the link is down. */
+static uint64_t
+echo_checked(uint64_t ms, uint32_t min_len)
+{
+	uint64_t end = rte_get_timer_cycles() + ms * rte_get_timer_hz() / 1000;
+	uint32_t seq = 0;
+	uint64_t good = 0;
+	struct rte_eth_link link;
+
+	do {
+		struct rte_mbuf *pkts[BURST];
+		uint16_t k, n;
+
+		for (k = 0; k < 8; k++, seq++)
+			pkts[k] = make_frame(seq, min_len + seq * 37 % 3000);
+		n = rte_eth_tx_burst(port, 0, pkts, 8);
+		rte_pktmbuf_free_bulk(pkts + n, 8 - n);
+		usleep(200);
+		n = rte_eth_rx_burst(port, 0, pkts, BURST);
+		for (k = 0; k < n; k++) {
+			uint32_t s;
+
+			memcpy(&s, rte_pktmbuf_mtod_offset(pkts[k],
+				const uint8_t *, 14), 4);
+			if (s >= seq)
+				fail("frame of unknown seq %u delivered", s);
+			check_frame(pkts[k], s, min_len + s * 37 % 3000);
+			good++;
+		}
+		rte_pktmbuf_free_bulk(pkts, n);
+		rte_eth_link_get_nowait(port, &link);
+	} while (link.link_status == RTE_ETH_LINK_UP &&
+		 rte_get_timer_cycles() < end);
+	return good;
+}
+
+static int
+mode_errors(int argc, char **argv)
+{
+	struct rte_eth_stats st;
+	uint64_t good, viol;
+
+	port_setup(1);
+	port_start();
+	good = echo_checked(2000, 60);
+	rte_eth_stats_get(port, &st);
+	viol = xstats_match("violation", true);
+	if (st.ierrors == 0 || good < 100 || viol != 0)
+		fail("ierrors %" PRIu64 ", %" PRIu64 " good frames, %" PRIu64
+		     " violations: want errors counted, traffic going on",
+		     st.ierrors, good, viol);
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	printf("errors: %" PRIu64 " counted, %" PRIu64 " good frames: ok\n",
+	       st.ierrors, good);
+	return 0;
+}
+
+static int
+mode_survive(int argc, char **argv)
+{
+	uint64_t good, viol;
+
+	port_setup(1);
+	port_start();
+	good = echo_checked(2000, 60);
+	viol = xstats_match("violation", true);
+	if (good == 0 && viol == 0)
+		fail("no frame came back and no violation was counted");
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	printf("survive: %" PRIu64 " intact frames, %" PRIu64 " violations: "
+	       "ok\n", good, viol);
+	return 0;
+}
+
+/* The number after "key": summed over status.json. */
+static uint64_t
+status_sum(const char *run, const char *key)
+{
+	char buf[16384], pat[64];
+	const char *p;
+	uint64_t sum = 0;
+
+	read_status(run, buf, sizeof(buf));
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	for (p = strstr(buf, pat); p != NULL; p = strstr(p + 1, pat))
+		sum += strtoull(p + strlen(pat), NULL, 10);
+	return sum;
+}
+
+#define HELD	64
+
+static bool
+frame_intact(struct rte_mbuf *m)
+{
+	uint8_t buf[9100];
+	const uint8_t *p = rte_pktmbuf_read(m, 0, m->pkt_len, buf);
+	uint32_t seq, i;
+
+	memcpy(&seq, p + 14, 4);
+	for (i = 18; i < m->pkt_len; i++)
+		if (p[i] != (uint8_t)(seq * 7 + i * 13))
+			return false;
+	return m->pkt_len == 100 + seq % 1400;
+}
+
+static int
+mode_rewrite(int argc, char **argv)
+{
+	struct rte_mbuf *held[HELD];
+	unsigned int n = 0, first = 0, changed = 0, i;
+	uint64_t end, rewrites;
+	bool want_changes;
+
+	if (argc < 2)
+		fail("rewrite stable|changes RUN");
+	want_changes = strcmp(argv[0], "changes") == 0;
+	port_setup(1);
+	port_start();
+	end = rte_get_timer_cycles() + WAIT_MS * rte_get_timer_hz() / 1000;
+	for (i = 0; n < HELD && rte_get_timer_cycles() < end; i++) {
+		struct rte_mbuf *m = make_frame(i, 100 + i % 1400);
+
+		if (rte_eth_tx_burst(port, 0, &m, 1) != 1)
+			rte_pktmbuf_free(m);
+		m = rx_one(1, 100);
+		if (m == NULL)
+			continue;
+		first += frame_intact(m);
+		held[n++] = m;
+	}
+	/* Longer than the backend's delay: every rewrite has happened. */
+	usleep(300 * 1000);
+	for (i = 0; i < n; i++) {
+		changed += !frame_intact(held[i]) ? 1 : 0;
+		rte_pktmbuf_free(held[i]);
+	}
+	rewrites = status_sum(argv[1], "rx_page_rewrites");
+	printf("rewrite: %u frames held, %u intact when received, %u changed "
+	       "later, %" PRIu64 " pages rewritten by the backend\n", n,
+	       first, changed, rewrites);
+	if (n < HELD || first < n * 9 / 10 || rewrites == 0)
+		fail("too few frames held, intact or rewritten: the test "
+		     "proves nothing");
+	if (want_changes ? changed == 0 : changed != 0)
+		fail("%u held frames changed, want %s", changed,
+		     want_changes ? "some (zero copy)" : "none (copied out)");
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	printf("rewrite: ok\n");
+	return 0;
+}
+
+static int
+mode_leak(int argc, char **argv)
+{
+	uint64_t end, got = 0, leaks;
+	bool want_leaks;
+	uint32_t seq = 0;
+
+	if (argc < 2)
+		fail("leak none|some RUN");
+	want_leaks = strcmp(argv[0], "some") == 0;
+	port_setup(1);
+	port_start();
+	end = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
+	while (rte_get_timer_cycles() < end) {
+		struct rte_mbuf *pkts[BURST];
+		uint16_t k, n;
+
+		for (k = 0; k < 8; k++, seq++)
+			pkts[k] = make_frame(seq, 60 + seq * 37 % 1400);
+		n = rte_eth_tx_burst(port, 0, pkts, 8);
+		rte_pktmbuf_free_bulk(pkts + n, 8 - n);
+		usleep(200);
+		n = rte_eth_rx_burst(port, 0, pkts, BURST);
+		/* As macswap: swap the MACs, and scribble on the rest. */
+		for (k = 0; k < n; k++) {
+			uint8_t *p = rte_pktmbuf_mtod(pkts[k], uint8_t *);
+			uint8_t mac[6];
+
+			memcpy(mac, p, 6);
+			memcpy(p, p + 6, 6);
+			memcpy(p + 6, mac, 6);
+			memset(p + 18, 0x5c, rte_pktmbuf_data_len(pkts[k]) -
+			       18);
+		}
+		rte_pktmbuf_free_bulk(pkts, n);
+		got += n;
+	}
+	rte_eth_dev_stop(port);
+	leaks = status_sum(argv[1], "rx_page_leaks");
+	printf("leak: %" PRIu64 " frames written into, backend saw %" PRIu64
+	       " leaks\n", got, leaks);
+	if (got < 1000)
+		fail("too few frames: the test proves nothing");
+	if (want_leaks ? leaks == 0 : leaks != 0)
+		fail("%" PRIu64 " leaks, want %s", leaks,
+		     want_leaks ? "some (zero copy)" : "none (copied out)");
+	rte_eth_dev_close(port);
+	printf("leak: ok\n");
+	return 0;
+}
+
+static int
+mode_stop_bound(int argc, char **argv)
+{
+	uint64_t bound_ms, t0, ms;
+
+	if (argc < 1)
+		fail("stop-bound MS");
+	bound_ms = strtoull(argv[0], NULL, 10);
+	port_setup(1);
+	port_start();
+	echo_sizes(1, 1);
+	t0 = rte_get_timer_cycles();
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	ms = (rte_get_timer_cycles() - t0) * 1000 / rte_get_timer_hz();
+	if (ms > bound_ms)
+		fail("stop and close took %" PRIu64 " ms, bound %" PRIu64, ms,
+		     bound_ms);
+	printf("stop-bound: stopped and closed in %" PRIu64 " ms: ok\n", ms);
 	return 0;
 }
 
@@ -689,7 +926,7 @@ wait_link(int up, unsigned int events)
 static int
 mode_lsc(int argc, char **argv)
 {
-	struct rte_eth_conf conf = { .intr_conf.lsc = 1 };
+	struct rte_eth_conf conf = port_conf;
 	char path[512], *be;
 	struct xs_handle *xs, *dom0;
 
@@ -705,6 +942,7 @@ mode_lsc(int argc, char **argv)
 	if (be == NULL)
 		fail("no backend path");
 	snprintf(path, sizeof(path), "%s/carrier", be);
+	conf.intr_conf.lsc = 1;
 	rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_LSC, on_lsc,
 				      NULL);
 	if (rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
@@ -793,5 +1031,15 @@ main(int argc, char **argv)
 		return mode_start_fail(argc - 1, argv + 1);
 	if (strcmp(argv[0], "violation") == 0)
 		return mode_violation(argc - 1, argv + 1);
+	if (strcmp(argv[0], "errors") == 0)
+		return mode_errors(argc - 1, argv + 1);
+	if (strcmp(argv[0], "survive") == 0)
+		return mode_survive(argc - 1, argv + 1);
+	if (strcmp(argv[0], "rewrite") == 0)
+		return mode_rewrite(argc - 1, argv + 1);
+	if (strcmp(argv[0], "leak") == 0)
+		return mode_leak(argc - 1, argv + 1);
+	if (strcmp(argv[0], "stop-bound") == 0)
+		return mode_stop_bound(argc - 1, argv + 1);
 	fail("unknown mode %s", argv[0]);
 }
