@@ -3,11 +3,12 @@
 # headers from the dpdk source package of the installed version, and build.
 # Idempotent: a second run only rebuilds what changed.
 set -eu
+[ "$(id -u)" = 0 ] || exec sudo "$0" "$@"
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/app/builddir.sh"
 
 pkgs="dpdk dpdk-dev libdpdk-dev libxen-dev libbenchmark-dev meson ninja-build
-pkg-config gcc g++ dpkg-dev xenstore-utils iproute2 openssl procps python3
+pkg-config gcc g++ clang libclang-rt-dev dpkg-dev xenstore-utils iproute2 openssl procps python3
 socat curl iputils-ping gnuplot-nox"
 missing=
 for p in $pkgs; do
@@ -27,21 +28,17 @@ sdk=$top/.sdk
 if [ "$(cat "$sdk/include/.version" 2>/dev/null)" != "$ver" ]; then
 	. /etc/os-release
 	src=/etc/apt/sources.list.d/netfront-deb-src.sources
-	if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ &&
-	   ! grep -qs '^deb-src' /etc/apt/sources.list; then
-		cat > "$src" <<EOS
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: $VERSION_CODENAME $VERSION_CODENAME-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb-src
-URIs: http://deb.debian.org/debian-security
-Suites: $VERSION_CODENAME-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOS
+	# deb-src twins of the machine's own Debian entries: its mirror.
+	if ! "$top/app/apt-sources.sh" |
+	     grep -q "^deb-src [^ ]* $VERSION_CODENAME "; then
+		"$top/app/apt-sources.sh" --deb-src "$VERSION_CODENAME" > "$src.tmp"
+		if [ ! -s "$src.tmp" ]; then
+			rm -f "$src.tmp"
+			echo "setup: no deb entry for $VERSION_CODENAME in" \
+			     "/etc/apt/sources.list{,.d/} to derive deb-src" >&2
+			exit 1
+		fi
+		mv "$src.tmp" "$src"
 		apt-get update -qq
 	fi
 	rm -rf "$sdk/src" "$sdk/include"

@@ -3,6 +3,7 @@
 # the default suites, the driver's and netback's suites again under ASan
 # (leaks included), then the driver against real Xen under QEMU.
 set -eu
+[ "$(id -u)" = 0 ] || exec sudo "$0" "$@"
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/app/builddir.sh"
 "$top/app/setup.sh"
@@ -11,10 +12,24 @@ meson test -C "$build" --print-errorlogs
 asan=$build-asan
 if [ ! -f "$asan/build.ninja" ]; then
 	rm -rf "$asan"
-	log=$(meson setup "$asan" "$top" -Db_sanitize=address \
+	log=$(meson setup "$asan" "$top" -Db_sanitize=address,undefined \
 	      -Db_lundef=false 2>&1) || { echo "$log"; exit 1; }
 fi
 ninja --quiet -C "$asan"
-meson test -C "$asan" --suite pmd --suite netback --print-errorlogs
+# UBSan only reports and goes on unless told to stop.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+meson test -C "$asan" --suite pmd --suite netback --suite hostile \
+	--print-errorlogs
+
+# libFuzzer targets (tests/fuzz): a clang build of their own, a minute each.
+fuzz=$build-fuzz
+if [ ! -f "$fuzz/build.ninja" ]; then
+	rm -rf "$fuzz"
+	log=$(CC=clang CXX=clang++ meson setup "$fuzz" "$top" -Dfuzz=true \
+	      -Db_lundef=false 2>&1) || { echo "$log"; exit 1; }
+fi
+ninja --quiet -C "$fuzz" tests/fuzz/fuzz-xenstore tests/fuzz/fuzz-rx \
+	tests/fuzz/fuzz-tx
+"$top/tests/fuzz/run.sh" "$fuzz" 60
 
 meson test -C "$build" --setup xen --suite xen --print-errorlogs

@@ -19,6 +19,7 @@
 
 struct xenplat {
 	uint32_t next_ref;
+	uint32_t next_port;
 	char err[128];
 };
 
@@ -43,6 +44,12 @@ void
 xenplat_close(struct xenplat *xp)
 {
 	free(xp);
+}
+
+const char *
+xenplat_name(const struct xenplat *xp)
+{
+	return "fake";
 }
 
 const char *
@@ -85,7 +92,15 @@ xenplat_evtchn_alloc(struct xenplat *xp, uint16_t remote)
 	if (ch == NULL)
 		snprintf(xp->err, sizeof(xp->err),
 			 "no memory for an event channel");
+	else
+		ch->port = ++xp->next_port;
 	return ch;
+}
+
+uint32_t
+xenplat_evtchn_port(const struct xenplat_evtchn *ch)
+{
+	return ch->port;
 }
 
 void

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef NETFRONT_FUZZ_QUEUES_H
+#define NETFRONT_FUZZ_QUEUES_H
+
+/*
+ * One netfront queue pair connected through the driver's own pool and
+ * queue code over the fake platform (bench/micro/fake_xenplat.c), with
+ * the backend's view of both shared rings for the harness to play it.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ethdev_driver.h>
+#include <rte_mbuf.h>
+
+#include "netfront.h"
+
+/* The application's mempools: RX mbufs with a page or 512 bytes of data. */
+#define FQ_RX_BIG_ROOM		(RTE_PKTMBUF_HEADROOM + NETFRONT_PAGE_SIZE)
+#define FQ_RX_SMALL_ROOM	(RTE_PKTMBUF_HEADROOM + 512)
+#define FQ_RX_MBUFS		1024u
+#define FQ_TX_MBUFS		1024u
+
+struct fq_cfg {
+	bool trusted;
+	bool rx_sg;		/* RTE_ETH_RX_OFFLOAD_SCATTER */
+	bool small;		/* RX from the 512-byte mempool */
+	bool sg;		/* the backend's feature-sg */
+	uint16_t mtu;
+	unsigned int rx_pages;
+	RING_IDX base;		/* ring indices start here (page aligned) */
+};
+
+struct fq {
+	struct netfront_adapter ad;
+	struct rte_eth_dev dev;
+	struct rte_eth_dev_data data;
+	void *rxqs[1];
+	void *txqs[1];
+	struct netfront_rxq *rxq;
+	struct netfront_txq *txq;
+	netif_rx_back_ring_t rxb;
+	netif_tx_back_ring_t txb;
+	struct rte_mempool *rx_big;
+	struct rte_mempool *rx_small;
+	struct rte_mempool *txmp;
+	struct xenplat *xp;
+};
+
+extern struct fq fq;
+
+/* EAL, the fake platform, the mempools; once per process. */
+void fq_init(const char *prog);
+/* dev_configure + queue setup + dev_start's queue part, for cfg. */
+void fq_start(const struct fq_cfg *cfg);
+/* The largest frame RX may deliver / TX may send. */
+uint32_t fq_max_frame(void);
+/* A cfg from header bytes of the input. */
+void fq_cfg_parse(struct fq_cfg *cfg, uint8_t flags, uint16_t mtu);
+/* The bytes of request gref's page, or NULL if it is no page we granted. */
+uint8_t *fq_page_of(uint32_t gref);
+/* dev_stop's queue part: every buffer back, every grant revoked. */
+void fq_stop(void);
+/* After the application freed what it held: nothing leaked. */
+void fq_check_leaks(void);
+
+#endif
