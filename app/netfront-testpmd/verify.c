@@ -59,6 +59,24 @@ verify_tpl_free(struct verify_tpl *t)
 	t->pcrc = NULL;
 }
 
+/*
+ * rte_hash_crc() of frame bytes at any alignment: DPDK's loads them as
+ * uint64_t in place, which UBSan rightly calls undefined.
+ */
+static uint32_t
+crc_bytes(const uint8_t *p, uint32_t n, uint32_t crc)
+{
+	uint64_t w;
+
+	for (; n >= sizeof(w); n -= sizeof(w), p += sizeof(w)) {
+		memcpy(&w, p, sizeof(w));
+		crc = rte_hash_crc_8byte(w, crc);
+	}
+	for (; n > 0; n--)
+		crc = rte_hash_crc_1byte(*p++, crc);
+	return crc;
+}
+
 void
 verify_hdr_fill(const struct verify_tpl *t, struct verify_hdr *h,
 		uint32_t flow, uint64_t seq, uint32_t len)
@@ -69,8 +87,8 @@ verify_hdr_fill(const struct verify_tpl *t, struct verify_hdr *h,
 	h->flow = rte_cpu_to_le_32(flow);
 	h->seq = rte_cpu_to_le_64(seq);
 	h->len = rte_cpu_to_le_32(len);
-	crc = rte_hash_crc((const uint8_t *)h + HDR_CRC_OFF, HDR_CRC_LEN,
-			   t->pcrc[len - VERIFY_MIN_LEN]);
+	crc = crc_bytes((const uint8_t *)h + HDR_CRC_OFF, HDR_CRC_LEN,
+			t->pcrc[len - VERIFY_MIN_LEN]);
 	h->csum = rte_cpu_to_le_32(crc);
 }
 
@@ -104,8 +122,8 @@ chain_crc(const struct rte_mbuf *m, uint32_t off, uint32_t n, uint32_t crc)
 			continue;
 		}
 		k = RTE_MIN((uint32_t)m->data_len - off, n);
-		crc = rte_hash_crc(rte_pktmbuf_mtod_offset(m, const uint8_t *,
-							   off), k, crc);
+		crc = crc_bytes(rte_pktmbuf_mtod_offset(m, const uint8_t *,
+							off), k, crc);
 		n -= k;
 		off = 0;
 	}
@@ -169,7 +187,7 @@ classify(struct verify_rx *rx, const struct rte_mbuf *m)
 		return VERIFY_CORRUPT;
 	crc = chain_crc(m, VERIFY_HDR_OFF + sizeof(*h),
 			len - VERIFY_MIN_LEN, CRC_SEED);
-	crc = rte_hash_crc((const uint8_t *)h + HDR_CRC_OFF, HDR_CRC_LEN, crc);
+	crc = crc_bytes((const uint8_t *)h + HDR_CRC_OFF, HDR_CRC_LEN, crc);
 	if (crc != rte_le_to_cpu_32(h->csum))
 		return VERIFY_CORRUPT;
 	flow = rte_le_to_cpu_32(h->flow);
