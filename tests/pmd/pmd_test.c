@@ -12,7 +12,7 @@
  *                          every grant revoked (RUN/status.json)
  *   violation XSTAT        traffic makes the backend misbehave: the
  *                          xstats ending in XSTAT count it, the link goes
- *                          down, bursts stop
+ *                          down with an LSC event, bursts stop
  *   errors                 some frames are bad (runt, oversize): ierrors
  *                          counts them, no violation, traffic goes on
  *   survive                a hostile backend: every frame delivered is
@@ -26,6 +26,9 @@
  *                          (trusted=0), or finds some (trusted=1)
  *   stop-bound MS          a backend that never closes: dev_stop and
  *                          dev_close return within MS
+ *   tx-done-cleanup        frames received in granted pages go out
+ *                          again in place (trusted): tx_done_cleanup
+ *                          then reclaims the answered requests
  *   lsc RUN                the backend's carrier key (written as dom0)
  *                          takes the link down and up, with LSC events
  *   start-fail TEXT        dev_start fails and the log names TEXT
@@ -49,6 +52,8 @@
 #include <rte_mbuf.h>
 #include <xenstore.h>
 
+#include "check.h"
+
 #define BURST		32
 #define WAIT_MS		3000
 
@@ -58,19 +63,9 @@ static char vdev_name[64];
 static char vdev_args[512];
 static char *log_buf;
 static size_t log_len;
+static unsigned int lsc_events;
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "FAIL: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	exit(1);
-}
+int failures;
 
 /* Jumbo frames come in chains of pages and go out in chains of mbufs. */
 static const struct rte_eth_conf port_conf = {
@@ -79,27 +74,29 @@ static const struct rte_eth_conf port_conf = {
 };
 
 static void
-port_setup(uint16_t nq)
+port_setup_conf(uint16_t nq, const struct rte_eth_conf *conf)
 {
-	struct rte_eth_conf conf = port_conf;
 	uint16_t q;
 	int rc;
 
-	rc = rte_eth_dev_configure(port, nq, nq, &conf);
-	if (rc != 0)
-		fail("configure %u queues: %s", nq, rte_strerror(-rc));
+	rc = rte_eth_dev_configure(port, nq, nq, conf);
+	REQUIRE(rc == 0, "configure %u queues: %s", nq, rte_strerror(-rc));
 	for (q = 0; q < nq; q++) {
 		rc = rte_eth_rx_queue_setup(port, q, 0, SOCKET_ID_ANY, NULL,
 					    tx_pool);
 		if (rc == 0)
 			rc = rte_eth_tx_queue_setup(port, q, 0, SOCKET_ID_ANY,
 						    NULL);
-		if (rc != 0)
-			fail("queue %u setup: %s", q, rte_strerror(-rc));
+		REQUIRE(rc == 0, "queue %u setup: %s", q, rte_strerror(-rc));
 	}
 	rc = rte_eth_dev_set_mtu(port, 9000);
-	if (rc != 0)
-		fail("set mtu 9000: %s", rte_strerror(-rc));
+	REQUIRE(rc == 0, "set mtu 9000: %s", rte_strerror(-rc));
+}
+
+static void
+port_setup(uint16_t nq)
+{
+	port_setup_conf(nq, &port_conf);
 }
 
 static void
@@ -107,8 +104,7 @@ port_start(void)
 {
 	int rc = rte_eth_dev_start(port);
 
-	if (rc != 0)
-		fail("start: %s", rte_strerror(-rc));
+	REQUIRE(rc == 0, "start: %s", rte_strerror(-rc));
 }
 
 /* A frame whose every byte is a function of (seq, offset). */
@@ -153,16 +149,14 @@ check_frame(struct rte_mbuf *m, uint32_t seq, uint32_t len)
 	const uint8_t *p;
 	uint32_t i, got;
 
-	if (m->pkt_len != len)
-		fail("frame %u: %u bytes back, %u sent", seq, m->pkt_len, len);
+	REQUIRE(m->pkt_len == len, "frame %u: %u bytes back, %u sent", seq,
+		m->pkt_len, len);
 	p = rte_pktmbuf_read(m, 0, len, buf);
 	memcpy(&got, p + 14, 4);
-	if (got != seq)
-		fail("frame %u: got frame %u back", seq, got);
-	for (i = 18; i < len; i++)
-		if (p[i] != (uint8_t)(seq * 7 + i * 13))
-			fail("frame %u (%u bytes): byte %u differs", seq, len,
-			     i);
+	CHECK(got == seq, "frame %u: got frame %u back", seq, got);
+	for (i = 18; i < len && p[i] == (uint8_t)(seq * 7 + i * 13); i++)
+		;
+	CHECK(i == len, "frame %u (%u bytes): byte %u differs", seq, len, i);
 }
 
 static struct rte_mbuf *
@@ -199,12 +193,12 @@ echo_sizes(uint16_t nq, unsigned int rounds)
 			struct rte_mbuf *m = make_frame(seq, sizes[i]);
 			uint16_t q = seq % nq;
 
-			if (rte_eth_tx_burst(port, q, &m, 1) != 1)
-				fail("tx of frame %u refused", seq);
+			REQUIRE(rte_eth_tx_burst(port, q, &m, 1) == 1,
+				"tx of frame %u refused", seq);
 			m = rx_one(nq, WAIT_MS);
-			if (m == NULL)
-				fail("frame %u (%u bytes) did not come back",
-				     seq, sizes[i]);
+			REQUIRE(m != NULL,
+				"frame %u (%u bytes) did not come back", seq,
+				sizes[i]);
 			check_frame(m, seq, sizes[i]);
 			rte_pktmbuf_free(m);
 		}
@@ -222,8 +216,8 @@ echo_burst(uint16_t nq, uint32_t total)
 		struct rte_mbuf *pkts[BURST];
 		uint16_t n, i;
 
-		if (rte_get_timer_cycles() > end)
-			fail("burst: %u of %u frames back", recvd, total);
+		REQUIRE(rte_get_timer_cycles() <= end,
+			"burst: %u of %u frames back", recvd, total);
 		for (q = 0; q < nq && sent < total; q++) {
 			n = RTE_MIN((uint32_t)BURST, total - sent);
 			for (i = 0; i < n; i++)
@@ -241,10 +235,11 @@ echo_burst(uint16_t nq, uint32_t total)
 
 				memcpy(&seq, rte_pktmbuf_mtod_offset(pkts[i],
 					const uint8_t *, 14), 4);
-				if (seq >= sent)
-					fail("burst: unknown frame %u", seq);
-				check_frame(pkts[i], seq,
-					    60 + seq * 37 % 3000);
+				CHECK(seq < sent, "burst: unknown frame %u",
+				      seq);
+				if (seq < sent)
+					check_frame(pkts[i], seq,
+						    60 + seq * 37 % 3000);
 			}
 			rte_pktmbuf_free_bulk(pkts, n);
 			recvd += n;
@@ -258,16 +253,16 @@ check_stats(uint64_t min_packets)
 	struct rte_eth_stats st;
 
 	rte_eth_stats_get(port, &st);
-	if (st.opackets < min_packets || st.ipackets < min_packets ||
-	    st.ierrors != 0 || st.oerrors != 0)
-		fail("stats: ipackets %" PRIu64 " opackets %" PRIu64
-		     " ierrors %" PRIu64 " oerrors %" PRIu64 " (want >= %"
-		     PRIu64 " and no errors)", st.ipackets, st.opackets,
-		     st.ierrors, st.oerrors, min_packets);
+	CHECK(st.opackets >= min_packets && st.ipackets >= min_packets &&
+	      st.ierrors == 0 && st.oerrors == 0,
+	      "stats: ipackets %" PRIu64 " opackets %" PRIu64 " ierrors %"
+	      PRIu64 " oerrors %" PRIu64 " (want >= %" PRIu64
+	      " and no errors)", st.ipackets, st.opackets, st.ierrors,
+	      st.oerrors, min_packets);
 }
 
 /* The sum of the xstats whose names end in suffix (contain it, with
- * any); fails if none does. */
+ * any); there must be one. */
 static uint64_t
 xstats_match(const char *suffix, bool any)
 {
@@ -278,10 +273,9 @@ xstats_match(const char *suffix, bool any)
 	uint64_t sum = 0;
 	bool seen = false;
 
-	if (names == NULL || xs == NULL ||
-	    rte_eth_xstats_get_names(port, names, n) != n ||
-	    rte_eth_xstats_get(port, xs, n) != n)
-		fail("xstats");
+	REQUIRE(names != NULL && xs != NULL &&
+		rte_eth_xstats_get_names(port, names, n) == n &&
+		rte_eth_xstats_get(port, xs, n) == n, "xstats");
 	for (i = 0; i < n; i++) {
 		size_t l = strlen(names[i].name);
 
@@ -293,8 +287,7 @@ xstats_match(const char *suffix, bool any)
 	}
 	free(names);
 	free(xs);
-	if (!seen)
-		fail("no xstat %s %s", any ? "with" : "ending in", suffix);
+	REQUIRE(seen, "no xstat %s %s", any ? "with" : "ending in", suffix);
 	return sum;
 }
 
@@ -334,23 +327,22 @@ check_backend_verified(const char *run)
 	unsigned int i, seen = 0;
 
 	read_status(run, buf, sizeof(buf));
-	if (strstr(buf, "\"verify\":true") == NULL)
-		fail("the backend does not verify: %s", buf);
+	CHECK(strstr(buf, "\"verify\":true") != NULL,
+	      "the backend does not verify: %s", buf);
 	for (i = 0; i < RTE_DIM(keys); i++) {
 		const char *p;
 
 		for (p = strstr(buf, keys[i]); p != NULL;
 		     p = strstr(p + 1, keys[i])) {
-			if (strtoull(p + strlen(keys[i]), NULL, 10) != 0)
-				fail("backend verification: %s", buf);
+			CHECK(strtoull(p + strlen(keys[i]), NULL, 10) == 0,
+			      "backend verification: %s", buf);
 			seen++;
 		}
 	}
-	if (seen == 0)
-		fail("no verification counters in %s", buf);
+	CHECK(seen != 0, "no verification counters in %s", buf);
 }
 
-static int
+static void
 mode_echo(int argc, char **argv)
 {
 	uint16_t nq = argc > 0 ? atoi(argv[0]) : 1;
@@ -363,16 +355,14 @@ mode_echo(int argc, char **argv)
 	check_stats(20000);
 	kicks = xstats_sum("_notifies");
 	printf("echo: %" PRIu64 " event channel kicks\n", kicks);
-	if (argc > 1 && strcmp(argv[1], "-") != 0 &&
-	    kicks > strtoull(argv[1], NULL, 10))
-		fail("%" PRIu64 " event channel kicks, want <= %s", kicks,
-		     argv[1]);
+	if (argc > 1 && strcmp(argv[1], "-") != 0)
+		CHECK(kicks <= strtoull(argv[1], NULL, 10),
+		      "%" PRIu64 " event channel kicks, want <= %s", kicks,
+		      argv[1]);
 	if (argc > 2)
 		check_backend_verified(argv[2]);
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
-	printf("echo: ok\n");
-	return 0;
 }
 
 static char *
@@ -399,13 +389,13 @@ expect_key(struct xs_handle *xs, const char *want, const char *fmt, ...)
 	vsnprintf(path, sizeof(path), fmt, ap);
 	va_end(ap);
 	v = xs_read(xs, XBT_NULL, path, &len);
-	if (want == NULL && v != NULL)
-		fail("%s is '%s', should be absent", path, v);
-	if (want != NULL && (v == NULL || (want[0] != '\0' &&
-					   strcmp(v, want) != 0)))
-		fail("%s is %s%s%s, want %s", path, v ? "'" : "",
-		     v ? v : "absent", v ? "'" : "",
-		     want[0] ? want : "present");
+	if (want == NULL)
+		CHECK(v == NULL, "%s is '%s', should be absent", path, v);
+	else
+		CHECK(v != NULL && (want[0] == '\0' || strcmp(v, want) == 0),
+		      "%s is %s%s%s, want %s", path, v ? "'" : "",
+		      v ? v : "absent", v ? "'" : "",
+		      want[0] ? want : "present");
 	free(v);
 }
 
@@ -415,8 +405,7 @@ check_connected(struct xs_handle *xs, uint16_t nq, bool split)
 	char *be = xs_get(xs, "device/vif/0/backend");
 	unsigned int q;
 
-	if (be == NULL)
-		fail("device/vif/0/backend missing");
+	REQUIRE(be != NULL, "device/vif/0/backend missing");
 	expect_key(xs, "4", "device/vif/0/state");
 	expect_key(xs, "4", "%s/state", be);
 	expect_key(xs, "1", "device/vif/0/request-rx-copy");
@@ -461,8 +450,8 @@ check_no_grants(const char *run)
 	char buf[16384];
 
 	read_status(run, buf, sizeof(buf));
-	if (strstr(buf, "\"domid\":1,\"grants_active\":0,") == NULL)
-		fail("grants of dom1 still active after close: %s", buf);
+	CHECK(strstr(buf, "\"domid\":1,\"grants_active\":0,") != NULL,
+	      "grants of dom1 still active after close: %s", buf);
 }
 
 /*
@@ -473,9 +462,9 @@ check_no_grants(const char *run)
 static void
 check_stopped(const char *run)
 {
-	if (!rte_mempool_full(tx_pool))
-		fail("stopped port: %u mbufs not returned to the app's pool",
-		     tx_pool->size - rte_mempool_avail_count(tx_pool));
+	CHECK(rte_mempool_full(tx_pool),
+	      "stopped port: %u mbufs not returned to the app's pool",
+	      tx_pool->size - rte_mempool_avail_count(tx_pool));
 	usleep(200 * 1000);
 	check_no_grants(run);
 }
@@ -485,26 +474,24 @@ reprobe(void)
 {
 	int rc = rte_eal_hotplug_add("vdev", vdev_name, vdev_args);
 
-	if (rc != 0)
-		fail("re-open %s: %s", vdev_name, rte_strerror(-rc));
-	if (rte_eth_dev_get_port_by_name(vdev_name, &port) != 0)
-		fail("re-opened %s has no port", vdev_name);
+	REQUIRE(rc == 0, "re-open %s: %s", vdev_name, rte_strerror(-rc));
+	REQUIRE(rte_eth_dev_get_port_by_name(vdev_name, &port) == 0,
+		"re-opened %s has no port", vdev_name);
 }
 
-static int
+static void
 mode_handshake(int argc, char **argv)
 {
 	uint16_t nq;
 	bool split;
 	struct xs_handle *xs;
 
-	if (argc < 3)
-		fail("handshake QUEUES SPLIT RUN");
+	REQUIRE(argc >= 3, "handshake QUEUES SPLIT RUN");
 	nq = atoi(argv[0]);
 	split = atoi(argv[1]);
 	xs = xs_open(0);
-	if (xs == NULL)
-		fail("xs_open (XENSTORED_PATH=%s)", getenv("XENSTORED_PATH"));
+	REQUIRE(xs != NULL, "xs_open (XENSTORED_PATH=%s)",
+		getenv("XENSTORED_PATH"));
 
 	port_setup(nq);
 	port_start();
@@ -535,20 +522,64 @@ mode_handshake(int argc, char **argv)
 	check_closed(xs);
 	check_no_grants(argv[2]);
 	xs_close(xs);
-	printf("handshake: ok\n");
-	return 0;
 }
 
 static int
+on_lsc(uint16_t port_id, enum rte_eth_event_type type, void *arg,
+       void *ret)
+{
+	__atomic_fetch_add(&lsc_events, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Waits up to 2 s for the link state and at least events LSC events. */
+static void
+wait_link(int up, unsigned int events)
+{
+	uint64_t end = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
+	struct rte_eth_link link;
+	unsigned int got;
+
+	for (;;) {
+		rte_eth_link_get_nowait(port, &link);
+		got = __atomic_load_n(&lsc_events, __ATOMIC_RELAXED);
+		if ((link.link_status == up && got >= events) ||
+		    rte_get_timer_cycles() >= end)
+			break;
+		usleep(10000);
+	}
+	REQUIRE(link.link_status == up && got >= events,
+		"link not %s with %u LSC events (got %u)",
+		up ? "up" : "down", events, got);
+}
+
+static void
+lsc_register(void)
+{
+	int rc = rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_LSC,
+					       on_lsc, NULL);
+
+	REQUIRE(rc == 0, "LSC callback: %s", rte_strerror(-rc));
+}
+
+static void
 mode_violation(int argc, char **argv)
 {
+	struct rte_eth_conf conf = port_conf;
 	struct rte_eth_link link;
+	struct rte_mbuf *m;
 	uint64_t end, value = 0;
+	unsigned int events;
+	uint16_t n;
 
-	if (argc < 1)
-		fail("violation XSTAT");
-	port_setup(1);
+	REQUIRE(argc >= 1, "violation XSTAT");
+	conf.intr_conf.lsc = 1;
+	lsc_register();
+	port_setup_conf(1, &conf);
 	port_start();
+	/* The link comes up first: the violation's LSC event is the next. */
+	wait_link(RTE_ETH_LINK_UP, 1);
+	events = __atomic_load_n(&lsc_events, __ATOMIC_RELAXED);
 	xstats_sum(argv[0]);
 	end = rte_get_timer_cycles() + WAIT_MS * rte_get_timer_hz() / 1000;
 	while (value == 0 && rte_get_timer_cycles() < end) {
@@ -564,25 +595,23 @@ mode_violation(int argc, char **argv)
 		usleep(1000);
 		value = xstats_sum(argv[0]);
 	}
-	if (value == 0)
-		fail("xstats %s stayed 0", argv[0]);
+	REQUIRE(value != 0, "xstats %s stayed 0", argv[0]);
 	rte_eth_link_get_nowait(port, &link);
-	if (link.link_status != RTE_ETH_LINK_DOWN)
-		fail("link still up after a violation");
-	{
-		struct rte_mbuf *m = make_frame(0, 64);
-
-		if (rte_eth_tx_burst(port, 0, &m, 1) != 0)
-			fail("tx still accepted after a violation");
+	CHECK(link.link_status == RTE_ETH_LINK_DOWN,
+	      "link still up after a violation");
+	m = make_frame(0, 64);
+	n = rte_eth_tx_burst(port, 0, &m, 1);
+	CHECK(n == 0, "tx still accepted after a violation");
+	if (n == 0)
 		rte_pktmbuf_free(m);
-		if (rte_eth_rx_burst(port, 0, &m, 1) != 0)
-			fail("rx still delivers after a violation");
-	}
+	n = rte_eth_rx_burst(port, 0, &m, 1);
+	CHECK(n == 0, "rx still delivers after a violation");
+	rte_pktmbuf_free_bulk(&m, n);
+	wait_link(RTE_ETH_LINK_DOWN, events + 1);
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
-	printf("violation: %s = %" PRIu64 ", port stopped: ok\n", argv[0],
-	       value);
-	return 0;
+	printf("violation: %s = %" PRIu64 ", %u LSC events, port stopped\n",
+	       argv[0], value, __atomic_load_n(&lsc_events, __ATOMIC_RELAXED));
 }
 
 /* Echo traffic for ms: every frame back must be intact. Returns the
@@ -610,10 +639,12 @@ echo_checked(uint64_t ms, uint32_t min_len)
 
 			memcpy(&s, rte_pktmbuf_mtod_offset(pkts[k],
 				const uint8_t *, 14), 4);
-			if (s >= seq)
-				fail("frame of unknown seq %u delivered", s);
-			check_frame(pkts[k], s, min_len + s * 37 % 3000);
-			good++;
+			CHECK(s < seq, "frame of unknown seq %u delivered", s);
+			if (s < seq) {
+				check_frame(pkts[k], s,
+					    min_len + s * 37 % 3000);
+				good++;
+			}
 		}
 		rte_pktmbuf_free_bulk(pkts, n);
 		rte_eth_link_get_nowait(port, &link);
@@ -622,7 +653,7 @@ echo_checked(uint64_t ms, uint32_t min_len)
 	return good;
 }
 
-static int
+static void
 mode_errors(int argc, char **argv)
 {
 	struct rte_eth_stats st;
@@ -633,18 +664,17 @@ mode_errors(int argc, char **argv)
 	good = echo_checked(2000, 60);
 	rte_eth_stats_get(port, &st);
 	viol = xstats_match("violation", true);
-	if (st.ierrors == 0 || good < 100 || viol != 0)
-		fail("ierrors %" PRIu64 ", %" PRIu64 " good frames, %" PRIu64
-		     " violations: want errors counted, traffic going on",
-		     st.ierrors, good, viol);
+	CHECK(st.ierrors != 0 && good >= 100 && viol == 0,
+	      "ierrors %" PRIu64 ", %" PRIu64 " good frames, %" PRIu64
+	      " violations: want errors counted, traffic going on",
+	      st.ierrors, good, viol);
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
-	printf("errors: %" PRIu64 " counted, %" PRIu64 " good frames: ok\n",
+	printf("errors: %" PRIu64 " counted, %" PRIu64 " good frames\n",
 	       st.ierrors, good);
-	return 0;
 }
 
-static int
+static void
 mode_survive(int argc, char **argv)
 {
 	uint64_t good, viol;
@@ -653,13 +683,12 @@ mode_survive(int argc, char **argv)
 	port_start();
 	good = echo_checked(2000, 60);
 	viol = xstats_match("violation", true);
-	if (good == 0 && viol == 0)
-		fail("no frame came back and no violation was counted");
+	CHECK(good != 0 || viol != 0,
+	      "no frame came back and no violation was counted");
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
-	printf("survive: %" PRIu64 " intact frames, %" PRIu64 " violations: "
-	       "ok\n", good, viol);
-	return 0;
+	printf("survive: %" PRIu64 " intact frames, %" PRIu64 " violations\n",
+	       good, viol);
 }
 
 /* The number after "key": summed over status.json. */
@@ -693,7 +722,7 @@ frame_intact(struct rte_mbuf *m)
 	return m->pkt_len == 100 + seq % 1400;
 }
 
-static int
+static void
 mode_rewrite(int argc, char **argv)
 {
 	struct rte_mbuf *held[HELD];
@@ -701,8 +730,7 @@ mode_rewrite(int argc, char **argv)
 	uint64_t end, rewrites;
 	bool want_changes;
 
-	if (argc < 2)
-		fail("rewrite stable|changes RUN");
+	REQUIRE(argc >= 2, "rewrite stable|changes RUN");
 	want_changes = strcmp(argv[0], "changes") == 0;
 	port_setup(1);
 	port_start();
@@ -728,27 +756,24 @@ mode_rewrite(int argc, char **argv)
 	printf("rewrite: %u frames held, %u intact when received, %u changed "
 	       "later, %" PRIu64 " pages rewritten by the backend\n", n,
 	       first, changed, rewrites);
-	if (n < HELD || first < n * 9 / 10 || rewrites == 0)
-		fail("too few frames held, intact or rewritten: the test "
-		     "proves nothing");
-	if (want_changes ? changed == 0 : changed != 0)
-		fail("%u held frames changed, want %s", changed,
-		     want_changes ? "some (zero copy)" : "none (copied out)");
+	CHECK(n == HELD && first >= n * 9 / 10 && rewrites != 0,
+	      "too few frames held, intact or rewritten: the test proves "
+	      "nothing");
+	CHECK(want_changes ? changed != 0 : changed == 0,
+	      "%u held frames changed, want %s", changed,
+	      want_changes ? "some (zero copy)" : "none (copied out)");
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
-	printf("rewrite: ok\n");
-	return 0;
 }
 
-static int
+static void
 mode_leak(int argc, char **argv)
 {
 	uint64_t end, got = 0, leaks;
 	bool want_leaks;
 	uint32_t seq = 0;
 
-	if (argc < 2)
-		fail("leak none|some RUN");
+	REQUIRE(argc >= 2, "leak none|some RUN");
 	want_leaks = strcmp(argv[0], "some") == 0;
 	port_setup(1);
 	port_start();
@@ -781,23 +806,19 @@ mode_leak(int argc, char **argv)
 	leaks = status_sum(argv[1], "rx_page_leaks");
 	printf("leak: %" PRIu64 " frames written into, backend saw %" PRIu64
 	       " leaks\n", got, leaks);
-	if (got < 1000)
-		fail("too few frames: the test proves nothing");
-	if (want_leaks ? leaks == 0 : leaks != 0)
-		fail("%" PRIu64 " leaks, want %s", leaks,
-		     want_leaks ? "some (zero copy)" : "none (copied out)");
+	CHECK(got >= 1000, "too few frames: the test proves nothing");
+	CHECK(want_leaks ? leaks != 0 : leaks == 0,
+	      "%" PRIu64 " leaks, want %s", leaks,
+	      want_leaks ? "some (zero copy)" : "none (copied out)");
 	rte_eth_dev_close(port);
-	printf("leak: ok\n");
-	return 0;
 }
 
-static int
+static void
 mode_stop_bound(int argc, char **argv)
 {
 	uint64_t bound_ms, t0, ms;
 
-	if (argc < 1)
-		fail("stop-bound MS");
+	REQUIRE(argc >= 1, "stop-bound MS");
 	bound_ms = strtoull(argv[0], NULL, 10);
 	port_setup(1);
 	port_start();
@@ -806,11 +827,57 @@ mode_stop_bound(int argc, char **argv)
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
 	ms = (rte_get_timer_cycles() - t0) * 1000 / rte_get_timer_hz();
-	if (ms > bound_ms)
-		fail("stop and close took %" PRIu64 " ms, bound %" PRIu64, ms,
-		     bound_ms);
-	printf("stop-bound: stopped and closed in %" PRIu64 " ms: ok\n", ms);
-	return 0;
+	CHECK(ms <= bound_ms, "stop and close took %" PRIu64 " ms, bound %"
+	      PRIu64, ms, bound_ms);
+	printf("stop-bound: stopped and closed in %" PRIu64 " ms\n", ms);
+}
+
+/*
+ * Frames received on a trusted port lie in pages granted to the backend:
+ * sent again, they go out in place, and their pages come back to the RX
+ * pool only with the backend's responses, which tx_done_cleanup consumes.
+ */
+static void
+mode_tx_done_cleanup(int argc, char **argv)
+{
+	struct rte_mbuf *pkts[BURST];
+	uint64_t end, zc;
+	uint16_t k, sent, n = 0;
+	int rc;
+
+	port_setup(1);
+	port_start();
+	for (k = 0; k < 8; k++)
+		pkts[k] = make_frame(k, 100 + k * 100);
+	sent = rte_eth_tx_burst(port, 0, pkts, 8);
+	rte_pktmbuf_free_bulk(pkts + sent, 8 - sent);
+	REQUIRE(sent == 8, "tx of 8 frames: %u accepted", sent);
+	end = rte_get_timer_cycles() + WAIT_MS * rte_get_timer_hz() / 1000;
+	while (n < sent && rte_get_timer_cycles() < end) {
+		n += rte_eth_rx_burst(port, 0, pkts + n, BURST - n);
+		usleep(100);
+	}
+	REQUIRE(n == sent, "%u of %u frames came back", n, sent);
+	/* The copied frames' responses: leave only the in-place ones. */
+	usleep(100 * 1000);
+	rc = rte_eth_tx_done_cleanup(port, 0, 0);
+	REQUIRE(rc >= 0, "tx_done_cleanup: %s", rte_strerror(-rc));
+	zc = xstats_sum("tx_q0_zerocopy");
+	sent = rte_eth_tx_burst(port, 0, pkts, n);
+	rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+	REQUIRE(sent == n, "tx of %u received frames: %u accepted", n, sent);
+	zc = xstats_sum("tx_q0_zerocopy") - zc;
+	CHECK(zc == n, "%" PRIu64 " of %u received frames sent in place",
+	      zc, n);
+	usleep(100 * 1000);
+	rc = rte_eth_tx_done_cleanup(port, 0, 0);
+	REQUIRE(rc > 0, "tx_done_cleanup after %u frames sent in place "
+		"returned %d%s%s, want > 0 responses consumed", n, rc,
+		rc < 0 ? ": " : "", rc < 0 ? rte_strerror(-rc) : "");
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	printf("tx-done-cleanup: %" PRIu64 " frames sent in place, %d "
+	       "responses consumed\n", zc, rc);
 }
 
 static ssize_t
@@ -834,8 +901,7 @@ log_capture(void)
 	cookie_io_functions_t io = { .write = log_write };
 	FILE *f = fopencookie(NULL, "w", io);
 
-	if (f == NULL)
-		fail("fopencookie");
+	REQUIRE(f != NULL, "fopencookie");
 	setvbuf(f, NULL, _IONBF, 0);
 	rte_openlog_stream(f);
 	return f;
@@ -846,21 +912,20 @@ log_expect(FILE *f, const char *text)
 {
 	rte_openlog_stream(NULL);
 	fclose(f);
-	if (log_buf == NULL || strstr(log_buf, text) == NULL)
-		fail("the error does not mention '%s'", text);
+	CHECK(log_buf != NULL && strstr(log_buf, text) != NULL,
+	      "the error does not mention '%s'", text);
 	free(log_buf);
 	log_buf = NULL;
 	log_len = 0;
 }
 
-static int
+static void
 mode_probe_fail(int argc, char **argv)
 {
 	FILE *f;
 	int rc;
 
-	if (argc < 2)
-		fail("probe-fail DEVARGS TEXT [KEY VALUE]");
+	REQUIRE(argc >= 2, "probe-fail DEVARGS TEXT [KEY VALUE]");
 	if (argc >= 4) {
 		struct xs_handle *xs;
 		char dom0[512];
@@ -873,91 +938,49 @@ mode_probe_fail(int argc, char **argv)
 			setenv("XENSTORED_PATH", dom0, 1);
 		}
 		xs = xs_open(0);
-
-		if (xs == NULL)
-			fail("xs_open");
+		REQUIRE(xs != NULL, "xs_open");
 		ok = argv[3][0] == '\0' ?
 			xs_rm(xs, XBT_NULL, argv[2]) :
 			xs_write(xs, XBT_NULL, argv[2], argv[3],
 				 strlen(argv[3]));
-		if (!ok)
-			fail("cannot change %s", argv[2]);
+		REQUIRE(ok, "cannot change %s", argv[2]);
 		xs_close(xs);
 	}
 	f = log_capture();
 	rc = rte_eal_hotplug_add("vdev", "net_netfront9", argv[0]);
-	if (rc == 0)
-		fail("net_netfront9,%s was accepted", argv[0]);
+	CHECK(rc != 0, "net_netfront9,%s was accepted", argv[0]);
 	log_expect(f, argv[1]);
-	if (rte_eth_dev_count_avail() != (vdev_name[0] ? 1 : 0))
-		fail("a port was left behind by the failed probe");
-	printf("probe-fail: refused with a message naming '%s': ok\n",
-	       argv[1]);
-	return 0;
-}
-
-static unsigned int lsc_events;
-
-static int
-on_lsc(uint16_t port_id, enum rte_eth_event_type type, void *arg,
-       void *ret)
-{
-	__atomic_fetch_add(&lsc_events, 1, __ATOMIC_RELAXED);
-	return 0;
+	CHECK(rte_eth_dev_count_avail() == (vdev_name[0] ? 1 : 0),
+	      "a port was left behind by the failed probe");
+	printf("probe-fail: refused with a message naming '%s'\n", argv[1]);
 }
 
 static void
-wait_link(int up, unsigned int events)
-{
-	uint64_t end = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
-	struct rte_eth_link link;
-
-	do {
-		rte_eth_link_get_nowait(port, &link);
-		if (link.link_status == up &&
-		    __atomic_load_n(&lsc_events, __ATOMIC_RELAXED) >= events)
-			return;
-		usleep(10000);
-	} while (rte_get_timer_cycles() < end);
-	fail("link not %s with %u LSC events (got %u)", up ? "up" : "down",
-	     events, lsc_events);
-}
-
-static int
 mode_lsc(int argc, char **argv)
 {
 	struct rte_eth_conf conf = port_conf;
 	char path[512], *be;
 	struct xs_handle *xs, *dom0;
 
-	if (argc < 1)
-		fail("lsc RUN");
+	REQUIRE(argc >= 1, "lsc RUN");
 	xs = xs_open(0);
 	snprintf(path, sizeof(path), "%s/dom0/xenstored", argv[0]);
 	setenv("XENSTORED_PATH", path, 1);
 	dom0 = xs_open(0);
-	if (xs == NULL || dom0 == NULL)
-		fail("xs_open");
+	REQUIRE(xs != NULL && dom0 != NULL, "xs_open");
 	be = xs_get(xs, "device/vif/0/backend");
-	if (be == NULL)
-		fail("no backend path");
+	REQUIRE(be != NULL, "no backend path");
 	snprintf(path, sizeof(path), "%s/carrier", be);
 	conf.intr_conf.lsc = 1;
-	rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_LSC, on_lsc,
-				      NULL);
-	if (rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
-	    rte_eth_rx_queue_setup(port, 0, 0, SOCKET_ID_ANY, NULL,
-				   tx_pool) != 0 ||
-	    rte_eth_tx_queue_setup(port, 0, 0, SOCKET_ID_ANY, NULL) != 0 ||
-	    rte_eth_dev_set_mtu(port, 9000) != 0)
-		fail("port setup");
+	lsc_register();
+	port_setup_conf(1, &conf);
 	port_start();
 	wait_link(1, 1);
-	if (!xs_write(dom0, XBT_NULL, path, "0", 1))
-		fail("cannot write %s as dom0", path);
+	REQUIRE(xs_write(dom0, XBT_NULL, path, "0", 1),
+		"cannot write %s as dom0", path);
 	wait_link(0, 2);
-	if (!xs_write(dom0, XBT_NULL, path, "1", 1))
-		fail("cannot write %s as dom0", path);
+	REQUIRE(xs_write(dom0, XBT_NULL, path, "1", 1),
+		"cannot write %s as dom0", path);
 	wait_link(1, 3);
 	echo_burst(1, 1000);
 	rte_eth_dev_stop(port);
@@ -965,46 +988,57 @@ mode_lsc(int argc, char **argv)
 	free(be);
 	xs_close(dom0);
 	xs_close(xs);
-	printf("lsc: carrier down and up seen, %u events: ok\n",
-	       lsc_events);
-	return 0;
+	printf("lsc: carrier down and up seen, %u events\n", lsc_events);
 }
 
-static int
+static void
 mode_start_fail(int argc, char **argv)
 {
 	FILE *f;
 
-	if (argc < 1)
-		fail("start-fail TEXT");
+	REQUIRE(argc >= 1, "start-fail TEXT");
 	port_setup(1);
 	f = log_capture();
-	if (rte_eth_dev_start(port) == 0)
-		fail("start succeeded");
+	CHECK(rte_eth_dev_start(port) != 0, "start succeeded");
 	log_expect(f, argv[0]);
 	rte_eth_dev_close(port);
-	printf("start-fail: refused with a message naming '%s': ok\n",
-	       argv[0]);
-	return 0;
+	printf("start-fail: refused with a message naming '%s'\n", argv[0]);
 }
+
+static const struct {
+	const char *name;
+	void (*run)(int argc, char **argv);
+	bool port;	/* needs the --vdev port */
+} modes[] = {
+	{ "echo", mode_echo, true },
+	{ "handshake", mode_handshake, true },
+	{ "violation", mode_violation, true },
+	{ "errors", mode_errors, true },
+	{ "survive", mode_survive, true },
+	{ "rewrite", mode_rewrite, true },
+	{ "leak", mode_leak, true },
+	{ "stop-bound", mode_stop_bound, true },
+	{ "tx-done-cleanup", mode_tx_done_cleanup, true },
+	{ "lsc", mode_lsc, true },
+	{ "start-fail", mode_start_fail, true },
+	{ "probe-fail", mode_probe_fail, false },
+};
 
 int
 main(int argc, char **argv)
 {
+	unsigned int i;
 	int n;
 
 	n = rte_eal_init(argc, argv);
-	if (n < 0)
-		fail("EAL init: %s", rte_strerror(rte_errno));
+	REQUIRE(n >= 0, "EAL init: %s", rte_strerror(rte_errno));
 	argc -= n + 1;
 	argv += n + 1;
-	if (argc < 1)
-		fail("no mode given");
+	REQUIRE(argc >= 1, "no mode given");
 	tx_pool = rte_pktmbuf_pool_create("test_tx", 16383, 256, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE,
 					  SOCKET_ID_ANY);
-	if (tx_pool == NULL)
-		fail("mbuf pool: %s", rte_strerror(rte_errno));
+	REQUIRE(tx_pool != NULL, "mbuf pool: %s", rte_strerror(rte_errno));
 	RTE_ETH_FOREACH_DEV(port) {
 		struct rte_eth_dev_info info;
 		const struct rte_devargs *da;
@@ -1017,29 +1051,13 @@ main(int argc, char **argv)
 			 da != NULL && da->args != NULL ? da->args : "");
 		break;
 	}
-	if (strcmp(argv[0], "probe-fail") == 0)
-		return mode_probe_fail(argc - 1, argv + 1);
-	if (vdev_name[0] == '\0')
-		fail("no net_netfront port (give --vdev)");
-	if (strcmp(argv[0], "echo") == 0)
-		return mode_echo(argc - 1, argv + 1);
-	if (strcmp(argv[0], "handshake") == 0)
-		return mode_handshake(argc - 1, argv + 1);
-	if (strcmp(argv[0], "lsc") == 0)
-		return mode_lsc(argc - 1, argv + 1);
-	if (strcmp(argv[0], "start-fail") == 0)
-		return mode_start_fail(argc - 1, argv + 1);
-	if (strcmp(argv[0], "violation") == 0)
-		return mode_violation(argc - 1, argv + 1);
-	if (strcmp(argv[0], "errors") == 0)
-		return mode_errors(argc - 1, argv + 1);
-	if (strcmp(argv[0], "survive") == 0)
-		return mode_survive(argc - 1, argv + 1);
-	if (strcmp(argv[0], "rewrite") == 0)
-		return mode_rewrite(argc - 1, argv + 1);
-	if (strcmp(argv[0], "leak") == 0)
-		return mode_leak(argc - 1, argv + 1);
-	if (strcmp(argv[0], "stop-bound") == 0)
-		return mode_stop_bound(argc - 1, argv + 1);
-	fail("unknown mode %s", argv[0]);
+	for (i = 0; i < RTE_DIM(modes); i++)
+		if (strcmp(argv[0], modes[i].name) == 0)
+			break;
+	REQUIRE(i < RTE_DIM(modes), "unknown mode %s", argv[0]);
+	REQUIRE(!modes[i].port || vdev_name[0] != '\0',
+		"no net_netfront port (give --vdev)");
+	modes[i].run(argc - 1, argv + 1);
+	printf("%s: %s\n", argv[0], failures != 0 ? "FAILED" : "ok");
+	return failures != 0;
 }
