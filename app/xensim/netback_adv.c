@@ -720,7 +720,9 @@ nb_adv_pushed(struct nb_queue *q, bool rx, RING_IDX from)
 	if (fire(q, NB_K_RSP_PROD_BEYOND))
 		*prod = pvt + NB_RING_SIZE + 1;
 	else if (fire(q, NB_K_RSP_PROD_BACK))
-		*prod = from - 1;
+		/* Behind every response the frontend may still be reading,
+		 * so that it cannot pass for one not yet published. */
+		*prod = from - NB_RING_SIZE - 1;
 	else if (fire(q, NB_K_RSP_PROD_WRAP))
 		*prod = pvt + 0x80000000u;
 	else

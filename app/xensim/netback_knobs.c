@@ -78,7 +78,7 @@ static const struct {
 	[NB_K_RSP_PROD_BEYOND] = { "rsp-prod-beyond", "bad-rsp-prod",
 		EVERY, "rsp_prod a ring past req_prod (both rings)" },
 	[NB_K_RSP_PROD_BACK] = { "rsp-prod-back", NULL, EVERY,
-		"rsp_prod one below the one published before" },
+		"rsp_prod a ring behind the one published before" },
 	[NB_K_RSP_PROD_WRAP] = { "rsp-prod-wrap", NULL, EVERY,
 		"rsp_prod 2^31 past the responses" },
 	[NB_K_RSP_REWRITE] = { "rsp-rewrite", NULL, 0, 1,
