@@ -4,16 +4,19 @@
 # The driver on real Xen: Xen 4.17 + a Debian PV dom0 (xenstored, xl,
 # xen-netback) + a PV domU, all under QEMU (no KVM needed). In the domU,
 # netfront-testpmd drives the vif through net_netfront against Linux
-# netback; dom0 sends frames, the app echoes them (macswap); the kernel's
-# xen-netfront gets the vif back on close. Steps report "XENTEST role.step
-# ok|fail ..." lines on the serial console, which this script checks.
+# netback; dom0 sends frames, the app echoes them (macswap); then the app
+# sends verify frames of 60..9000 bytes for XENTEST_LOAD_S seconds, which
+# dom0 mirrors back (tc), and checks each one; the kernel's xen-netfront
+# gets the vif back on close. Steps report "XENTEST role.step ok|fail ..."
+# lines on the serial console, which this script checks.
 #
 # Usage (root): tests/xen/run.sh
 # Environment: NETFRONT_BUILD (build dir, default build/), XENTEST_CACHE
 # (default .cache/xen/; delete it to pick up newer Debian packages),
 # XENTEST_MIRROR and XENTEST_SECURITY_MIRROR (Debian mirrors; default: the
 # ones the machine's own apt uses),
-# XENTEST_TIMEOUT (seconds QEMU may run, default 720).
+# XENTEST_LOAD_S (seconds of the load test, default 60; more for a soak),
+# XENTEST_TIMEOUT (seconds QEMU may run, default 720 + XENTEST_LOAD_S).
 # Results: $XENTEST_CACHE/run/serial.log and xenstore.txt (the backend and
 # frontend directories at each stage).
 set -Eeuo pipefail
@@ -30,11 +33,13 @@ apt_uri() {
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 mirror=${XENTEST_MIRROR:-$(apt_uri "$codename")}
 security=${XENTEST_SECURITY_MIRROR:-$(apt_uri "$codename-security")}
-boot_timeout=${XENTEST_TIMEOUT:-720}
+load_s=${XENTEST_LOAD_S:-60}
 stall=180
 suite=bookworm
 # dom0's user space; xen-utils comes from the same apt as the hypervisor.
 dom0_pkgs="iproute2 bridge-utils kmod iputils-ping procps"
+# The traffic control modules of the load test's echo (tc mirred).
+dom0_sched="sch_ingress cls_matchall act_mirred"
 xen_pkgs="xen-utils-4.17 xenstore-utils"
 app=$build/app/netfront-testpmd/netfront-testpmd
 pmd=$build/drivers/net/netfront/librte_net_netfront.so
@@ -47,6 +52,10 @@ say() { echo "xentest: $*"; }
 die() { echo "xentest: error: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap, chroot)"
+[[ $load_s =~ ^[0-9]{1,6}$ ]] && [ $((10#$load_s)) -ge 10 ] ||
+	die "XENTEST_LOAD_S='$load_s': expected whole seconds, at least 10"
+load_s=$((10#$load_s))
+boot_timeout=${XENTEST_TIMEOUT:-$((720 + load_s))}
 [ -n "$mirror" ] && [ -n "$security" ] ||
 	die "no deb entry for '$codename' or '$codename-security' in the" \
 	    "machine's apt sources: set XENTEST_MIRROR and XENTEST_SECURITY_MIRROR"
@@ -73,7 +82,9 @@ pack() { (cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) > "$2"; }
 # The stamp names every input, so changing one rebuilds it.
 build_base() {
 	local stamp="$suite $mirror $security $dom0_pkgs $xen_pkgs v1"
-	local root=$cache/dom0.tmp kver m d
+	local root=$cache/dom0.tmp kver m d mod
+
+	stamp="$stamp modules: $dom0_sched"
 
 	if [ -f "$cache/stamp" ] && [ "$(cat "$cache/stamp")" = "$stamp" ]; then
 		return
@@ -107,14 +118,19 @@ build_base() {
 	rm -f "$root"/tmp/*.deb
 	zcat "$cache"/pkg/boot/xen-4.17-amd64.gz > "$cache/xen"
 	cp "$cache/pkg/boot/vmlinuz-$kver" "$cache/vmlinuz"
-	# dom0 gets only the modules it loads: Xen drivers, netback, bridge.
+	# dom0 gets only the modules it loads: Xen drivers, netback, bridge,
+	# the echo's traffic control.
 	m=$cache/pkg/lib/modules/$kver
 	d=$root/lib/modules/$kver/kernel
-	mkdir -p "$d/drivers/net" "$d/net"
+	mkdir -p "$d/drivers/net" "$d/net/sched"
 	cp -a "$m/kernel/drivers/xen" "$d/drivers/"
 	cp -a "$m/kernel/drivers/net/xen-netback" "$d/drivers/net/"
 	cp -a "$m/kernel/net/bridge" "$m/kernel/net/802" "$m/kernel/net/llc" \
 		"$d/net/"
+	for mod in $dom0_sched; do
+		cp "$m/kernel/net/sched/$mod.ko" "$d/net/sched/" ||
+			die "kernel $kver has no module $mod"
+	done
 	cp "$m"/modules.order "$m"/modules.builtin* "$root/lib/modules/$kver/"
 	chroot "$root" depmod "$kver"
 	rm -rf "$root"/var/cache/apt/archives/*.deb \
@@ -169,6 +185,7 @@ build_domu() {
 	cp -L --parents "$lib" "$d"
 	install -m 755 "$here/domu-init" "$d/init"
 	install -m 644 "$here/xentest.sh" "$d/xentest.sh"
+	install -m 644 "$run/xentest.env" "$d/xentest.env"
 	pack "$d" "$run/domu.cpio.gz"
 }
 
@@ -179,6 +196,7 @@ build_overlay() {
 	rm -rf "$o" && mkdir -p "$o/guest"
 	install -m 755 "$here/dom0-init" "$o/init"
 	install -m 644 "$here/xentest.sh" "$o/xentest.sh"
+	install -m 644 "$run/xentest.env" "$o/xentest.env"
 	cp "$cache/vmlinuz" "$o/guest/vmlinuz"
 	cp "$run/domu.cpio.gz" "$o/guest/"
 	cp "$here/domu.cfg" "$o/guest/"
@@ -256,7 +274,9 @@ check() {
 		dom0.stage-initial domu.kernel-netfront dom0.stage-kernel
 		domu.refuse domu.gntalloc-limit domu.gntalloc-restored
 		domu.app-start domu.unbound dom0.stage-app dom0.handshake
-		dom0.traffic domu.app-exit domu.app-counters domu.rebind
+		dom0.traffic domu.app-exit domu.app-counters dom0.stage-load
+		dom0.echo domu.load-start dom0.stage-load-run
+		dom0.stage-load-done dom0.vifcounters domu.load domu.rebind
 		dom0.stage-rebind domu.done dom0.counters dom0.end"
 
 	markers=$(tr -d '\r' < "$log" |
@@ -267,6 +287,11 @@ check() {
 	tr -d '\r' < "$log" | sed -n 's/^domU| app| //p' |
 		sed -n '/^==== summary/,/protocol_violations/p'
 	echo "$markers" | grep -E '^XENTEST dom0\.(traffic|counters)' || true
+	echo "---- load (verify mode, frames echoed by dom0)"
+	tr -d '\r' < "$log" | sed -n 's/^domU| load| //p' |
+		sed -n '/^==== summary/,/protocol_violations/p'
+	echo "$markers" | grep -E '^XENTEST (domu\.load|dom0\.vifcounters) ' ||
+		true
 	if grep -q '^XENTEST [^ ]* fail' <<<"$markers"; then
 		rc=1
 	fi
@@ -293,6 +318,7 @@ main() {
 	build_base
 	kver=$(cat "$cache/kver")
 	mkdir -p "$run"
+	echo "LOAD_S=$load_s" > "$run/xentest.env"
 	build_domu "$kver"
 	build_overlay "$kver"
 	say "images ready after $((SECONDS - t_start)) s (kernel $kver)"
