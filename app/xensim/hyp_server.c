@@ -51,7 +51,6 @@ struct conn {
 	struct xsim *xs;
 	struct xsim_domain *d;
 	int fd;
-	unsigned int pages;	/* shared now, against xs->gntalloc_limit */
 	struct share_rec *shares;
 	struct map_rec *maps;
 	struct port_rec *ports;
@@ -93,11 +92,12 @@ do_share(struct conn *c, int *fds, unsigned int *nfds)
 		fail(-ESRCH, "no domain %u to grant to", grantee);
 		return;
 	}
-	if (limit != 0 && count > limit - c->pages) {
+	/* As gntalloc: one count for the whole guest, every process. */
+	if (limit != 0 && count > limit - c->d->gntalloc_pages) {
 		rsp.limit = limit;
 		fail(-ENOSPC, "gntalloc limit of %u pages reached "
-		     "(%u shared, %u more asked): raise xensim "
-		     "--gntalloc-limit", limit, c->pages, count);
+		     "(%u shared by this guest, %u more asked): raise xensim "
+		     "--gntalloc-limit", limit, c->d->gntalloc_pages, count);
 		return;
 	}
 	sh = calloc(1, sizeof(*sh) + count * sizeof(sh->refs[0]));
@@ -116,7 +116,7 @@ do_share(struct conn *c, int *fds, unsigned int *nfds)
 	sh->count = count;
 	sh->next = c->shares;
 	c->shares = sh;
-	c->pages += count;
+	c->d->gntalloc_pages += count;
 	memcpy(rsp.u.refs, sh->refs, count * sizeof(sh->refs[0]));
 	rsp.handle = sh->handle;
 	fds[(*nfds)++] = sh->memfd;
@@ -127,7 +127,7 @@ unshare(struct conn *c, struct share_rec *sh)
 {
 	int rc = gnttab_unshare(c->d->gnttab, sh->handle);
 
-	c->pages -= sh->count;
+	c->d->gntalloc_pages -= sh->count;
 	close(sh->memfd);
 	free(sh);
 	return rc;

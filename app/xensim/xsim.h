@@ -26,6 +26,7 @@ struct xsim_domain {
 	char name[32];
 	char dir[256];			/* RUN/domN */
 	struct gnttab *gnttab;		/* pages this domain grants */
+	unsigned int gntalloc_pages;	/* shared through "gntalloc" now */
 };
 
 struct xsim {
@@ -35,7 +36,8 @@ struct xsim {
 	struct evtchn_table *evtchn;
 	unsigned int nr_domains;	/* dom0 + guests */
 	struct xsim_domain dom[XSIM_MAX_DOMAINS];
-	unsigned int gntalloc_limit;	/* per guest process, like gntalloc */
+	/* per guest domain: gntalloc's limit is one number per kernel */
+	unsigned int gntalloc_limit;
 };
 
 /* NULL when domid does not exist. */

@@ -302,9 +302,11 @@ test_grants(struct xenplat *xp, int dom0, int dom2)
 }
 
 static void
-test_limit(struct xenplat *xp)
+test_limit(struct xenplat *xp, const char *dir)
 {
 	uint32_t refs[LIMIT + 1];
+	struct xenplat *other;
+	char err[256];
 	void *a, *b;
 
 	a = xenplat_share(xp, 0, LIMIT - 1, true, refs);
@@ -318,7 +320,17 @@ test_limit(struct xenplat *xp)
 	CHECK(strstr(xenplat_strerror(xp), "--gntalloc-limit") != NULL);
 	CHECK(xenplat_share(xp, 0, XSIM_SHARE_MAX + 1, true, refs) == NULL);
 	CHECK(xenplat_share(xp, 0, 0, true, refs) == NULL);
+	/* The limit is the guest's, not the process's: another handle of
+	 * the same domain (another process) finds it used up too. */
+	other = xenplat_open(dir, err, sizeof(err));
+	REQUIRE(other != NULL, "second handle: %s", err);
+	CHECK(xenplat_share(other, 0, 2, true, refs) == NULL,
+	      "a second process of dom1 got past the guest's limit");
 	CHECK((got = xenplat_unshare(xp, a, LIMIT - 1)) == 0, "got %lld", got);
+	b = xenplat_share(other, 0, 2, true, refs);
+	CHECK(b != NULL);
+	CHECK((got = xenplat_unshare(other, b, 2)) == 0, "got %lld", got);
+	xenplat_close(other);
 	b = xenplat_share(xp, 0, LIMIT, true, refs);
 	CHECK(b != NULL);
 	CHECK((got = xenplat_unshare(xp, b, LIMIT)) == 0, "got %lld", got);
@@ -513,7 +525,7 @@ main(int argc, char **argv)
 	dom0 = raw_open(0);
 	dom2 = raw_open(2);
 	test_grants(xp, dom0, dom2);
-	test_limit(xp);
+	test_limit(xp, dir);
 	test_evtchn(xp, dom0, dom2);
 	test_malformed(dom0);
 	test_xenstore(xp);
