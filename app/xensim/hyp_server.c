@@ -340,6 +340,9 @@ handle(struct conn *c, int *fds, unsigned int *nfds)
 	case XSIM_EVTCHN_CLOSE:
 		do_evtchn_close(c);
 		break;
+	case XSIM_GNT_LIMIT:
+		rsp.limit = c->xs->gntalloc_limit;
+		break;
 	case XSIM_GNT_COPY_FROM:
 	case XSIM_GNT_COPY_TO:
 	case XSIM_GNT_MAP:

@@ -84,6 +84,12 @@ xenplat_unshare(struct xenplat *xp, void *addr, unsigned int count)
 	return 0;
 }
 
+unsigned int
+xenplat_grant_limit(struct xenplat *xp)
+{
+	return 0;
+}
+
 struct xenplat_evtchn *
 xenplat_evtchn_alloc(struct xenplat *xp, uint16_t remote)
 {

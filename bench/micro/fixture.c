@@ -181,7 +181,7 @@ fx_create(char *err, size_t len)
 	fx->data.tx_queues = fx->txqs;
 	fx->data.dev_private = &fx->ad;
 	fx->ad.dev = &fx->dev;
-	fx->ad.args.rx_pages = FX_RX_PAGES;
+	fx->ad.rx_pages = FX_RX_PAGES;
 	fx->ad.trusted = true;
 	snprintf(fx->ad.args.xensim, sizeof(fx->ad.args.xensim), "bench");
 	fx->ad.xp = xenplat_open(fx->ad.args.xensim, err, len);

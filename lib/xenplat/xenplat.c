@@ -102,6 +102,12 @@ xenplat_unshare(struct xenplat *xp, void *addr, unsigned int count)
 	return xp->ops->unshare(xp, addr, count);
 }
 
+unsigned int
+xenplat_grant_limit(struct xenplat *xp)
+{
+	return xp->ops->grant_limit(xp);
+}
+
 struct xenplat_evtchn *
 xenplat_evtchn_alloc(struct xenplat *xp, uint16_t remote)
 {

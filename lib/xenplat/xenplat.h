@@ -38,6 +38,12 @@ struct xs_handle *xenplat_xs_open(struct xenplat *xp);
  */
 void *xenplat_share(struct xenplat *xp, uint16_t domid, unsigned int count,
 		    bool writable, uint32_t *refs);
+/*
+ * Pages this guest may share at once, all its processes together
+ * (gntalloc's limit is one number for the whole kernel); 0: unknown or
+ * unlimited.
+ */
+unsigned int xenplat_grant_limit(struct xenplat *xp);
 /* End access to a whole region returned by xenplat_share(). -EBUSY when
  * the backend still uses a page: that page is freed once it lets go. */
 int xenplat_unshare(struct xenplat *xp, void *addr, unsigned int count);

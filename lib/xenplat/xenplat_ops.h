@@ -15,6 +15,7 @@ struct xenplat_ops {
 	void *(*share)(struct xenplat *xp, uint16_t domid, unsigned int count,
 		       bool writable, uint32_t *refs);
 	int (*unshare)(struct xenplat *xp, void *addr, unsigned int count);
+	unsigned int (*grant_limit)(struct xenplat *xp);
 	struct xenplat_evtchn *(*evtchn_alloc)(struct xenplat *xp,
 					       uint16_t remote);
 	void (*evtchn_free)(struct xenplat_evtchn *ch);

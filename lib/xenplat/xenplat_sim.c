@@ -265,11 +265,23 @@ sim_evtchn_consume(struct xenplat_evtchn *base)
 	return errno == EAGAIN ? 0 : -errno;
 }
 
+/* xensim's --gntalloc-limit, for this guest domain. */
+static unsigned int
+sim_grant_limit(struct xenplat *xp)
+{
+	struct xp_sim *s = (struct xp_sim *)xp;
+
+	memset(&s->req, 0, sizeof(s->req));
+	s->req.op = XSIM_GNT_LIMIT;
+	return rpc(s, NULL, 0) == 0 ? s->rsp.limit : 0;
+}
+
 static const struct xenplat_ops sim_ops = {
 	.name = "xensim",
 	.close = sim_close,
 	.share = sim_share,
 	.unshare = sim_unshare,
+	.grant_limit = sim_grant_limit,
 	.evtchn_alloc = sim_evtchn_alloc,
 	.evtchn_free = sim_evtchn_free,
 	.evtchn_notify = sim_evtchn_notify,

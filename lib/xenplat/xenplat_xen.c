@@ -129,11 +129,27 @@ xen_evtchn_consume(struct xenplat_evtchn *base)
 	return 1;
 }
 
+/* gntalloc's module parameter: a count for the whole guest kernel. */
+static unsigned int
+xen_grant_limit(struct xenplat *xp)
+{
+	unsigned int limit = 0;
+	FILE *f = fopen("/sys/module/xen_gntalloc/parameters/limit", "re");
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%u", &limit) != 1)
+		limit = 0;
+	fclose(f);
+	return limit;
+}
+
 static const struct xenplat_ops xen_ops = {
 	.name = "xen",
 	.close = xen_close,
 	.share = xen_share,
 	.unshare = xen_unshare,
+	.grant_limit = xen_grant_limit,
 	.evtchn_alloc = xen_evtchn_alloc,
 	.evtchn_free = xen_evtchn_free,
 	.evtchn_notify = xen_evtchn_notify,

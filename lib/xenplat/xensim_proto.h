@@ -28,6 +28,7 @@ enum xsim_op {
 	XSIM_GNT_COPY_TO,	/* gref + data */
 	XSIM_GNT_MAP,		/* gref -> offset; fd: memfd */
 	XSIM_GNT_UNMAP,		/* gref */
+	XSIM_GNT_LIMIT,		/* -> limit (0: unlimited) */
 };
 
 struct xsim_req {
@@ -63,7 +64,7 @@ struct xsim_rsp {
 	int16_t status;		/* GNTST_ code of copy and map */
 	uint16_t nr_fds;	/* fds attached with SCM_RIGHTS */
 	uint32_t port;		/* evtchn alloc/bind */
-	uint32_t limit;		/* -ENOSPC on share: pages allowed */
+	uint32_t limit;		/* GNT_LIMIT, -ENOSPC on share: pages allowed */
 	uint64_t handle;	/* share */
 	uint64_t offset;	/* map: the page's offset in the memfd */
 	char msg[128];		/* why, when rc != 0 */

@@ -106,7 +106,7 @@ fq_start(const struct fq_cfg *cfg)
 		fq.data.dev_conf.rxmode.offloads = RTE_ETH_RX_OFFLOAD_SCATTER;
 	ad->dev = &fq.dev;
 	ad->xp = fq.xp;
-	ad->args.rx_pages = cfg->rx_pages;
+	ad->rx_pages = cfg->rx_pages;
 	snprintf(ad->args.xensim, sizeof(ad->args.xensim), "fuzz");
 	ad->trusted = cfg->trusted;
 	ad->rx_sg = cfg->rx_sg;

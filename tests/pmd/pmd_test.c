@@ -31,7 +31,8 @@
  *                          then reclaims the answered requests
  *   lsc RUN                the backend's carrier key (written as dom0)
  *                          takes the link down and up, with LSC events
- *   start-fail TEXT        dev_start fails and the log names TEXT
+ *   start-fail TEXT [QUEUES]
+ *                          dev_start fails and the log names TEXT
  *   probe-fail DEVARGS TEXT [KEY VALUE]
  *                          hot-plugging net_netfront with DEVARGS fails
  *                          and the log names TEXT; first xenstore KEY is
@@ -996,8 +997,8 @@ mode_start_fail(int argc, char **argv)
 {
 	FILE *f;
 
-	REQUIRE(argc >= 1, "start-fail TEXT");
-	port_setup(1);
+	REQUIRE(argc >= 1, "start-fail TEXT [QUEUES]");
+	port_setup(argc > 1 ? atoi(argv[1]) : 1);
 	f = log_capture();
 	CHECK(rte_eth_dev_start(port) != 0, "start succeeded");
 	log_expect(f, argv[0]);

@@ -148,7 +148,7 @@ struct netfront_args {
 	bool unbind;
 	bool split_evtchn;		/* use split channels when offered */
 	unsigned int timeout_ms;
-	unsigned int rx_pages;
+	unsigned int rx_pages;		/* 0: as many as the grants allow */
 	bool trusted;			/* 0: never trust the backend */
 };
 
@@ -177,6 +177,7 @@ struct netfront_adapter {
 	 */
 	bool trusted;
 	bool rx_sg;			/* feature-sg offered: SCATTER on */
+	unsigned int rx_pages;		/* trusted RX pool size, per queue */
 	bool link_reported;		/* last state link_poll reported */
 	bool unbound_kernel;		/* rebind xen-netfront on close */
 	volatile bool failed;		/* a queue saw a violation */

@@ -30,7 +30,12 @@
 
 /* Enough pages for a full ring, one more ring held by the app, a burst. */
 #define RX_PAGES_DEFAULT	(2 * NET_RX_RING_SIZE + 32)
-#define RX_PAGES_MAX		1024	/* gntalloc's default limit */
+/* The least a trusted pool does with: a full ring and a burst. */
+#define RX_PAGES_MIN		(NET_RX_RING_SIZE + 32)
+#define GNTALLOC_DEFAULT_LIMIT	1024
+#define RX_PAGES_MAX		GNTALLOC_DEFAULT_LIMIT
+/* Grants of a queue pair besides its RX pages: two rings, the TX blocks. */
+#define QUEUE_GRANTS		(2 + NETFRONT_TX_PAGES)
 #define TIMEOUT_DEFAULT		10000
 #define LINK_POLL_US		100000
 
@@ -103,7 +108,6 @@ parse_args(const char *name, const char *args, struct netfront_args *a)
 	int rc = 0;
 
 	a->timeout_ms = TIMEOUT_DEFAULT;
-	a->rx_pages = RX_PAGES_DEFAULT;
 	a->split_evtchn = true;
 	a->trusted = true;
 	/* Parse without a key list so an unknown key can be named. */
@@ -280,6 +284,41 @@ netfront_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 	return rx_frame_fits(dev, mtu);
 }
 
+/*
+ * gntalloc's limit counts every grant of the guest, so the queue pairs
+ * must fit in it together: the default pool shrinks to fit, and what
+ * cannot fit is refused naming what to raise.
+ */
+static int
+grants_fit(struct netfront_adapter *ad, unsigned int nq)
+{
+	unsigned int limit = xenplat_grant_limit(ad->xp);
+	unsigned int budget = limit != 0 ? limit : GNTALLOC_DEFAULT_LIMIT;
+	unsigned int rx, need;
+
+	if (!ad->trusted)
+		rx = NET_RX_RING_SIZE;
+	else if (ad->args.rx_pages != 0)
+		rx = ad->args.rx_pages;
+	else
+		rx = RTE_MAX(RTE_MIN(budget / nq - RTE_MIN(budget / nq,
+				     (unsigned int)QUEUE_GRANTS),
+				     (unsigned int)RX_PAGES_DEFAULT),
+			     (unsigned int)RX_PAGES_MIN);
+	ad->rx_pages = rx;
+	need = nq * (QUEUE_GRANTS + rx);
+	if (limit == 0 || need <= limit)
+		return 0;
+	PMD_DRV_LOG(ERR, "vif%u: %u queue pair(s) need %u grants (%u each: "
+		    "2 rings, %u TX pages, %u RX pages), but this guest may "
+		    "grant %u in all (gntalloc's limit): raise "
+		    "/sys/module/xen_gntalloc/parameters/limit to %u or more, "
+		    "or use fewer queues%s", ad->args.vif, nq, need,
+		    need / nq, NETFRONT_TX_PAGES, rx, limit, need,
+		    ad->trusted ? ", or trusted=0 (256 RX pages each)" : "");
+	return -ENOSPC;
+}
+
 static int
 netfront_start(struct rte_eth_dev *dev)
 {
@@ -294,6 +333,8 @@ netfront_start(struct rte_eth_dev *dev)
 		return -EINVAL;
 	}
 	rc = rx_frame_fits(dev, dev->data->mtu);
+	if (rc == 0)
+		rc = grants_fit(ad, dev->data->nb_rx_queues);
 	if (rc != 0)
 		return rc;
 	ad->rx_sg = dev->data->dev_conf.rxmode.offloads &

@@ -83,7 +83,7 @@ rxpool_free(struct netfront_rxpool *p)
 struct netfront_rxpool *
 netfront_rxpool_create(struct netfront_adapter *ad, uint16_t qid, int socket)
 {
-	unsigned int n = ad->trusted ? ad->args.rx_pages : NET_RX_RING_SIZE;
+	unsigned int n = ad->trusted ? ad->rx_pages : NET_RX_RING_SIZE;
 	struct netfront_rxpool *p;
 	char name[RTE_RING_NAMESIZE];
 
