@@ -294,17 +294,18 @@ grants_fit(struct netfront_adapter *ad, unsigned int nq)
 {
 	unsigned int limit = xenplat_grant_limit(ad->xp);
 	unsigned int budget = limit != 0 ? limit : GNTALLOC_DEFAULT_LIMIT;
-	unsigned int rx, need;
+	unsigned int share = budget / nq, rx, need;
 
-	if (!ad->trusted)
+	if (!ad->trusted) {
 		rx = NET_RX_RING_SIZE;
-	else if (ad->args.rx_pages != 0)
+	} else if (ad->args.rx_pages != 0) {
 		rx = ad->args.rx_pages;
-	else
-		rx = RTE_MAX(RTE_MIN(budget / nq - RTE_MIN(budget / nq,
-				     (unsigned int)QUEUE_GRANTS),
-				     (unsigned int)RX_PAGES_DEFAULT),
+	} else {
+		/* What a pair's share leaves, within the default and least. */
+		rx = share > QUEUE_GRANTS ? share - QUEUE_GRANTS : 0;
+		rx = RTE_MAX(RTE_MIN(rx, (unsigned int)RX_PAGES_DEFAULT),
 			     (unsigned int)RX_PAGES_MIN);
+	}
 	ad->rx_pages = rx;
 	need = nq * (QUEUE_GRANTS + rx);
 	if (limit == 0 || need <= limit)
