@@ -34,13 +34,19 @@ fq_init(const char *prog)
 		 "no memory for the queues");
 }
 
-void
-fq_cfg_parse(struct fq_cfg *cfg, uint8_t flags, uint16_t mtu)
+int
+fq_cfg_parse(struct fq_cfg *cfg, struct fz_in *in)
 {
 	static const RING_IDX bases[] = {
 		0, UINT32_MAX - 255, UINT32_MAX - 1023, 1u << 31,
 	};
-	uint16_t max;
+	uint16_t max, mtu;
+	uint8_t flags;
+
+	if (in->n < FQ_HEADER_LEN)
+		return -1;
+	flags = fz_u8(in);
+	mtu = fz_u16(in);
 
 	cfg->trusted = flags & 1;
 	cfg->rx_sg = flags & 2;
@@ -54,6 +60,7 @@ fq_cfg_parse(struct fq_cfg *cfg, uint8_t flags, uint16_t mtu)
 	if (!cfg->rx_sg)
 		max = RTE_MIN(max, NETFRONT_PAGE_SIZE - NETFRONT_FRAME_OVERHEAD);
 	cfg->mtu = RTE_ETHER_MIN_MTU + mtu % (max - RTE_ETHER_MIN_MTU + 1);
+	return 0;
 }
 
 uint32_t

@@ -15,6 +15,7 @@
 #include <rte_mbuf.h>
 
 #include "netfront.h"
+#include "fuzz.h"
 
 /* The application's mempools: RX mbufs with a page or 512 bytes of data. */
 #define FQ_RX_BIG_ROOM		(RTE_PKTMBUF_HEADROOM + NETFRONT_PAGE_SIZE)
@@ -56,8 +57,9 @@ void fq_init(const char *prog);
 void fq_start(const struct fq_cfg *cfg);
 /* The largest frame RX may deliver / TX may send. */
 uint32_t fq_max_frame(void);
-/* A cfg from header bytes of the input. */
-void fq_cfg_parse(struct fq_cfg *cfg, uint8_t flags, uint16_t mtu);
+/* A cfg from the input's header (u8 flags, u16 mtu); -1 if too short. */
+#define FQ_HEADER_LEN	3
+int fq_cfg_parse(struct fq_cfg *cfg, struct fz_in *in);
 /* The bytes of request gref's page, or NULL if it is no page we granted. */
 uint8_t *fq_page_of(uint32_t gref);
 /* dev_stop's queue part: every buffer back, every grant revoked. */

@@ -205,12 +205,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz_in in = { data, size };
 	struct fq_cfg cfg;
 	unsigned int i;
-	uint8_t flags;
 
-	if (size < 3)
+	if (fq_cfg_parse(&cfg, &in) != 0)
 		return 0;
-	flags = fz_u8(&in);
-	fq_cfg_parse(&cfg, flags, fz_u16(&in));
 	fq_start(&cfg);
 	for (i = 0; in.n > 0 && i < RX_STEPS_MAX; i++)
 		step(&in);

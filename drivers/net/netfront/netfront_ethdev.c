@@ -381,8 +381,7 @@ netfront_stop(struct rte_eth_dev *dev)
 }
 
 static void *
-queue_alloc(struct rte_eth_dev *dev, void **slot, size_t size,
-	    unsigned int socket)
+queue_alloc(void **slot, size_t size, unsigned int socket)
 {
 	rte_free(*slot);
 	*slot = rte_zmalloc_socket("netfront_queue", size, RTE_CACHE_LINE_SIZE,
@@ -406,7 +405,7 @@ netfront_rxq_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		PMD_DRV_LOG(INFO, "vif%u: RX ring size is fixed at %u, "
 			    "ignoring %u", ad->args.vif, NET_RX_RING_SIZE,
 			    nb_desc);
-	rxq = queue_alloc(dev, &dev->data->rx_queues[qid], sizeof(*rxq),
+	rxq = queue_alloc(&dev->data->rx_queues[qid], sizeof(*rxq),
 			  socket);
 	if (rxq == NULL)
 		return -ENOMEM;
@@ -427,7 +426,7 @@ netfront_txq_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		PMD_DRV_LOG(INFO, "vif%u: TX ring size is fixed at %u, "
 			    "ignoring %u", ad->args.vif, NET_TX_RING_SIZE,
 			    nb_desc);
-	txq = queue_alloc(dev, &dev->data->tx_queues[qid], sizeof(*txq),
+	txq = queue_alloc(&dev->data->tx_queues[qid], sizeof(*txq),
 			  socket);
 	if (txq == NULL)
 		return -ENOMEM;

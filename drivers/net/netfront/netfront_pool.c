@@ -41,11 +41,9 @@ static void
 rxpage_free(void *addr, void *opaque)
 {
 	struct netfront_rxpool *p = opaque;
-	uint32_t pg = ((uintptr_t)addr - (uintptr_t)p->base) >>
-		      NETFRONT_PAGE_SHIFT;
 
-	/* Cannot fail: the ring holds every page. */
-	rte_ring_mp_enqueue_elem(p->free, &pg, sizeof(pg));
+	netfront_rxpool_put(p, ((uintptr_t)addr - (uintptr_t)p->base) >>
+			    NETFRONT_PAGE_SHIFT);
 }
 
 static int
@@ -225,6 +223,7 @@ netfront_rxpool_put(struct netfront_rxpool *p, uint16_t pg)
 {
 	uint32_t v = pg;
 
+	/* Cannot fail: the ring holds every page. */
 	rte_ring_mp_enqueue_elem(p->free, &v, sizeof(v));
 }
 
