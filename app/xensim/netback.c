@@ -108,6 +108,7 @@ nb_alloc(struct xsim *xs)
 	nb->gen_size = NB_GEN_DEFAULT_SIZE;
 	nb->gen_lens[0] = NB_GEN_DEFAULT_SIZE;
 	nb->gen_nr = 1;
+	nb_knobs_init(&nb->k);
 	for (i = 0; i < NB_MAX_QUEUES; i++) {
 		nb->q[i].nb = nb;
 		nb->q[i].idx = i;
@@ -268,7 +269,8 @@ netback_status_json(struct netback *nb, FILE *f)
 			"\"violations\":%llu,\"v_changed\":%llu,"
 			"\"v_id_reuse\":%llu,\"v_grant_ended\":%llu,"
 			"\"v_ring_overflow\":%llu,\"hostile\":%llu,"
-			"\"rx_page_rewrites\":%llu,\"rx_page_leaks\":%llu}",
+			"\"rx_page_rewrites\":%llu,\"rx_page_leaks\":%llu,"
+			"\"tx_late\":%llu}",
 			i ? "," : "",
 			(unsigned long long)nb_stat_get(&s->tx_pkts),
 			(unsigned long long)nb_stat_get(&s->tx_bytes),
@@ -286,7 +288,8 @@ netback_status_json(struct netback *nb, FILE *f)
 			(unsigned long long)nb_stat_get(&s->v_ring_overflow),
 			(unsigned long long)nb_stat_get(&s->hostile),
 			(unsigned long long)nb_stat_get(&s->rx_page_rewrites),
-			(unsigned long long)nb_stat_get(&s->rx_page_leaks));
+			(unsigned long long)nb_stat_get(&s->rx_page_leaks),
+			(unsigned long long)nb_stat_get(&s->tx_late));
 	}
 	fprintf(f, "]}");
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The hostile knobs of a vif: one table, one parser. Each knob is off at
+ * The knobs of a vif: one table, one parser. Each hostile knob is off at
  * 0 and costs the honest path nothing then.
  */
 #include <errno.h>
@@ -20,6 +20,7 @@ static const struct {
 	const char *alias;	/* the older misbehave= spelling */
 	unsigned long min, max;
 	const char *help;
+	unsigned long def;	/* 0 unless given */
 } knobs[NB_K_NR] = {
 	[NB_K_TX_HOLD] = { "tx-hold", NULL, 0, RING,
 		"keep up to N TX packets taken but unanswered" },
@@ -99,7 +100,21 @@ static const struct {
 		"stay Connected when the frontend closes" },
 	[NB_K_BAD_STATE] = { "bad-state", NULL, 9, 65535,
 		"write this state where InitWait belongs" },
+	[NB_K_TX_LATE] = { "tx-late", NULL, 0, 1,
+		"answer TX frames over 128 bytes a pass late, out of order, "
+		"as Linux netback answers a frame it grant-maps once dom0 "
+		"frees it (0: all at once, in order)", .def = 1 },
 };
+
+void
+nb_knobs_init(struct nb_knobs *k)
+{
+	int i;
+
+	memset(k, 0, sizeof(*k));
+	for (i = 0; i < NB_K_NR; i++)
+		k->v[i] = knobs[i].def;
+}
 
 static int
 parse_set(struct nb_knobs *k, const char *val, char *err, size_t len)
@@ -183,8 +198,9 @@ nb_knobs_help(FILE *f)
 {
 	int i;
 
-	fprintf(f, "  hostile vif options (KNOB=N, 0 is off; misbehave=KNOB "
-		"is KNOB=1;\n  N of a response knob: every Nth response):\n");
+	fprintf(f, "  vif knobs (KNOB=N; a hostile one is off at 0; "
+		"misbehave=KNOB is KNOB=1;\n  N of a response knob: every "
+		"Nth response):\n");
 	for (i = 0; i < NB_K_NR; i++) {
 		char range[32];
 
@@ -193,10 +209,13 @@ nb_knobs_help(FILE *f)
 		else
 			snprintf(range, sizeof(range), "%lu..%lu",
 				 knobs[i].min, knobs[i].max);
-		fprintf(f, "    %-20s %s%s%s%s: %s\n", knobs[i].name, range,
+		fprintf(f, "    %-20s %s%s%s%s: %s", knobs[i].name, range,
 			knobs[i].alias ? " (was " : "",
 			knobs[i].alias ? knobs[i].alias : "",
 			knobs[i].alias ? ")" : "", knobs[i].help);
+		if (knobs[i].def != 0)
+			fprintf(f, "; default %lu", knobs[i].def);
+		fputc('\n', f);
 	}
 	fprintf(f, "    %-20s write backend key KEY=VALUE before InitWait\n",
 		"set=KEY:VALUE");

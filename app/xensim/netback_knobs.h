@@ -7,10 +7,11 @@
 #include <stdio.h>
 
 /*
- * A vif's hostile knobs: one table (netback_knobs.c) of names, ranges and
- * help, all zero when off. Timing knobs are legal (a correct frontend
- * survives them); the others break the protocol on purpose. A response
- * knob's value N mutates every Nth response (1: every one).
+ * A vif's knobs: one table (netback_knobs.c) of names, ranges and help.
+ * The hostile ones are zero when off. Timing knobs are legal (a correct
+ * frontend survives them); the others break the protocol on purpose. A
+ * response knob's value N mutates every Nth response (1: every one). The
+ * last ones shape the honest netback, with defaults of their own.
  */
 enum nb_knob {
 	/* legal timing and checks, netback_adv.c */
@@ -57,6 +58,8 @@ enum nb_knob {
 	NB_K_NO_CONNECT,
 	NB_K_NEVER_CLOSE,
 	NB_K_BAD_STATE,
+	/* the honest netback, netback_ring.c */
+	NB_K_TX_LATE,
 	NB_K_NR
 };
 
@@ -69,6 +72,8 @@ struct nb_knobs {
 	char set_val[NB_KNOB_SET_LEN];
 };
 
+/* Every knob at its default. */
+void nb_knobs_init(struct nb_knobs *k);
 /*
  * key=val of a vif spec, misbehave=KNOB (KNOB=1) included. 1: not a
  * knob; 0: taken; -1: bad value, err says why.

@@ -29,6 +29,8 @@
  */
 #define POLL_SPIN	4096u
 #define ETH_HLEN	14
+/* XEN_NETBACK_TX_COPY_LEN: Linux netback grant-maps a frame past it. */
+#define TX_COPY_LEN	128u
 
 /* Disable the vif and have the loop thread report why. */
 static void __attribute__((format(printf, 2, 3)))
@@ -214,6 +216,7 @@ tx_copy(struct nb_queue *q, struct nb_tx_pkt *pkt)
 	bool failed = false;
 	unsigned int i;
 
+	pkt->late = false;
 	if (!pkt->drop) {
 		dst = vif_end_tx_reserve(q, txp[0].size, &ring);
 		if (dst == NULL)
@@ -242,22 +245,58 @@ tx_copy(struct nb_queue *q, struct nb_tx_pkt *pkt)
 	}
 	vif_end_tx_done(q, ring, dst, txp[0].size,
 			tx_to_rx_flags(txp[0].flags));
+	pkt->late = q->adv == NULL && nb->k.v[NB_K_TX_LATE] &&
+		    txp[0].size > TX_COPY_LEN;
 	nb_stat_add(&q->st.tx_pkts, 1);
 	nb_stat_add(&q->st.tx_bytes, txp[0].size);
 }
 
-/* Responses go in request order: first, extras, more slots. */
+/* A late packet's response, kept for the next pass. */
+static void
+tx_defer(struct nb_queue *q, uint16_t id, int16_t status)
+{
+	q->tx_late[q->nr_tx_late++] = (netif_tx_response_t){
+		.id = id, .status = status };
+}
+
+/*
+ * Responses go in request order: first, extras, more slots. A late
+ * packet's responses wait for the next pass, as Linux netback answers a
+ * packet it grant-mapped only when dom0 frees it.
+ */
 static void
 tx_answer(struct nb_queue *q, const struct nb_tx_pkt *pkt)
 {
 	const netif_tx_request_t *txp = pkt->txp;
 	unsigned int i;
 
+	if (pkt->late) {
+		tx_defer(q, txp[0].id, pkt->status[0]);
+		for (i = 0; i < pkt->nr_extra; i++)
+			tx_defer(q, 0, NETIF_RSP_NULL);
+		for (i = 1; i < pkt->n; i++)
+			tx_defer(q, txp[i].id, pkt->status[i]);
+		nb_stat_add(&q->st.tx_late, pkt->n + pkt->nr_extra);
+		return;
+	}
 	tx_respond(q, txp[0].id, pkt->status[0], true);
 	for (i = 0; i < pkt->nr_extra; i++)
 		tx_respond(q, 0, NETIF_RSP_NULL, false);
 	for (i = 1; i < pkt->n; i++)
 		tx_respond(q, txp[i].id, pkt->status[i], true);
+}
+
+/* Write the responses deferred by the pass before; their number. */
+static unsigned int
+tx_answer_late(struct nb_queue *q)
+{
+	unsigned int i, n = q->nr_tx_late;
+
+	for (i = 0; i < n; i++)
+		*RING_GET_RESPONSE(&q->tx, q->tx.rsp_prod_pvt++) =
+			q->tx_late[i];
+	q->nr_tx_late = 0;
+	return n;
 }
 
 /*
@@ -332,7 +371,7 @@ tx_process(struct nb_queue *q)
 	RING_IDX prod = __atomic_load_n(&q->tx.sring->req_prod,
 					__ATOMIC_ACQUIRE);
 	RING_IDX from = q->tx.rsp_prod_pvt;
-	unsigned int taken = 0, answered = 0;
+	unsigned int taken = 0, answered = tx_answer_late(q);
 	int notify, n;
 
 	if (RING_REQUEST_PROD_OVERFLOW(&q->tx, prod)) {
@@ -351,15 +390,16 @@ tx_process(struct nb_queue *q)
 		if (n < 0)
 			return 0;
 		taken += (unsigned int)n;
-		answered = taken;
 	}
-	if (answered == 0)
-		return taken;
-	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
-	if (q->adv != NULL && nb_adv_pushed(q, false, from))
-		notify = 1;
-	q->want_tx_notify |= notify;
+	if (q->tx.rsp_prod_pvt != from) {
+		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
+		if (q->adv != NULL && nb_adv_pushed(q, false, from))
+			notify = 1;
+		q->want_tx_notify |= notify;
+	}
 	vif_end_tx_flush(q);
+	/* A pass that deferred answers took packets: as work, it has the
+	 * next pass come to write them. */
 	return taken + answered;
 }
 
@@ -662,6 +702,24 @@ queue_sleep(struct nb_queue *q, bool live)
 	__atomic_store_n(&q->sleeping, 0, __ATOMIC_RELAXED);
 }
 
+/*
+ * The rings are about to go: answer the late packets, as Linux's dealloc
+ * thread answers every packet still mapped before it lets them go, so
+ * that a frontend that stays sees all its answers and a reconnect starts
+ * with none pending.
+ */
+static void
+tx_flush_late(struct nb_queue *q)
+{
+	int notify;
+
+	if (tx_answer_late(q) == 0)
+		return;
+	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
+	q->want_tx_notify |= notify;
+	flush_notify(q);
+}
+
 static inline void
 cpu_relax(void)
 {
@@ -702,6 +760,7 @@ queue_main(void *arg)
 			sched_yield();	/* 2 cores: let others run */
 		}
 	}
+	tx_flush_late(q);
 	return NULL;
 }
 

@@ -72,6 +72,7 @@ struct nb_stats {
 	uint64_t hostile;
 	uint64_t rx_page_rewrites;
 	uint64_t rx_page_leaks;
+	uint64_t tx_late;		/* TX responses deferred (tx-late) */
 };
 
 /* One TX packet's requests, taken off the ring. */
@@ -81,6 +82,7 @@ struct nb_tx_pkt {
 	unsigned int nr_extra;
 	uint32_t rest;			/* bytes in the first slot */
 	bool drop;			/* answer with errors, deliver nothing */
+	bool late;			/* delivered: answer a pass late */
 	int16_t status[XEN_NETIF_NR_SLOTS_MIN];	/* per slot, once copied */
 	/* Adversary only: when taken, and each slot's fingerprint. */
 	uint64_t seen_ns;
@@ -123,6 +125,10 @@ struct nb_queue {
 	 * request, so never more than the ring holds. */
 	netif_rx_response_t rx_stage[__CONST_RING_SIZE(netif_rx, NB_PAGE_SIZE)];
 	unsigned int nr_rx_stage;
+	/* TX responses deferred by tx-late, for the next pass. One per
+	 * consumed unanswered request, so never more than the ring holds. */
+	netif_tx_response_t tx_late[NB_RING_SIZE];
+	unsigned int nr_tx_late;
 	uint32_t gen_seq;
 	unsigned int gen_next;		/* index into gen_lens */
 	struct nb_adv *adv;		/* NULL unless the spec asks for it */

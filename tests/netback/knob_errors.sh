@@ -33,6 +33,7 @@ refuse 1/0,tx-id-range=-1 tx-id-range=-1
 refuse 1/0,rx-runt=x rx-runt=x
 refuse 1/0,tx-hold=257 tx-hold=257
 refuse 1/0,bad-state=4 bad-state=4
+refuse 1/0,tx-late=2 tx-late=2
 refuse 1/0,misbehave=bogus misbehave=bogus
 refuse 1/0,set=feature-sg set=feature-sg
 refuse 1/0,set=a/b:1 set=a/b:1

@@ -37,13 +37,13 @@ fill(uint8_t *p, unsigned int len, unsigned int seed)
 		p[i] = (uint8_t)(seed * 7 + i * 13 + (i >> 8));
 }
 
-/* Post a frame in one or more TX pages; ids are buffer indexes. */
-static void
-post_frame(struct fq *q, const uint8_t *frame, unsigned int len,
-	   uint16_t flags)
+/* Queue a frame in one or more TX pages, unpushed; ids are buffer
+ * indexes. Returns the first slot's. */
+static uint16_t
+put_frame(struct fq *q, const uint8_t *frame, unsigned int len,
+	  uint16_t flags)
 {
-	unsigned int off = 0, slot = 0, j;
-	int notify;
+	unsigned int off = 0, slot = 0, j, first = 0;
 
 	do {
 		unsigned int chunk = len - off > PAGE ? PAGE : len - off;
@@ -52,6 +52,8 @@ post_frame(struct fq *q, const uint8_t *frame, unsigned int len,
 		for (j = 0; j < NR_BUFS && q->tx_busy[j]; j++)
 			;
 		REQUIRE(j < NR_BUFS, "out of TX buffers");
+		if (slot == 0)
+			first = j;
 		q->tx_busy[j] = true;
 		memcpy(q->txbuf + j * PAGE, frame + off, chunk);
 		req = RING_GET_REQUEST(&q->tx, q->tx.req_prod_pvt);
@@ -65,9 +67,25 @@ post_frame(struct fq *q, const uint8_t *frame, unsigned int len,
 		off += chunk;
 		slot++;
 	} while (off < len);
+	return (uint16_t)first;
+}
+
+static void
+push_tx(struct fq *q)
+{
+	int notify;
+
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
 	if (notify)
 		xenplat_evtchn_notify(q->ev[0]);
+}
+
+static void
+post_frame(struct fq *q, const uint8_t *frame, unsigned int len,
+	   uint16_t flags)
+{
+	put_frame(q, frame, len, flags);
+	push_tx(q);
 }
 
 static void
@@ -447,6 +465,80 @@ test_rx_id_reuse(unsigned int h)
 	fe_close(&fe);
 }
 
+/* Up to max TX responses within WAIT_MS, their ids in ring order; their
+ * number. */
+static unsigned int
+reap_tx_ids(struct fq *q, uint16_t *ids, unsigned int max)
+{
+	long end = now_ms() + WAIT_MS;
+	unsigned int n = 0;
+
+	while (n < max && now_ms() < end) {
+		netif_tx_response_t rsp;
+		int work;
+
+		RING_FINAL_CHECK_FOR_RESPONSES(&q->tx, work);
+		if (!work) {
+			xenplat_evtchn_wait(q->ev[0], 50);
+			continue;
+		}
+		RING_COPY_RESPONSE(&q->tx, q->tx.rsp_cons, &rsp);
+		q->tx.rsp_cons++;
+		CHECK(rsp.status == NETIF_RSP_OKAY, "TX status %d",
+		      rsp.status);
+		if (rsp.id < NR_BUFS)
+			q->tx_busy[rsp.id] = false;
+		ids[n++] = rsp.id;
+	}
+	return n;
+}
+
+/*
+ * Linux netback copies a TX frame's first 128 bytes and grant-maps the
+ * rest, and answers such a frame only once dom0 frees it: after a short
+ * one posted behind it. So does xensim by default (tx-late=1), late but
+ * with no further request or notification needed, even where nothing
+ * comes back to wake it up (a sink); with tx-late=0 it answers in request
+ * order.
+ */
+static void
+test_tx_late(unsigned int h, bool late)
+{
+	static const unsigned int sizes[2] = { 1000, 60 };
+	struct fe fe = { .handle = h, .nq = 1 };
+	struct fq *q = &fe.q[0];
+	uint8_t frame[1000];
+	uint16_t id[2], rsp[2];
+	unsigned int i, n;
+	long end, v = -1;
+
+	printf("TX answers on vif 1/%u, tx-late=%d\n", h, late);
+	REQUIRE(wait_be_state(h, XenbusStateInitWait),
+		"backend not in InitWait (%d)", be_state(h));
+	fe_connect(&fe, false, 1);
+	REQUIRE(wait_be_state(h, XenbusStateConnected),
+		"backend not Connected (%d)", be_state(h));
+	for (i = 0; i < 2; i++) {
+		fill(frame, sizes[i], i);
+		id[i] = put_frame(q, frame, sizes[i], 0);
+	}
+	push_tx(q);
+	n = reap_tx_ids(q, rsp, 2);
+	CHECK(n == 2, "%u TX responses for 2 frames", n);
+	/* late: the 60-byte frame's first */
+	if (n == 2)
+		CHECK(rsp[0] == id[late] && rsp[1] == id[!late],
+		      "TX response ids %u, %u, want %u, %u", rsp[0], rsp[1],
+		      id[late], id[!late]);
+	end = now_ms() + WAIT_MS;
+	while (now_ms() < end && status_value(h, "tx_pkts") < 2)
+		sleep_ms(50);
+	while (now_ms() < end && (v = status_value(h, "tx_late")) < late)
+		sleep_ms(50);
+	CHECK(v == late, "status.json: tx_late %ld, want %d", v, late);
+	fe_close(&fe);
+}
+
 /* More TX requests than the ring holds: the vif is disabled, as Linux
  * does, and the frontend's violation is counted. */
 static void
@@ -623,6 +715,8 @@ start(const char *bin)
 		"--vif", "1/7,end=echo,verify=1,queues=1",
 		"--vif", "1/8,end=gen:imix,queues=1",
 		"--vif", "1/9,end=echo,queues=1",
+		"--vif", "1/10,end=sink,queues=1",
+		"--vif", "1/11,end=sink,queues=1,tx-late=0",
 		"--status-ms", "50",
 		NULL
 	};
@@ -654,5 +748,7 @@ main(int argc, char **argv)
 	test_no_rx_copy();
 	test_rx_id_reuse(7);
 	test_ring_overflow(9);
+	test_tx_late(10, true);
+	test_tx_late(11, false);
 	finish();
 }
