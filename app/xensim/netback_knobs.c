@@ -122,16 +122,22 @@ parse_set(struct nb_knobs *k, const char *val, char *err, size_t len)
 	const char *colon = strchr(val, ':');
 	size_t klen = colon != NULL ? (size_t)(colon - val) : 0;
 
-	if (klen == 0 || klen >= sizeof(k->set_key) ||
+	if (klen == 0 || klen >= sizeof(k->set[0].key) ||
 	    memchr(val, '/', klen) != NULL ||
-	    strlen(colon + 1) >= sizeof(k->set_val)) {
+	    strlen(colon + 1) >= sizeof(k->set[0].val)) {
 		snprintf(err, len, "set=%s: KEY:VALUE, KEY a backend key "
 			 "name", val);
 		return -1;
 	}
-	memcpy(k->set_key, val, klen);
-	k->set_key[klen] = '\0';
-	strcpy(k->set_val, colon + 1);
+	if (k->nr_set == NB_KNOB_SET_MAX) {
+		snprintf(err, len, "set=%s: at most %d set= per vif", val,
+			 NB_KNOB_SET_MAX);
+		return -1;
+	}
+	memcpy(k->set[k->nr_set].key, val, klen);
+	k->set[k->nr_set].key[klen] = '\0';
+	strcpy(k->set[k->nr_set].val, colon + 1);
+	k->nr_set++;
 	return 0;
 }
 
@@ -217,6 +223,6 @@ nb_knobs_help(FILE *f)
 			fprintf(f, "; default %lu", knobs[i].def);
 		fputc('\n', f);
 	}
-	fprintf(f, "    %-20s write backend key KEY=VALUE before InitWait\n",
-		"set=KEY:VALUE");
+	fprintf(f, "    %-20s write backend key KEY=VALUE before InitWait "
+		"(up to %d)\n", "set=KEY:VALUE", NB_KNOB_SET_MAX);
 }

@@ -64,12 +64,17 @@ enum nb_knob {
 };
 
 #define NB_KNOB_SET_LEN	128
+#define NB_KNOB_SET_MAX	8
 
 struct nb_knobs {
 	unsigned long v[NB_K_NR];
-	/* set=KEY:VALUE, a backend key written before InitWait */
-	char set_key[64];
-	char set_val[NB_KNOB_SET_LEN];
+	/* set=KEY:VALUE, backend keys written before InitWait: garbage, or
+	 * keys Linux netback writes that xensim does not act on */
+	struct {
+		char key[64];
+		char val[NB_KNOB_SET_LEN];
+	} set[NB_KNOB_SET_MAX];
+	unsigned int nr_set;
 };
 
 /* Every knob at its default. */

@@ -451,9 +451,9 @@ nb_xenbus_start(struct netback *nb)
 		snprintf(path, sizeof(path), "%s/%s", nb->be_path, nb->omit);
 		xs_dom0_rm(nb->xs->xs, path);
 	}
-	/* Garbage over our own keys, for the frontend to find at InitWait. */
-	if (nb->k.set_key[0] != '\0')
-		be_write(nb, nb->k.set_key, nb->k.set_val);
+	/* Keys over our own, for the frontend to find at InitWait. */
+	for (i = 0; i < nb->k.nr_set; i++)
+		be_write(nb, nb->k.set[i].key, nb->k.set[i].val);
 	nb->state = XenbusStateInitialising;
 	if (!nb->k.v[NB_K_NO_INITWAIT])
 		switch_state(nb, XenbusStateInitWait);

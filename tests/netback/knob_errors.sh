@@ -37,10 +37,12 @@ refuse 1/0,tx-late=2 tx-late=2
 refuse 1/0,misbehave=bogus misbehave=bogus
 refuse 1/0,set=feature-sg set=feature-sg
 refuse 1/0,set=a/b:1 set=a/b:1
+refuse 1/0$(printf ',set=k%d:1' 1 2 3 4 5 6 7 8 9) 'at most 8 set='
 refuse 1/0,bogus=1 "unknown option 'bogus'"
 for m in bad-rsp-id bad-rsp-prod bad-rx-size bad-rx-offset bad-status \
 	 no-initwait no-connect; do
 	accept "1/0,misbehave=$m"
 done
 accept 1/0,set=feature-sg:2,rsp-rewrite=1,rx-leak-check=1
+accept 1/0$(printf ',set=k%d:1' 1 2 3 4 5 6 7 8)
 exit $rc

@@ -412,6 +412,11 @@ check_connected(struct xs_handle *xs, uint16_t nq, bool split)
 	expect_key(xs, "1", "device/vif/0/request-rx-copy");
 	expect_key(xs, "1", "device/vif/0/feature-rx-notify");
 	expect_key(xs, "1", "device/vif/0/feature-sg");
+	/* What the driver does not do, asked for even when offered. */
+	expect_key(xs, NULL, "device/vif/0/feature-gso-tcpv4");
+	expect_key(xs, NULL, "device/vif/0/feature-gso-tcpv6");
+	expect_key(xs, NULL, "device/vif/0/request-multicast-control");
+	expect_key(xs, NULL, "device/vif/0/ctrl-ring-ref");
 	for (q = 0; q < nq; q++) {
 		char dir[64];
 
