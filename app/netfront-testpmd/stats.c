@@ -65,8 +65,8 @@ live_print(struct live *l, const struct fwd *f, double elapsed)
 
 		if (rte_eth_stats_get(p, &eth) != 0)
 			memset(&eth, 0, sizeof(eth));
-		printf("[%7.1fs] port %u: rx %8.3f Mpps %7.3f Gbit/s  "
-		       "tx %8.3f Mpps %7.3f Gbit/s  drops %" PRIu64
+		printf("[%7.1fs] port %u: rx %9.4f Mpps %7.3f Gbit/s  "
+		       "tx %9.4f Mpps %7.3f Gbit/s  drops %" PRIu64
 		       "  errors %" PRIu64 "\n", elapsed, p,
 		       mpps(b->rx_pkts - a->rx_pkts, dt),
 		       gbps(b->rx_bytes - a->rx_bytes, dt),
@@ -186,6 +186,7 @@ report_collect(struct report *r, const struct fwd *f, double seconds)
 	r->mode = config_mode_name(f->mode);
 	r->seconds = seconds;
 	r->nb_ports = f->nb_ports;
+	r->nb_queues = f->nb_queues;
 	port_sums(f, sums);
 	for (i = 0; i < f->nb_ports; i++) {
 		struct port_report *pr = &r->ports[i];
@@ -215,9 +216,21 @@ report_free(struct report *r)
 	}
 }
 
+/* The driver's own per-queue counters: did every queue carry traffic? */
+static void
+print_queues(const struct port_report *p, uint16_t nb_queues)
+{
+	uint16_t q;
+
+	for (q = 0; q < RTE_MIN(nb_queues, RTE_ETHDEV_QUEUE_STAT_CNTRS); q++)
+		printf("  queue %u: rx %" PRIu64 " tx %" PRIu64 "\n", q,
+		       p->eth.q_ipackets[q], p->eth.q_opackets[q]);
+}
+
+/* nb_queues > 1: with the driver's per-queue counters. */
 static void
 print_port(const char *label, const struct port_report *p, double secs,
-	   bool verify)
+	   bool verify, uint16_t nb_queues)
 {
 	unsigned int i;
 
@@ -239,6 +252,8 @@ print_port(const char *label, const struct port_report *p, double secs,
 		       " lost %" PRIu64 " other %" PRIu64 "\n",
 		       p->v.good, p->v.corrupt, p->v.dup, p->v.ooo, p->lost,
 		       p->v.other);
+	if (nb_queues > 1)
+		print_queues(p, nb_queues);
 	for (i = 0; i < p->nb_hits; i++)
 		printf("  %s %" PRIu64 "\n", p->hits[i].name,
 		       p->hits[i].value);
@@ -255,9 +270,10 @@ report_print(const struct report *r)
 	printf("==== summary: mode %s, %.3f s ====\n", r->mode, r->seconds);
 	for (i = 0; i < r->nb_ports; i++) {
 		snprintf(label, sizeof(label), "port %u:", r->ports[i].port);
-		print_port(label, &r->ports[i], r->seconds, verify);
+		print_port(label, &r->ports[i], r->seconds, verify,
+			   r->nb_queues);
 	}
-	print_port("total:", &r->total, r->seconds, verify);
+	print_port("total:", &r->total, r->seconds, verify, 0);
 	fflush(stdout);
 }
 

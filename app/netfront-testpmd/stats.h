@@ -29,6 +29,7 @@ struct report {
 	const char *mode;
 	double seconds;			/* of the run phase */
 	uint16_t nb_ports;
+	uint16_t nb_queues;		/* per port */
 	struct port_report ports[RTE_MAX_ETHPORTS];
 	struct port_report total;	/* without xstat hits */
 };

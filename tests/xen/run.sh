@@ -13,11 +13,16 @@
 # Usage (root): tests/xen/run.sh
 # Environment: NETFRONT_BUILD (build dir, default build/), XENTEST_CACHE
 # (default .cache/xen/; delete it to pick up newer Debian packages),
+# XENTEST_SCENARIO (a directory with the dom0-init and domu-init to boot
+# instead of this test's, e.g. bench/xen; then only dom0's end is
+# checked and the caller reads the serial log), XENTEST_ENV (a file of
+# shell variables for them), XENTEST_RUN (run directory, default
+# $XENTEST_CACHE/run),
 # XENTEST_MIRROR and XENTEST_SECURITY_MIRROR (Debian mirrors; default: the
 # ones the machine's own apt uses),
 # XENTEST_LOAD_S (seconds of the load test, default 60; more for a soak),
 # XENTEST_TIMEOUT (seconds QEMU may run, default 720 + XENTEST_LOAD_S).
-# Results: $XENTEST_CACHE/run/serial.log and xenstore.txt (the backend and
+# Results: $XENTEST_RUN/serial.log and xenstore.txt (the backend and
 # frontend directories at each stage).
 set -Eeuo pipefail
 
@@ -38,15 +43,25 @@ stall=180
 suite=bookworm
 # dom0's user space; xen-utils comes from the same apt as the hypervisor.
 dom0_pkgs="iproute2 bridge-utils kmod iputils-ping procps"
-# The traffic control modules of the load test's echo (tc mirred).
-dom0_sched="sch_ingress cls_matchall act_mirred"
+# dom0's network modules beyond Xen's, netback's and the bridge's: the
+# load test's echo (tc mirred, queue steering) and the benchmark's
+# generator (pktgen).
+dom0_mods="net/sched/sch_ingress net/sched/cls_u32 net/sched/act_mirred
+	net/sched/act_skbedit net/core/pktgen"
 xen_pkgs="xen-utils-4.17 xenstore-utils"
 app=$build/app/netfront-testpmd/netfront-testpmd
 pmd=$build/drivers/net/netfront/librte_net_netfront.so
 # A shared DPDK loads its mempool handlers as drivers: the app's pool needs
 # this one, which the domU has no PMD directory to find it in.
-mempool=$(pkg-config --variable=libdir libdpdk)/librte_mempool_ring.so
-run=$cache/run
+dpdk_libdir=$(pkg-config --variable=libdir libdpdk)
+mempool=$dpdk_libdir/librte_mempool_ring.so
+# The benchmark's peers over the kernel's xen-netfront, and the XDP
+# programs libxdp loads for net_af_xdp.
+peers=$(ls "$dpdk_libdir"/dpdk/pmds-*/librte_net_af_packet.so \
+	 "$dpdk_libdir"/dpdk/pmds-*/librte_net_af_xdp.so 2>/dev/null || true)
+bpf_objs=$dpdk_libdir/bpf
+scenario=${XENTEST_SCENARIO:-$here}
+run=${XENTEST_RUN:-$cache/run}
 
 say() { echo "xentest: $*"; }
 die() { echo "xentest: error: $*" >&2; exit 1; }
@@ -61,6 +76,8 @@ boot_timeout=${XENTEST_TIMEOUT:-$((720 + load_s))}
 	    "machine's apt sources: set XENTEST_MIRROR and XENTEST_SECURITY_MIRROR"
 [ -x "$app" ] && [ -f "$pmd" ] ||
 	die "$app or $pmd missing: build first (ninja -C $build)"
+[ "$(echo $peers | wc -w)" = 2 ] ||
+	die "DPDK's net_af_packet or net_af_xdp missing in $dpdk_libdir/dpdk"
 
 need_tools() {
 	local missing="" pair
@@ -84,7 +101,7 @@ build_base() {
 	local stamp="$suite $mirror $security $dom0_pkgs $xen_pkgs v1"
 	local root=$cache/dom0.tmp kver m d mod
 
-	stamp="$stamp modules: $dom0_sched"
+	stamp="$stamp modules: $(echo $dom0_mods)"
 
 	if [ -f "$cache/stamp" ] && [ "$(cat "$cache/stamp")" = "$stamp" ]; then
 		return
@@ -118,17 +135,18 @@ build_base() {
 	rm -f "$root"/tmp/*.deb
 	zcat "$cache"/pkg/boot/xen-4.17-amd64.gz > "$cache/xen"
 	cp "$cache/pkg/boot/vmlinuz-$kver" "$cache/vmlinuz"
-	# dom0 gets only the modules it loads: Xen drivers, netback, bridge,
-	# the echo's traffic control.
+	# dom0 gets only the modules it loads: Xen drivers, netback, bridge
+	# and dom0_mods.
 	m=$cache/pkg/lib/modules/$kver
 	d=$root/lib/modules/$kver/kernel
-	mkdir -p "$d/drivers/net" "$d/net/sched"
+	mkdir -p "$d/drivers/net" "$d/net"
 	cp -a "$m/kernel/drivers/xen" "$d/drivers/"
 	cp -a "$m/kernel/drivers/net/xen-netback" "$d/drivers/net/"
 	cp -a "$m/kernel/net/bridge" "$m/kernel/net/802" "$m/kernel/net/llc" \
 		"$d/net/"
-	for mod in $dom0_sched; do
-		cp "$m/kernel/net/sched/$mod.ko" "$d/net/sched/" ||
+	for mod in $dom0_mods; do
+		mkdir -p "$d/$(dirname "$mod")"
+		cp "$m/kernel/$mod.ko" "$d/$mod.ko" ||
 			die "kernel $kver has no module $mod"
 	done
 	cp "$m"/modules.order "$m"/modules.builtin* "$root/lib/modules/$kver/"
@@ -160,7 +178,8 @@ copy_with_libs() {
 	done
 }
 
-# The domU: busybox, Xen modules, the app, our PMD, xenstore tools.
+# The domU: busybox, Xen modules, the app, our PMD and the benchmark's
+# peers, xenstore tools.
 build_domu() {
 	local kver=$1 d=$run/domu m=$cache/pkg/lib/modules/$1/kernel/drivers
 	local tool lib
@@ -172,19 +191,22 @@ build_domu() {
 		"$d/lib/modules/"
 	mkdir -p "$d/opt/netfront"
 	cp "$app" "$pmd" "$d/opt/netfront/"
-	cp -L "$mempool" "$d/opt/netfront/"
+	cp -L "$mempool" $peers "$d/opt/netfront/"
+	mkdir -p "$d$bpf_objs"
+	cp "$bpf_objs"/xsk_def_xdp_prog*.o "$bpf_objs/xdp-dispatcher.o" \
+		"$d$bpf_objs/"
 	cp -L /usr/bin/xenstore "$d/bin/"
 	for tool in read write ls exists; do
 		ln -s xenstore "$d/bin/xenstore-$tool"
 	done
-	copy_with_libs "$d" "$app" "$pmd" "$mempool" /usr/bin/xenstore \
-		/bin/busybox
+	copy_with_libs "$d" "$app" "$pmd" "$mempool" $peers \
+		/usr/bin/xenstore /bin/busybox
 	# glibc loads it when a thread is cancelled (EAL's cleanup does).
 	lib=$(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ { p = $NF }
 				END { print p }')
 	cp -L --parents "$lib" "$d"
-	install -m 755 "$here/domu-init" "$d/init"
-	install -m 644 "$here/xentest.sh" "$d/xentest.sh"
+	install -m 755 "$scenario/domu-init" "$d/init"
+	install -m 644 "$here/xentest.sh" "$here/domu-lib.sh" "$d/"
 	install -m 644 "$run/xentest.env" "$d/xentest.env"
 	pack "$d" "$run/domu.cpio.gz"
 }
@@ -194,8 +216,8 @@ build_overlay() {
 	local kver=$1 o=$run/overlay
 
 	rm -rf "$o" && mkdir -p "$o/guest"
-	install -m 755 "$here/dom0-init" "$o/init"
-	install -m 644 "$here/xentest.sh" "$o/xentest.sh"
+	install -m 755 "$scenario/dom0-init" "$o/init"
+	install -m 644 "$here/xentest.sh" "$here/dom0-lib.sh" "$o/"
 	install -m 644 "$run/xentest.env" "$o/xentest.env"
 	cp "$cache/vmlinuz" "$o/guest/vmlinuz"
 	cp "$run/domu.cpio.gz" "$o/guest/"
@@ -276,7 +298,8 @@ check() {
 		domu.app-start domu.unbound dom0.stage-app dom0.handshake
 		dom0.traffic domu.app-exit domu.app-counters dom0.stage-load
 		dom0.echo domu.load-start dom0.stage-load-run
-		dom0.stage-load-done dom0.vifcounters domu.load domu.rebind
+		dom0.mq-handshake dom0.stage-load-done dom0.vifcounters
+		dom0.queuecounters domu.load domu.rebind
 		dom0.stage-rebind domu.done dom0.counters dom0.end"
 
 	markers=$(tr -d '\r' < "$log" |
@@ -290,7 +313,8 @@ check() {
 	echo "---- load (verify mode, frames echoed by dom0)"
 	tr -d '\r' < "$log" | sed -n 's/^domU| load| //p' |
 		sed -n '/^==== summary/,/protocol_violations/p'
-	echo "$markers" | grep -E '^XENTEST (domu\.load|dom0\.vifcounters) ' ||
+	echo "$markers" |
+		grep -E '^XENTEST (domu\.load|dom0\.(vif|queue)counters) ' ||
 		true
 	if grep -q '^XENTEST [^ ]* fail' <<<"$markers"; then
 		rc=1
@@ -307,6 +331,15 @@ check() {
 	return $rc
 }
 
+# Another scenario's verdict is its caller's; this one only tells that
+# dom0 went through it and no step failed.
+scenario_ended() {
+	local log=$run/serial.log
+
+	grep -q '^XENTEST dom0\.end ok' "$log" &&
+		! tr -d '\r' < "$log" | grep -q '^\(domU| \)\{0,1\}XENTEST [^ ]* fail'
+}
+
 main() {
 	local t_start=$SECONDS kver
 
@@ -319,10 +352,16 @@ main() {
 	kver=$(cat "$cache/kver")
 	mkdir -p "$run"
 	echo "LOAD_S=$load_s" > "$run/xentest.env"
+	[ -z "${XENTEST_ENV:-}" ] || cat "$XENTEST_ENV" >> "$run/xentest.env"
 	build_domu "$kver"
 	build_overlay "$kver"
 	say "images ready after $((SECONDS - t_start)) s (kernel $kver)"
 	boot
+	if [ "$scenario" != "$here" ]; then
+		scenario_ended && return
+		say "FAIL: dom0 did not end its scenario, see $run/serial.log"
+		exit 1
+	fi
 	if check; then
 		say "PASS in $((SECONDS - t_start)) s"
 	else
