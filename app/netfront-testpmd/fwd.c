@@ -171,7 +171,7 @@ window_open(const struct fwd *f, struct stream *s)
 		tx += ctr_read(&f->streams[i].st.tx_pkts);
 		rx += ctr_read(&f->streams[i].st.rx_pkts);
 	}
-	if (tx < rx + (uint64_t)f->window * f->nb_streams)
+	if (tx < rx + f->written_off + (uint64_t)f->window * f->nb_streams)
 		return true;
 	now = rte_rdtsc();
 	if (rx != s->seen_rx) {
@@ -287,18 +287,35 @@ fwd_free(struct fwd *f)
 	f->nb_streams = 0;
 }
 
+/* Out of every burst while the main lcore holds us. */
+static void
+lcore_park(struct lcore_ctx *lc)
+{
+	const struct fwd *f = lc->f;
+
+	__atomic_store_n(&lc->held, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&f->hold, __ATOMIC_ACQUIRE))
+		rte_pause();
+	__atomic_store_n(&lc->held, 0, __ATOMIC_RELEASE);
+}
+
 static int
 lcore_main(void *arg)
 {
-	const struct lcore_ctx *lc = arg;
+	struct lcore_ctx *lc = arg;
 	const struct fwd *f = lc->f;
 	unsigned int i;
 	int phase;
 
 	while ((phase = __atomic_load_n(&f->phase, __ATOMIC_ACQUIRE)) !=
-	       PHASE_STOP)
+	       PHASE_STOP) {
+		if (unlikely(__atomic_load_n(&f->hold, __ATOMIC_ACQUIRE))) {
+			lcore_park(lc);
+			continue;
+		}
 		for (i = lc->first; i < f->nb_streams; i += lc->step)
 			f->fn(f, &f->streams[i], phase == PHASE_RUN);
+	}
 	return 0;
 }
 
@@ -362,4 +379,35 @@ fwd_count_reached(const struct fwd *f, uint64_t count)
 		if (rx[f->ports[i]] < count)
 			return false;
 	return true;
+}
+
+void
+fwd_hold(struct fwd *f)
+{
+	unsigned int k;
+
+	__atomic_store_n(&f->hold, 1, __ATOMIC_RELEASE);
+	for (k = 0; k < f->nb_lcores; k++)
+		while (!__atomic_load_n(&f->lcores[k].held, __ATOMIC_ACQUIRE))
+			rte_pause();
+}
+
+void
+fwd_release(struct fwd *f)
+{
+	__atomic_store_n(&f->hold, 0, __ATOMIC_RELEASE);
+}
+
+void
+fwd_write_off(struct fwd *f)
+{
+	uint64_t tx = 0, rx = 0;
+	unsigned int i;
+
+	for (i = 0; i < f->nb_streams; i++) {
+		tx += ctr_read(&f->streams[i].st.tx_pkts);
+		rx += ctr_read(&f->streams[i].st.rx_pkts);
+	}
+	if (tx > rx + f->written_off)
+		f->written_off = tx - rx;
 }

@@ -54,6 +54,7 @@ struct lcore_ctx {
 	const struct fwd *f;
 	unsigned int first;	/* streams first, first + step, ... */
 	unsigned int step;
+	int held;		/* atomic: parked at the main lcore's hold */
 };
 
 struct fwd {
@@ -63,6 +64,10 @@ struct fwd {
 	uint64_t stall_tsc;	/* how long a full window waits for rx */
 	stream_fn fn;
 	int phase;		/* enum run_phase, atomic */
+	int hold;		/* atomic: lcores park, ports are set up */
+	/* Frames in flight when a port was reset: they never return, the
+	 * verify window stops waiting for them. Written while held. */
+	uint64_t written_off;
 	uint16_t nb_ports;
 	uint16_t nb_queues;
 	uint16_t ports[RTE_MAX_ETHPORTS];
@@ -90,6 +95,13 @@ int fwd_launch(struct fwd *f);
 void fwd_set_phase(struct fwd *f, enum run_phase phase);
 /* Wait for the lcores to return (after PHASE_STOP). */
 void fwd_wait(struct fwd *f);
+/* Park every forwarding lcore out of the bursts (to reset a port), and
+ * let them go on.
+ */
+void fwd_hold(struct fwd *f);
+void fwd_release(struct fwd *f);
+/* While held, after a port reset: its frames in flight are gone. */
+void fwd_write_off(struct fwd *f);
 
 /* Has every port met --count (sent in generating modes, else received)? */
 bool fwd_count_reached(const struct fwd *f, uint64_t count);

@@ -35,6 +35,7 @@ struct app {
 	struct verify_tpl tpl;
 	struct fwd fwd;
 	struct report report;
+	struct port_events ev;
 };
 
 static volatile sig_atomic_t nb_signals;
@@ -128,7 +129,9 @@ setup(struct app *a)
 		return -1;
 	}
 	for (; a->nb_started < a->nb_ports; a->nb_started++)
-		if (port_setup(a->ports[a->nb_started], &a->cfg, a->mp) < 0)
+		if (port_events_register(a->ports[a->nb_started],
+					 &a->ev) < 0 ||
+		    port_setup(a->ports[a->nb_started], &a->cfg, a->mp) < 0)
 			return -1;
 	port_wait_links(a->ports, a->nb_ports, a->cfg.link_wait);
 	ret = fwd_init(&a->fwd, &a->cfg, a->ports, a->nb_ports, a->mp,
@@ -139,6 +142,35 @@ setup(struct app *a)
 		return -1;
 	}
 	return install_signals();
+}
+
+/*
+ * RESET: the backend is back; with the forwarding lcores parked, reset
+ * the port and set it up as at the start. RMV: the port stays idle.
+ */
+static void
+handle_events(struct app *a)
+{
+	uint16_t i, port;
+
+	for (i = 0; i < a->nb_ports; i++) {
+		port = a->ports[i];
+		if (__atomic_exchange_n(&a->ev.removed[port], 0,
+					__ATOMIC_ACQUIRE))
+			printf("port %u: removed (RMV event)\n", port);
+		if (!__atomic_exchange_n(&a->ev.reset_pending[port], 0,
+					 __ATOMIC_ACQUIRE))
+			continue;
+		fwd_hold(&a->fwd);
+		if (port_reset(port, &a->cfg, a->mp) == 0) {
+			fwd_write_off(&a->fwd);
+			a->ev.reset_done++;
+			printf("port %u: reset after a RESET event, "
+			       "forwarding again\n", port);
+		}
+		fwd_release(&a->fwd);
+		fflush(stdout);
+	}
 }
 
 /* Run until duration, count or a signal, then drain; returns the seconds
@@ -157,6 +189,7 @@ control_loop(struct app *a)
 	live_start(&live);
 	for (;;) {
 		usleep(TICK_US);
+		handle_events(a);
 		elapsed = (rte_get_timer_cycles() - start) / hz;
 		if (c->stats_period > 0 && elapsed >= next_live) {
 			live_print(&live, &a->fwd, elapsed);
@@ -252,6 +285,9 @@ run(struct app *a)
 		return EXIT_FAILURE;
 	}
 	report_print(&a->report);
+	printf("events: reset %" PRIu64 " (set up again %" PRIu64 "), "
+	       "rmv %" PRIu64 "\n", a->ev.resets, a->ev.reset_done,
+	       a->ev.rmvs);
 	status = verdict(a);
 	if (a->cfg.json_path != NULL &&
 	    report_json(&a->report, a->cfg.json_path, status) < 0)

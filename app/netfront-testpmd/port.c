@@ -119,6 +119,7 @@ port_setup(uint16_t port, const struct app_config *cfg,
 		return fail(port, "cannot get device info", ret);
 	set_offloads(port, &info, cfg, seg_room, &conf);
 	conf.rxmode.mtu = wanted_mtu(cfg);
+	conf.intr_conf.rmv = (*info.dev_flags & RTE_ETH_DEV_INTR_RMV) != 0;
 	if (cfg->nb_queues > 1 && info.flow_type_rss_offloads != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
@@ -182,4 +183,42 @@ port_close(uint16_t port)
 	if (ret < 0)
 		printf("warning: port %u: close: %s\n", port,
 		       rte_strerror(-ret));
+}
+
+static int
+on_event(uint16_t port, enum rte_eth_event_type type, void *arg, void *ret)
+{
+	struct port_events *ev = arg;
+
+	if (type == RTE_ETH_EVENT_INTR_RESET) {
+		__atomic_fetch_add(&ev->resets, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&ev->reset_pending[port], 1, __ATOMIC_RELEASE);
+	} else {
+		__atomic_fetch_add(&ev->rmvs, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&ev->removed[port], 1, __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+int
+port_events_register(uint16_t port, struct port_events *ev)
+{
+	int ret = rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_RESET,
+						on_event, ev);
+
+	if (ret == 0)
+		ret = rte_eth_dev_callback_register(port,
+						    RTE_ETH_EVENT_INTR_RMV,
+						    on_event, ev);
+	return ret < 0 ? fail(port, "event callbacks", ret) : 0;
+}
+
+int
+port_reset(uint16_t port, const struct app_config *cfg, struct rte_mempool *mp)
+{
+	int ret = rte_eth_dev_reset(port);
+
+	if (ret < 0)
+		return fail(port, "reset", ret);
+	return port_setup(port, cfg, mp);
 }

@@ -18,6 +18,7 @@
 #include <sys/timerfd.h>
 #include <sys/un.h>
 
+#include "control.h"
 #include "evtchn.h"
 #include "gnttab.h"
 #include "hyp_server.h"
@@ -38,6 +39,7 @@ static struct {
 	const char *vif[MAX_VIFS];
 	struct netback *nb[MAX_VIFS];
 	int timer_fd;
+	const char *ctl;		/* --ctl: a client's command */
 } cfg = { .guests = 1, .status_ms = 500, .timer_fd = -1 };
 
 static void
@@ -60,6 +62,10 @@ usage(FILE *f)
 "                       together, like gntalloc's 'limit' (default 0:\n"
 "                       unlimited)\n"
 "  --status-ms MS       status.json refresh period (default 500)\n"
+"  --ctl 'OP D/H'       as a client of the xensim serving RUN_DIR: unplug\n"
+"                       (xl network-detach), plug (network-attach) or\n"
+"                       restart (the backend driver) vif D/H; prints the\n"
+"                       answer once done, exits 0 when it is ok\n"
 "  -h, --help\n"
 "  Held TX packets and RX requests are answered at most 2 ms after they\n"
 "  are due. Violations of the frontend and RX page leaks are counted in\n"
@@ -162,7 +168,6 @@ add_vif(struct xsim *xs, unsigned int i)
 {
 	const char *spec = cfg.vif[i];
 	unsigned int domid, handle;
-	uint8_t mac[6] = { 0x00, 0x16, 0x3e, 0x00 };
 	char err[256];
 
 	if (sscanf(spec, "%u/%u", &domid, &handle) != 2 || domid == 0 ||
@@ -172,9 +177,7 @@ add_vif(struct xsim *xs, unsigned int i)
 			xs->nr_domains - 1);
 		return -1;
 	}
-	mac[4] = (uint8_t)domid;
-	mac[5] = (uint8_t)handle;
-	if (toolstack_add_vif(xs, domid, handle, mac) != 0) {
+	if (toolstack_add_vif(xs, domid, handle) != 0) {
 		fprintf(stderr, "xensim: --vif %s: cannot create it in "
 			"xenstore\n", spec);
 		return -1;
@@ -240,6 +243,7 @@ parse_args(int argc, char **argv, struct xsim *xs)
 		{ "vif", required_argument, NULL, 'v' },
 		{ "gntalloc-limit", required_argument, NULL, 'l' },
 		{ "status-ms", required_argument, NULL, 's' },
+		{ "ctl", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -278,6 +282,9 @@ parse_args(int argc, char **argv, struct xsim *xs)
 					optarg);
 				return -1;
 			}
+			break;
+		case 'c':
+			cfg.ctl = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -363,6 +370,8 @@ remove_run_files(struct xsim *xs)
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/xensim.pid", xs->run_dir);
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/control", xs->run_dir);
+	unlink(path);
 }
 
 int
@@ -376,6 +385,10 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (parse_args(argc, argv, &xs) != 0)
 		return 2;
+	if (cfg.ctl != NULL) {
+		snprintf(path, sizeof(path), "%s/control", xs.run_dir);
+		return control_send(path, cfg.ctl);
+	}
 	if (open_run_dir(xs.run_dir) != 0)
 		return 1;
 	xs.loop = loop_create();
@@ -405,6 +418,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "xensim: cannot start the status timer\n");
 		goto out;
 	}
+	snprintf(path, sizeof(path), "%s/control", xs.run_dir);
+	if (claim_socket(path) != 0 || control_listen(&xs, path) != 0) {
+		fprintf(stderr, "xensim: cannot serve %s\n", path);
+		goto out;
+	}
 	write_status(&xs);
 	snprintf(path, sizeof(path), "%s/ready", xs.run_dir);
 	close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
@@ -419,6 +437,7 @@ main(int argc, char **argv)
 	write_status(&xs);
 	rc = sig < 0 ? 1 : 0;
 out:
+	control_close();
 	for (i = 0; i < cfg.nr_vifs; i++)
 		if (cfg.nb[i] != NULL)
 			netback_destroy(cfg.nb[i]);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include <xen/io/xenbus.h>
 
 #include "netback_ring.h"
 #include "netback_vif.h"
@@ -292,4 +293,40 @@ netback_status_json(struct netback *nb, FILE *f)
 			(unsigned long long)nb_stat_get(&s->tx_late));
 	}
 	fprintf(f, "]}");
+}
+
+struct netback *
+netback_find(unsigned int domid, unsigned int handle)
+{
+	struct netback *nb;
+
+	for (nb = all_netbacks; nb != NULL; nb = nb->next)
+		if (nb->domid == domid && nb->handle == handle)
+			return nb;
+	return NULL;
+}
+
+int
+netback_state(const struct netback *nb)
+{
+	return nb->state;
+}
+
+void
+netback_unplug(struct netback *nb)
+{
+	nb_xenbus_stop(nb);
+	nb->state = XenbusStateClosed;
+}
+
+int
+netback_plug(struct netback *nb)
+{
+	return nb_xenbus_start(nb);
+}
+
+void
+netback_restart(struct netback *nb)
+{
+	nb_xenbus_restart(nb);
 }

@@ -26,4 +26,14 @@ void netback_destroy(struct netback *nb);
 /* One JSON object with the vif's state and per-queue counters. */
 void netback_status_json(struct netback *nb, FILE *f);
 
+/* The toolstack's operations on a running vif (control.c). */
+struct netback *netback_find(unsigned int domid, unsigned int handle);
+int netback_state(const struct netback *nb);
+/* Unplugged: stop following the frontend, unmap, stop the queues. */
+void netback_unplug(struct netback *nb);
+/* Its directories are there again: InitWait, follow the frontend. */
+int netback_plug(struct netback *nb);
+/* Closed now, InitWait again once the frontend let go. */
+void netback_restart(struct netback *nb);
+
 #endif

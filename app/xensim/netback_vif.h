@@ -166,6 +166,7 @@ struct netback {
 	struct nb_knobs k;
 
 	int state;			/* enum xenbus_state we last wrote */
+	bool restarting;		/* Closed, to be probed again */
 	struct xs_iwatch *watch;
 	int fatal_fd;			/* eventfd: a queue hit a fatal error */
 

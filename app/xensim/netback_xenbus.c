@@ -364,6 +364,8 @@ set_backend_state(struct netback *nb, enum xenbus_state target)
 	}
 }
 
+static void reprobe(void *arg);
+
 static void
 frontend_changed(void *arg, const char *path)
 {
@@ -378,6 +380,13 @@ frontend_changed(void *arg, const char *path)
 		fs = XenbusStateUnknown;
 	else if (rc != 0)
 		fs = ~0ul;
+	if (nb->restarting) {
+		/* Not from inside this watch's own callback. */
+		if (fs != XenbusStateConnected &&
+		    loop_defer(nb->xs->loop, reprobe, nb) == 0)
+			nb->restarting = false;
+		return;
+	}
 	switch (fs) {
 	case XenbusStateInitialising:
 		set_backend_state(nb, XenbusStateInitWait);
@@ -478,4 +487,28 @@ nb_xenbus_stop(struct netback *nb)
 	nb->watch = NULL;
 	loop_del_fd(nb->xs->loop, nb->fatal_fd);
 	disconnect(nb);
+}
+
+/*
+ * The backend's driver restarts (a driver domain's netback reloaded):
+ * Closed at once, whatever the frontend does, then probed anew once the
+ * frontend let go of its rings (a Connected one would be taken up again
+ * where it stood, as Linux netback does).
+ */
+void
+nb_xenbus_restart(struct netback *nb)
+{
+	set_backend_state(nb, XenbusStateClosed);
+	nb->restarting = true;
+}
+
+static void
+reprobe(void *arg)
+{
+	struct netback *nb = arg;
+
+	nb_xenbus_stop(nb);
+	if (nb_xenbus_start(nb) != 0)
+		fprintf(stderr, "xensim: vif %u/%u: cannot restart its "
+			"backend\n", nb->domid, nb->handle);
 }

@@ -7,5 +7,7 @@ struct netback;
 /* Loop thread: write the backend keys, go InitWait, follow the frontend. */
 int nb_xenbus_start(struct netback *nb);
 void nb_xenbus_stop(struct netback *nb);
+/* Closed at once, then InitWait again, as a restarted backend driver. */
+void nb_xenbus_restart(struct netback *nb);
 
 #endif

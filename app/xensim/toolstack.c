@@ -58,9 +58,17 @@ write_dir(struct xsim *xs, const char *dir, const struct xs_permissions *p,
 	return rc;
 }
 
+static void
+vif_paths(unsigned int domid, unsigned int handle, char *fe, char *be,
+	  size_t len)
+{
+	snprintf(fe, len, "/local/domain/%u/device/vif/%u", domid, handle);
+	snprintf(be, len, "/local/domain/0/backend/vif/%u/%u", domid,
+		 handle);
+}
+
 int
-toolstack_add_vif(struct xsim *xs, unsigned int domid, unsigned int handle,
-		  const uint8_t mac[6])
+toolstack_add_vif(struct xsim *xs, unsigned int domid, unsigned int handle)
 {
 	const struct xs_permissions fe_perms[] = {
 		{ .id = domid, .perms = XS_PERM_NONE },
@@ -73,18 +81,14 @@ toolstack_add_vif(struct xsim *xs, unsigned int domid, unsigned int handle,
 	char fe[64], be[64], dom[12], h[12], macs[18];
 	int rc;
 
-	if (domid == 0) {
+	if (domid == 0 || domid > 255 || handle > 255) {
 		fprintf(stderr, "xensim: a vif needs a guest domain\n");
 		return -EINVAL;
 	}
-	snprintf(fe, sizeof(fe), "/local/domain/%u/device/vif/%u", domid,
-		 handle);
-	snprintf(be, sizeof(be), "/local/domain/0/backend/vif/%u/%u", domid,
-		 handle);
+	vif_paths(domid, handle, fe, be, sizeof(fe));
 	snprintf(dom, sizeof(dom), "%u", domid);
 	snprintf(h, sizeof(h), "%u", handle);
-	snprintf(macs, sizeof(macs), "%02x:%02x:%02x:%02x:%02x:%02x",
-		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	snprintf(macs, sizeof(macs), "00:16:3e:00:%02x:%02x", domid, handle);
 
 	rc = write_dir(xs, fe, fe_perms, (const char *const[]){
 		"backend", be, "backend-id", "0", "handle", h, "mac", macs,
@@ -105,4 +109,29 @@ toolstack_add_vif(struct xsim *xs, unsigned int domid, unsigned int handle,
 			"mac", macs, "bridge", "xenbr0", "handle", h,
 			"type", "vif", NULL });
 	return rc;
+}
+
+int
+toolstack_detach_vif(struct xsim *xs, unsigned int domid, unsigned int handle)
+{
+	char fe[64], be[64], path[80];
+	int rc;
+
+	vif_paths(domid, handle, fe, be, sizeof(fe));
+	snprintf(path, sizeof(path), "%s/online", be);
+	rc = xs_dom0_write(xs->xs, path, "0");
+	snprintf(path, sizeof(path), "%s/state", be);
+	if (rc == 0)
+		rc = xs_dom0_write(xs->xs, path, "5");
+	return rc;
+}
+
+void
+toolstack_remove_vif(struct xsim *xs, unsigned int domid, unsigned int handle)
+{
+	char fe[64], be[64];
+
+	vif_paths(domid, handle, fe, be, sizeof(fe));
+	xs_dom0_rm(xs->xs, fe);
+	xs_dom0_rm(xs->xs, be);
 }

@@ -15,7 +15,14 @@ struct xsim;
 
 int toolstack_add_domain(struct xsim *xs, unsigned int domid,
 			 const char *name);
+/* The vif's MAC is 00:16:3e:00:DOMID:HANDLE. */
 int toolstack_add_vif(struct xsim *xs, unsigned int domid,
-		      unsigned int handle, const uint8_t mac[6]);
+		      unsigned int handle);
+/* xl network-detach, first step: the backend offline and Closing. */
+int toolstack_detach_vif(struct xsim *xs, unsigned int domid,
+			 unsigned int handle);
+/* Last step, once the backend closed or the wait timed out. */
+void toolstack_remove_vif(struct xsim *xs, unsigned int domid,
+			  unsigned int handle);
 
 #endif

@@ -251,6 +251,11 @@ start_stop(struct netfront_adapter *ad, unsigned int want)
 		if (fxs_account()->faults == 0)
 			check_connected(ad);
 		netfront_xb_link_up(ad);
+		/* What a watch event makes the driver read and write. */
+		if (netfront_xb_backend_state(ad) != XenbusStateConnected) {
+			netfront_xb_close(ad);
+			netfront_xb_wake(ad);
+		}
 	}
 	netfront_xb_disconnect(ad);
 	if (fxs_account()->faults == 0)
@@ -303,7 +308,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_config(ad);
 		if (start_stop(ad, queues) && (flags & 8))
 			start_stop(ad, queues);
-		netfront_xb_detach(ad);
+		netfront_xb_detach(ad, true);
 	}
 	FZ_CHECK(acct->handles == 0, "%u xenstore handles left open",
 		 acct->handles);

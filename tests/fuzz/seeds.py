@@ -145,6 +145,7 @@ def xs_seeds():
         fe('mac', '00:16:3e:00:00:01') + fe('mtu', '1500')
     # state reads: attach x2, start x2, connect, link, Closing, Closed
     life = b''.join(be('state', s) for s in '22224456')
+    left = b''.join(be('state', s) for s in '222244656')
     feats = be('feature-rx-copy', '1') + be('feature-sg', '1')
     mq = be('multi-queue-max-queues', '4') + \
         be('feature-split-event-channels', '1')
@@ -173,6 +174,13 @@ def xs_seeds():
         'xs-fail': bytes([0, 0x82, 12, 0]) + base + feats + life,
         'xs-no-open': bytes([0, 0x86, 0, 0]) + base,
         'tx-conflicts': bytes([0, 0xf2, 0, 200]) + base + feats + life,
+        # after the link read, a watch event finds the backend Closed:
+        # close, then ask it back unless it is going offline
+        'backend-left': bytes([0, 0x82, 0, 0]) + base + feats + left,
+        'backend-left-offline': bytes([0, 0x82, 0, 0]) + base + feats +
+            be('online', '0') + left,
+        'backend-left-online-garbage': bytes([0, 0x82, 0, 0]) + base +
+            feats + be('online', 'yes') + left,
     }
 
 

@@ -31,6 +31,15 @@
  *                          then reclaims the answered requests
  *   lsc RUN                the backend's carrier key (written as dom0)
  *                          takes the link down and up, with LSC events
+ *   lifecycle unplug|restart|replug XENSIM RUN
+ *                          xensim's control socket acts on the running
+ *                          vif: unplug (xl network-detach) raises RMV and
+ *                          completes without the toolstack's timeout;
+ *                          restart (the backend driver) raises RESET, and
+ *                          rte_eth_dev_reset() with a new configure and
+ *                          start brings the echo back; replug is unplug
+ *                          then plug, then that reset. Bursts return 0
+ *                          while the backend is away; no grant is left
  *   start-fail TEXT [QUEUES]
  *                          dev_start fails and the log names TEXT
  *   probe-fail DEVARGS TEXT [KEY VALUE]
@@ -997,6 +1006,124 @@ mode_lsc(int argc, char **argv)
 	printf("lsc: carrier down and up seen, %u events\n", lsc_events);
 }
 
+static unsigned int rmv_events, reset_events;
+
+static int
+on_lifecycle(uint16_t port_id, enum rte_eth_event_type type, void *arg,
+	     void *ret)
+{
+	__atomic_fetch_add(type == RTE_ETH_EVENT_INTR_RMV ? &rmv_events :
+			   &reset_events, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Waits up to WAIT_MS for *events to reach n. */
+static void
+wait_events(const unsigned int *events, unsigned int n, const char *what)
+{
+	uint64_t end = rte_get_timer_cycles() +
+		       WAIT_MS * rte_get_timer_hz() / 1000;
+
+	while (__atomic_load_n(events, __ATOMIC_RELAXED) < n &&
+	       rte_get_timer_cycles() < end)
+		usleep(10000);
+	REQUIRE(__atomic_load_n(events, __ATOMIC_RELAXED) >= n,
+		"no %s event within %d ms", what, WAIT_MS);
+}
+
+/* xensim --ctl CMD: its answer must contain expect. */
+static void
+xensim_ctl(const char *xensim, const char *run, const char *cmd,
+	   const char *expect)
+{
+	char line[1024], out[256] = "";
+	FILE *p;
+	int rc;
+
+	snprintf(line, sizeof(line), "'%s' '%s' --ctl '%s'", xensim, run, cmd);
+	p = popen(line, "r");
+	REQUIRE(p != NULL, "popen %s", line);
+	if (fgets(out, sizeof(out), p) == NULL)
+		out[0] = '\0';
+	rc = pclose(p);
+	REQUIRE(rc == 0 && strstr(out, expect) != NULL,
+		"xensim --ctl '%s' (rc %d): '%s', expected '%s'", cmd, rc,
+		out, expect);
+	printf("xensim --ctl '%s': %s", cmd, out);
+}
+
+/* While the backend is away, bursts take nothing and give nothing. */
+static void
+check_halted(void)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(tx_pool), *rx[BURST];
+
+	REQUIRE(m != NULL, "mbuf");
+	rte_pktmbuf_append(m, 60);
+	CHECK(rte_eth_tx_burst(port, 0, &m, 1) == 0,
+	      "TX took a frame while the backend is away");
+	CHECK(rte_eth_rx_burst(port, 0, rx, BURST) == 0,
+	      "RX gave frames while the backend is away");
+	rte_pktmbuf_free(m);
+}
+
+static void
+mode_lifecycle(int argc, char **argv)
+{
+	struct rte_eth_conf conf = port_conf;
+	const char *op, *xensim, *run;
+	bool unplug;
+
+	REQUIRE(argc >= 3, "lifecycle unplug|restart|replug XENSIM RUN");
+	op = argv[0];
+	xensim = argv[1];
+	run = argv[2];
+	unplug = strcmp(op, "restart") != 0;
+	conf.intr_conf.lsc = 1;
+	conf.intr_conf.rmv = 1;
+	lsc_register();
+	REQUIRE(rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_RMV,
+					      on_lifecycle, NULL) == 0 &&
+		rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_RESET,
+					      on_lifecycle, NULL) == 0,
+		"event callbacks");
+	port_setup_conf(1, &conf);
+	port_start();
+	wait_link(1, 1);
+	echo_burst(1, 500);
+	if (unplug) {
+		/* Not forced: the driver closed as the backend asked. */
+		xensim_ctl(xensim, run, "unplug 1/0", "the backend closed in");
+		wait_events(&rmv_events, 1, "RMV");
+	} else {
+		xensim_ctl(xensim, run, "restart 1/0", "ok restarted");
+	}
+	wait_link(0, 2);
+	check_halted();
+	if (strcmp(op, "unplug") == 0) {
+		CHECK(reset_events == 0, "RESET after an unplug");
+		rte_eth_dev_stop(port);
+		rte_eth_dev_close(port);
+		check_no_grants(run);
+		printf("lifecycle: unplugged, RMV seen, port closed\n");
+		return;
+	}
+	if (unplug)
+		xensim_ctl(xensim, run, "plug 1/0", "ok plugged");
+	wait_events(&reset_events, 1, "RESET");
+	REQUIRE(rte_eth_dev_reset(port) == 0, "rte_eth_dev_reset");
+	port_setup_conf(1, &conf);
+	port_start();
+	wait_link(1, 3);
+	echo_sizes(1, 1);
+	echo_burst(1, 500);
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	check_no_grants(run);
+	printf("lifecycle: %s, %u RMV and %u RESET events, echo again\n",
+	       op, rmv_events, reset_events);
+}
+
 static void
 mode_start_fail(int argc, char **argv)
 {
@@ -1026,6 +1153,7 @@ static const struct {
 	{ "stop-bound", mode_stop_bound, true },
 	{ "tx-done-cleanup", mode_tx_done_cleanup, true },
 	{ "lsc", mode_lsc, true },
+	{ "lifecycle", mode_lifecycle, true },
 	{ "start-fail", mode_start_fail, true },
 	{ "probe-fail", mode_probe_fail, false },
 };

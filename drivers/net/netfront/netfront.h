@@ -61,6 +61,7 @@ struct rte_eth_dev;
 struct rte_eth_stats;
 struct rte_eth_xstat;
 struct rte_eth_xstat_name;
+struct rte_intr_handle;
 
 /* Protocol violations by the backend; each stops the port. */
 enum netfront_viol {
@@ -178,9 +179,19 @@ struct netfront_adapter {
 	bool trusted;
 	bool rx_sg;			/* feature-sg offered: SCATTER on */
 	unsigned int rx_pages;		/* trusted RX pool size, per queue */
-	bool link_reported;		/* last state link_poll reported */
+	bool link_reported;		/* last state link_report reported */
 	bool unbound_kernel;		/* rebind xen-netfront on close */
-	volatile bool failed;		/* a queue saw a violation */
+	/* The backend left while started; we asked it back once it closed;
+	 * its directory is gone; it came back (InitWait). */
+	bool gone;
+	bool woken;
+	bool removed;
+	bool back;
+	struct rte_intr_handle *xs_intr;	/* the watch fd, while started */
+	/* A queue saw a violation, or the backend left: bursts do nothing. */
+	volatile bool failed;
+	/* The data path stopped the port: the ethdev layer reports it. */
+	void (*link_lost)(struct netfront_adapter *ad);
 };
 
 /* netfront_xenbus.c */
@@ -188,8 +199,13 @@ int netfront_xb_attach(struct netfront_adapter *ad);
 int netfront_xb_wait_initwait(struct netfront_adapter *ad);
 int netfront_xb_connect(struct netfront_adapter *ad);
 void netfront_xb_disconnect(struct netfront_adapter *ad);
-void netfront_xb_detach(struct netfront_adapter *ad);
+void netfront_xb_detach(struct netfront_adapter *ad, bool give_back);
 int netfront_xb_link_up(struct netfront_adapter *ad);
+/* The xenstore watch's fd, readable when the backend's keys changed. */
+int netfront_xb_fd(struct netfront_adapter *ad);
+int netfront_xb_backend_state(struct netfront_adapter *ad);
+void netfront_xb_close(struct netfront_adapter *ad);
+bool netfront_xb_wake(struct netfront_adapter *ad);
 
 /* netfront_pool.c */
 /*

@@ -37,7 +37,6 @@
 /* Grants of a queue pair besides its RX pages: two rings, the TX blocks. */
 #define QUEUE_GRANTS		(2 + NETFRONT_TX_PAGES)
 #define TIMEOUT_DEFAULT		10000
-#define LINK_POLL_US		100000
 
 static const char *const valid_args[] = {
 	ARG_VIF, ARG_QUEUES, ARG_XENSIM, ARG_UNBIND, ARG_TIMEOUT,
@@ -159,25 +158,119 @@ link_set(struct netfront_adapter *ad, bool up)
 	rte_eth_linkstatus_set(ad->dev, &link);
 }
 
-/* Follows the backend's state and carrier while started (EAL alarm). */
+/* Link from the backend's state and carrier; LSC on every change. */
 static void
-link_poll(void *arg)
+link_report(struct netfront_adapter *ad)
 {
-	struct netfront_adapter *ad = arg;
 	struct rte_eth_dev *dev = ad->dev;
 	bool up = !ad->failed && netfront_xb_link_up(ad) == 1;
 
-	if (up != ad->link_reported) {
-		ad->link_reported = up;
-		link_set(ad, up);
-		PMD_DRV_LOG(INFO, "vif%u: link %s", ad->args.vif,
-			    up ? "up" : "down");
-		if (dev->data->dev_conf.intr_conf.lsc)
+	if (up == ad->link_reported)
+		return;
+	ad->link_reported = up;
+	link_set(ad, up);
+	PMD_DRV_LOG(INFO, "vif%u: link %s", ad->args.vif, up ? "up" : "down");
+	if (dev->data->dev_conf.intr_conf.lsc)
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+}
+
+static void
+link_alarm(void *arg)
+{
+	link_report(arg);
+}
+
+/* From the data path: report the stop from the interrupt thread. */
+static void
+link_lost(struct netfront_adapter *ad)
+{
+	if (rte_eal_alarm_set(1, link_alarm, ad) != 0)
+		PMD_DRV_LOG(WARNING, "vif%u: cannot report the link down",
+			    ad->args.vif);
+}
+
+/*
+ * A change in the backend's xenstore directory, on the EAL interrupt
+ * thread while started. A backend that leaves (Closing, Closed, gone, or
+ * already back at InitWait) stops the data path at once and closes us as
+ * Linux netfront does. Once it is Closed, unless the toolstack is
+ * detaching the vif, we ask it back; RMV once its directory is gone,
+ * RESET once it waits for a frontend again or its directory is back
+ * (rte_eth_dev_reset() connects anew).
+ */
+static void
+backend_changed(void *arg)
+{
+	struct netfront_adapter *ad = arg;
+	struct rte_eth_dev *dev = ad->dev;
+	int st = netfront_xb_backend_state(ad);
+
+	if (st != XenbusStateConnected && !ad->gone) {
+		ad->gone = true;
+		ad->failed = true;
+		PMD_DRV_LOG(NOTICE, "vif%u: backend %s left (state %d): port "
+			    "stopped", ad->args.vif, ad->be_path, st);
+		netfront_xb_close(ad);
+	}
+	link_report(ad);
+	if (ad->gone && st == XenbusStateClosed && !ad->woken)
+		ad->woken = netfront_xb_wake(ad);
+	if (st == XenbusStateUnknown && !ad->removed) {
+		ad->removed = true;
+		PMD_DRV_LOG(NOTICE, "vif%u: backend %s removed", ad->args.vif,
+			    ad->be_path);
+		if (dev->data->dev_conf.intr_conf.rmv)
 			rte_eth_dev_callback_process(dev,
-						     RTE_ETH_EVENT_INTR_LSC,
+						     RTE_ETH_EVENT_INTR_RMV,
 						     NULL);
 	}
-	rte_eal_alarm_set(LINK_POLL_US, link_poll, ad);
+	/* Back: waiting for a frontend, or a vif attached anew (on Xen the
+	 * kernel's xen-netfront may connect to it first). */
+	if (ad->gone && !ad->back && (st == XenbusStateInitWait ||
+	    (ad->removed && st != XenbusStateUnknown))) {
+		ad->back = true;
+		PMD_DRV_LOG(NOTICE, "vif%u: backend %s is back: reset the port "
+			    "to connect again", ad->args.vif, ad->be_path);
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_RESET,
+					     NULL);
+	}
+}
+
+/* Follow the backend through its xenstore watch, on the interrupt thread. */
+static int
+watch_start(struct netfront_adapter *ad)
+{
+	struct rte_intr_handle *h;
+	int rc;
+
+	h = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (h == NULL)
+		return -ENOMEM;
+	if (rte_intr_fd_set(h, netfront_xb_fd(ad)) != 0 ||
+	    rte_intr_type_set(h, RTE_INTR_HANDLE_EXT) != 0) {
+		rte_intr_instance_free(h);
+		return -EINVAL;
+	}
+	rc = rte_intr_callback_register(h, backend_changed, ad);
+	if (rc != 0) {
+		PMD_DRV_LOG(ERR, "vif%u: cannot follow the backend's state: "
+			    "%s", ad->args.vif, strerror(-rc));
+		rte_intr_instance_free(h);
+		return rc;
+	}
+	ad->xs_intr = h;
+	return 0;
+}
+
+static void
+watch_stop(struct netfront_adapter *ad)
+{
+	if (ad->xs_intr == NULL)
+		return;
+	rte_intr_callback_unregister_sync(ad->xs_intr, backend_changed, ad);
+	rte_intr_instance_free(ad->xs_intr);
+	ad->xs_intr = NULL;
+	rte_eal_alarm_cancel(link_alarm, ad);
 }
 
 static int
@@ -327,6 +420,11 @@ netfront_start(struct rte_eth_dev *dev)
 	unsigned int q;
 	int rc;
 
+	if (ad->xsh == NULL) {
+		PMD_DRV_LOG(ERR, "vif%u: not attached (a reset failed): reset "
+			    "the port again", ad->args.vif);
+		return -ENODEV;
+	}
 	if (dev->data->nb_rx_queues > ad->feat.max_queues) {
 		PMD_DRV_LOG(ERR, "vif%u: %u queues configured, the backend "
 			    "offers %u", ad->args.vif, dev->data->nb_rx_queues,
@@ -347,8 +445,18 @@ netfront_start(struct rte_eth_dev *dev)
 	if (rc != 0)
 		return rc;
 	ad->failed = false;
+	ad->gone = false;
+	ad->woken = false;
+	ad->removed = false;
+	ad->back = false;
 	rc = netfront_xb_connect(ad);
+	if (rc == 0) {
+		ad->link_reported = false;
+		link_report(ad);
+		rc = watch_start(ad);
+	}
 	if (rc != 0) {
+		link_set(ad, false);
 		netfront_xb_disconnect(ad);
 		netfront_queues_disconnect(ad);
 		return rc;
@@ -357,8 +465,6 @@ netfront_start(struct rte_eth_dev *dev)
 		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
 		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
 	}
-	ad->link_reported = false;
-	link_poll(ad);
 	return 0;
 }
 
@@ -368,7 +474,7 @@ netfront_stop(struct rte_eth_dev *dev)
 	struct netfront_adapter *ad = dev->data->dev_private;
 	unsigned int q;
 
-	rte_eal_alarm_cancel(link_poll, ad);
+	watch_stop(ad);
 	link_set(ad, false);
 	ad->link_reported = false;
 	netfront_xb_disconnect(ad);
@@ -465,9 +571,31 @@ netfront_link_update(struct rte_eth_dev *dev, int wait)
 {
 	struct netfront_adapter *ad = dev->data->dev_private;
 
-	/* link_poll keeps dev->data->dev_link; report a failure at once. */
+	/* link_report keeps dev->data->dev_link; a failure shows at once. */
 	if (ad->failed)
 		link_set(ad, false);
+	return 0;
+}
+
+/*
+ * After the backend left and came back (RTE_ETH_EVENT_INTR_RESET), or to
+ * follow a vif that was detached and attached again: the handshake from
+ * the start, with the keys the toolstack wrote anew. ethdev has stopped
+ * the port; the application configures and starts it again.
+ */
+static int
+netfront_reset(struct rte_eth_dev *dev)
+{
+	struct netfront_adapter *ad = dev->data->dev_private;
+	int rc;
+
+	netfront_xb_detach(ad, false);
+	rc = netfront_xb_attach(ad);
+	if (rc != 0)
+		return rc;
+	rte_ether_addr_copy(&ad->mac, dev->data->mac_addrs);
+	PMD_DRV_LOG(INFO, "vif%u: reset, backend %s at InitWait",
+		    ad->args.vif, ad->be_path);
 	return 0;
 }
 
@@ -483,7 +611,7 @@ netfront_close(struct rte_eth_dev *dev)
 		netfront_rxq_release(dev, q);
 	for (q = 0; q < dev->data->nb_tx_queues; q++)
 		netfront_txq_release(dev, q);
-	netfront_xb_detach(ad);
+	netfront_xb_detach(ad, true);
 	if (!netfront_rxpool_adopt_xp(ad->xp))
 		xenplat_close(ad->xp);
 	ad->xp = NULL;
@@ -496,6 +624,7 @@ static const struct eth_dev_ops netfront_ops = {
 	.dev_start = netfront_start,
 	.dev_stop = netfront_stop,
 	.dev_close = netfront_close,
+	.dev_reset = netfront_reset,
 	.mtu_set = netfront_mtu_set,
 	.link_update = netfront_link_update,
 	.rx_queue_setup = netfront_rxq_setup,
@@ -534,6 +663,7 @@ netfront_probe(struct rte_vdev_device *vdev)
 	ad = dev->data->dev_private;
 	ad->args = args;
 	ad->dev = dev;
+	ad->link_lost = link_lost;
 	ad->xp = xenplat_open(args.xensim[0] != '\0' ? args.xensim : NULL,
 			      err, sizeof(err));
 	if (ad->xp == NULL) {
@@ -562,7 +692,7 @@ netfront_probe(struct rte_vdev_device *vdev)
 	}
 	rte_ether_addr_copy(&ad->mac, dev->data->mac_addrs);
 	dev->data->mtu = ad->mtu;
-	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;
+	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV;
 	dev->dev_ops = &netfront_ops;
 	dev->rx_pkt_burst = netfront_rx_burst;
 	dev->tx_pkt_burst = netfront_tx_burst;
@@ -575,7 +705,7 @@ netfront_probe(struct rte_vdev_device *vdev)
 		    "untrusted: RX copied, no zero-copy TX");
 	return 0;
 fail_detach:
-	netfront_xb_detach(ad);
+	netfront_xb_detach(ad, true);
 fail:
 	if (ad->xp != NULL)
 		xenplat_close(ad->xp);

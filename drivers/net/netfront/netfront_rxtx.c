@@ -53,6 +53,8 @@ violation(struct netfront_adapter *ad, bool *violated,
 	PMD_DRV_LOG(ERR, "vif%u %sq%u: backend protocol violation: %s (%d); "
 		    "port stopped", ad->args.vif, dir, qid, viol_what[v], val);
 	rte_eth_linkstatus_set(ad->dev, &link);
+	if (ad->link_lost != NULL)
+		ad->link_lost(ad);
 }
 
 void

@@ -296,6 +296,16 @@ read_features(struct netfront_adapter *ad)
 	return 0;
 }
 
+/* Unplugged: writing our state would create the directory again. */
+static bool
+frontend_gone(struct netfront_adapter *ad)
+{
+	char *s = xb_read(ad, ad->fe_path, "backend");
+
+	free(s);
+	return s == NULL && errno == ENOENT;
+}
+
 /*
  * Bring the connection down as xen-netfront's remove does:
  * Closing, backend Closing/Closed, Closed, backend Closed.
@@ -305,7 +315,7 @@ netfront_xb_disconnect(struct netfront_adapter *ad)
 {
 	int st;
 
-	if (xb_set_state(ad, XenbusStateClosing) != 0)
+	if (frontend_gone(ad) || xb_set_state(ad, XenbusStateClosing) != 0)
 		return;
 	st = xb_wait_backend(ad, 1u << XenbusStateClosing |
 			     1u << XenbusStateClosed |
@@ -371,7 +381,8 @@ netfront_xb_attach(struct netfront_adapter *ad)
 	rc = read_config(ad);
 	if (rc != 0)
 		goto fail;
-	snprintf(path, sizeof(path), "%s/state", ad->be_path);
+	/* The whole directory: state, carrier, and its removal. */
+	snprintf(path, sizeof(path), "%s", ad->be_path);
 	snprintf(token, sizeof(token), "netfront-%p", (void *)ad);
 	/* Creates the watch pipe first, so no event can be missed. */
 	xs_fileno(ad->xsh);
@@ -393,23 +404,77 @@ fail:
 	return rc;
 }
 
-/* Leave xenstore as xen-netfront's remove does, and let go of the vif. */
+/*
+ * Leave xenstore as xen-netfront's remove does; give_back hands the vif
+ * to the kernel's xen-netfront again (not on a reset, which attaches
+ * again at once).
+ */
 void
-netfront_xb_detach(struct netfront_adapter *ad)
+netfront_xb_detach(struct netfront_adapter *ad, bool give_back)
 {
 	char token[32];
-	char path[320];
 
 	if (ad->xsh == NULL)
 		return;
 	if (xb_state(ad, ad->fe_path) != XenbusStateClosed)
 		netfront_xb_disconnect(ad);
-	snprintf(path, sizeof(path), "%s/state", ad->be_path);
 	snprintf(token, sizeof(token), "netfront-%p", (void *)ad);
-	xs_unwatch(ad->xsh, path, token);
+	xs_unwatch(ad->xsh, ad->be_path, token);
 	xs_close(ad->xsh);
 	ad->xsh = NULL;
-	kernel_rebind(ad);
+	if (give_back)
+		kernel_rebind(ad);
+}
+
+int
+netfront_xb_fd(struct netfront_adapter *ad)
+{
+	return xs_fileno(ad->xsh);
+}
+
+/*
+ * After a watch event: the backend's state, XenbusStateUnknown once its
+ * directory is gone. Reading the state, not the events, tells: events
+ * may be coalesced.
+ */
+int
+netfront_xb_backend_state(struct netfront_adapter *ad)
+{
+	char **ev;
+
+	while ((ev = xs_check_watch(ad->xsh)) != NULL)
+		free(ev);
+	return xb_state(ad, ad->be_path);
+}
+
+/*
+ * The backend left while we were connected: close as Linux netfront does
+ * then, without waiting, so that the toolstack's detach completes.
+ */
+void
+netfront_xb_close(struct netfront_adapter *ad)
+{
+	if (!frontend_gone(ad) &&
+	    xb_set_state(ad, XenbusStateClosing) == 0)
+		xb_set_state(ad, XenbusStateClosed);
+}
+
+/*
+ * The backend closed after it left: unless the toolstack is taking the
+ * vif away (online 0), ask it back (Initialising wakes a Closed netback
+ * to InitWait), so that a restarted backend can be reset to. True when
+ * asked.
+ */
+bool
+netfront_xb_wake(struct netfront_adapter *ad)
+{
+	unsigned long online;
+	int rc = xb_read_uint(ad, ad->be_path, "online", 1, &online);
+
+	if ((rc == 0 && online == 0) || rc == -EINVAL ||
+	    xb_state(ad, ad->fe_path) != XenbusStateClosed)
+		return false;
+	return xb_set_state(ad, XenbusStateInitialising) == 0;
 }
 
 static bool
