@@ -51,6 +51,8 @@ usage(const char *prog)
 	       "  --link-wait S        wait up to S seconds for link up (5)\n"
 	       "  --stats-period S     live line every S seconds, 0 off (1)\n"
 	       "  --json FILE          write the summary as JSON\n"
+	       "  --rx-intr            io, macswap, rxonly: an idle lcore\n"
+	       "                       sleeps until an RX interrupt\n"
 	       "  --help\n", prog, NFT_MAX_BURST);
 }
 
@@ -162,7 +164,8 @@ bad:
 enum {
 	OPT_MODE = 256, OPT_BURST, OPT_QUEUES, OPT_RXD, OPT_TXD,
 	OPT_PKT_SIZE, OPT_PKT_ORDER, OPT_DURATION, OPT_COUNT, OPT_MAX_LOST, OPT_WINDOW,
-	OPT_DRAIN, OPT_LINK_WAIT, OPT_STATS_PERIOD, OPT_JSON, OPT_HELP,
+	OPT_DRAIN, OPT_LINK_WAIT, OPT_STATS_PERIOD, OPT_JSON, OPT_RX_INTR,
+	OPT_HELP,
 };
 
 static const struct option long_opts[] = {
@@ -182,6 +185,7 @@ static const struct option long_opts[] = {
 	{ "link-wait", required_argument, NULL, OPT_LINK_WAIT },
 	{ "stats-period", required_argument, NULL, OPT_STATS_PERIOD },
 	{ "json", required_argument, NULL, OPT_JSON },
+	{ "rx-intr", no_argument, NULL, OPT_RX_INTR },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -239,6 +243,9 @@ parse_one(int opt, const char *arg, struct app_config *cfg, bool *random)
 	case OPT_JSON:
 		cfg->json_path = arg;
 		return 0;
+	case OPT_RX_INTR:
+		cfg->rx_intr = true;
+		return 0;
 	}
 	return -1;
 }
@@ -290,6 +297,11 @@ config_parse(struct app_config *cfg, int argc, char **argv)
 	else if (random)
 		fprintf(stderr, "warning: --pkt-order random needs a "
 			"--pkt-size MIN-MAX range; ignored\n");
+	if (cfg->rx_intr && config_mode_generates(cfg->mode)) {
+		fprintf(stderr, "error: --rx-intr needs a mode that only "
+			"receives or forwards (io, macswap, rxonly)\n");
+		return -1;
+	}
 	if (cfg->max_lost != NFT_MAX_LOST_AUTO && cfg->mode != FWD_VERIFY) {
 		fprintf(stderr, "error: --max-lost only applies to "
 			"--mode verify\n");

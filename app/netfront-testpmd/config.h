@@ -43,6 +43,7 @@ struct app_config {
 	double stats_period;	/* seconds; 0 = no live line */
 	double drain;		/* seconds of rx after tx stops */
 	double link_wait;	/* seconds to wait for link up */
+	bool rx_intr;		/* sleep on RX interrupts when idle */
 	const char *json_path;
 };
 

@@ -14,6 +14,10 @@
 
 #include "fwd.h"
 
+/* Empty polls in a row before an lcore sleeps on its RX interrupts. */
+#define IDLE_POLLS	256
+#define INTR_WAIT_MS	100
+
 static inline void
 ctr_add(uint64_t *c, uint64_t n)
 {
@@ -247,6 +251,7 @@ fwd_init(struct fwd *f, const struct app_config *cfg, const uint16_t *ports,
 	f->fn = mode_fns[cfg->mode];
 	f->nb_ports = nb_ports;
 	f->nb_queues = cfg->nb_queues;
+	f->rx_intr = cfg->rx_intr;
 	for (i = 0; i < nb_ports; i++) {
 		f->ports[i] = ports[i];
 		f->port_limit = RTE_MAX(f->port_limit, ports[i] + 1);
@@ -287,6 +292,65 @@ fwd_free(struct fwd *f)
 	f->nb_streams = 0;
 }
 
+/* Our RX queues' interrupts in this thread's epoll set (again after a
+ * port reset, which makes new ones). */
+static void
+lcore_intr_add(const struct lcore_ctx *lc)
+{
+	const struct fwd *f = lc->f;
+	unsigned int i;
+
+	for (i = lc->first; i < f->nb_streams; i += lc->step) {
+		const struct stream *s = &f->streams[i];
+
+		if (rte_eth_dev_rx_intr_ctl_q(s->rx_port, s->rx_queue,
+					      RTE_EPOLL_PER_THREAD,
+					      RTE_INTR_EVENT_ADD, NULL) < 0)
+			printf("warning: port %u queue %u: no RX interrupt, "
+			       "polling\n", s->rx_port, s->rx_queue);
+	}
+}
+
+/*
+ * Idle: arm every RX queue of ours and sleep until one has a frame (or
+ * INTR_WAIT_MS, to see phase changes); a queue that got one while being
+ * armed (-EAGAIN) means no sleep.
+ */
+static void
+lcore_sleep(const struct lcore_ctx *lc)
+{
+	const struct fwd *f = lc->f;
+	struct rte_epoll_event ev[8];
+	bool armed = true;
+	unsigned int i;
+
+	for (i = lc->first; i < f->nb_streams; i += lc->step) {
+		const struct stream *s = &f->streams[i];
+
+		if (rte_eth_dev_rx_intr_enable(s->rx_port, s->rx_queue) != 0)
+			armed = false;
+	}
+	if (armed)
+		rte_epoll_wait(RTE_EPOLL_PER_THREAD, ev, RTE_DIM(ev),
+			       INTR_WAIT_MS);
+	for (i = lc->first; i < f->nb_streams; i += lc->step)
+		rte_eth_dev_rx_intr_disable(f->streams[i].rx_port,
+					    f->streams[i].rx_queue);
+}
+
+/* Frames received by our streams so far. */
+static uint64_t
+lcore_rx(const struct lcore_ctx *lc)
+{
+	const struct fwd *f = lc->f;
+	uint64_t rx = 0;
+	unsigned int i;
+
+	for (i = lc->first; i < f->nb_streams; i += lc->step)
+		rx += f->streams[i].st.rx_pkts;
+	return rx;
+}
+
 /* Out of every burst while the main lcore holds us. */
 static void
 lcore_park(struct lcore_ctx *lc)
@@ -297,6 +361,8 @@ lcore_park(struct lcore_ctx *lc)
 	while (__atomic_load_n(&f->hold, __ATOMIC_ACQUIRE))
 		rte_pause();
 	__atomic_store_n(&lc->held, 0, __ATOMIC_RELEASE);
+	if (f->rx_intr)
+		lcore_intr_add(lc);
 }
 
 static int
@@ -304,9 +370,12 @@ lcore_main(void *arg)
 {
 	struct lcore_ctx *lc = arg;
 	const struct fwd *f = lc->f;
-	unsigned int i;
+	unsigned int i, idle = 0;
+	uint64_t rx = 0, now;
 	int phase;
 
+	if (f->rx_intr)
+		lcore_intr_add(lc);
 	while ((phase = __atomic_load_n(&f->phase, __ATOMIC_ACQUIRE)) !=
 	       PHASE_STOP) {
 		if (unlikely(__atomic_load_n(&f->hold, __ATOMIC_ACQUIRE))) {
@@ -315,6 +384,15 @@ lcore_main(void *arg)
 		}
 		for (i = lc->first; i < f->nb_streams; i += lc->step)
 			f->fn(f, &f->streams[i], phase == PHASE_RUN);
+		if (!f->rx_intr)
+			continue;
+		now = lcore_rx(lc);
+		idle = now == rx ? idle + 1 : 0;
+		rx = now;
+		if (idle == IDLE_POLLS) {
+			lcore_sleep(lc);
+			idle = 0;
+		}
 	}
 	return 0;
 }

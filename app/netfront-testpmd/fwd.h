@@ -65,6 +65,7 @@ struct fwd {
 	stream_fn fn;
 	int phase;		/* enum run_phase, atomic */
 	int hold;		/* atomic: lcores park, ports are set up */
+	bool rx_intr;		/* idle lcores sleep on RX interrupts */
 	/* Frames in flight when a port was reset: they never return, the
 	 * verify window stops waiting for them. Written while held. */
 	uint64_t written_off;

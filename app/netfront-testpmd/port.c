@@ -120,6 +120,7 @@ port_setup(uint16_t port, const struct app_config *cfg,
 	set_offloads(port, &info, cfg, seg_room, &conf);
 	conf.rxmode.mtu = wanted_mtu(cfg);
 	conf.intr_conf.rmv = (*info.dev_flags & RTE_ETH_DEV_INTR_RMV) != 0;
+	conf.intr_conf.rxq = cfg->rx_intr;
 	if (cfg->nb_queues > 1 && info.flow_type_rss_offloads != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &

@@ -40,6 +40,9 @@
  *                          start brings the echo back; replug is unplug
  *                          then plug, then that reset. Bursts return 0
  *                          while the backend is away; no grant is left
+ *   rx-intr ROUNDS         RX interrupts: armed, an idle port does not
+ *                          end rte_epoll_wait; each echoed frame does
+ *                          (the wake-up times are printed, not judged)
  *   start-fail TEXT [QUEUES]
  *                          dev_start fails and the log names TEXT
  *   probe-fail DEVARGS TEXT [KEY VALUE]
@@ -47,6 +50,8 @@
  *                          and the log names TEXT; first xenstore KEY is
  *                          set to VALUE (removed if VALUE is empty)
  */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1124,6 +1129,74 @@ mode_lifecycle(int argc, char **argv)
 	       op, rmv_events, reset_events);
 }
 
+/* Arm queue 0's interrupt, taking what came before it was armed. */
+static void
+rx_intr_arm(void)
+{
+	struct rte_mbuf *m;
+	int rc;
+
+	while ((rc = rte_eth_dev_rx_intr_enable(port, 0)) == -EAGAIN)
+		while (rte_eth_rx_burst(port, 0, &m, 1) == 1)
+			rte_pktmbuf_free(m);
+	REQUIRE(rc == 0, "rx_intr_enable: %s", rte_strerror(-rc));
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+mode_rx_intr(int argc, char **argv)
+{
+	struct rte_eth_conf conf = port_conf;
+	struct rte_epoll_event ev;
+	uint64_t us[1000], t0;
+	unsigned int rounds, i;
+	struct rte_mbuf *m;
+	int n;
+
+	REQUIRE(argc >= 1, "rx-intr ROUNDS");
+	rounds = RTE_MIN((unsigned int)atoi(argv[0]), RTE_DIM(us));
+	REQUIRE(rounds > 0, "rx-intr ROUNDS: 1..%zu", RTE_DIM(us));
+	conf.intr_conf.rxq = 1;
+	port_setup_conf(1, &conf);
+	port_start();
+	wait_link(1, 0);
+	REQUIRE(rte_eth_dev_rx_intr_ctl_q(port, 0, RTE_EPOLL_PER_THREAD,
+					  RTE_INTR_EVENT_ADD, NULL) == 0,
+		"rx_intr_ctl_q");
+	rx_intr_arm();
+	CHECK(rte_epoll_wait(RTE_EPOLL_PER_THREAD, &ev, 1, 300) == 0,
+	      "an idle armed queue woke the wait");
+	for (i = 0; i < rounds; i++) {
+		rx_intr_arm();
+		m = make_frame(i, 60);
+		t0 = rte_get_timer_cycles();
+		REQUIRE(rte_eth_tx_burst(port, 0, &m, 1) == 1, "tx");
+		n = rte_epoll_wait(RTE_EPOLL_PER_THREAD, &ev, 1, WAIT_MS);
+		us[i] = (rte_get_timer_cycles() - t0) * 1000000 /
+			rte_get_timer_hz();
+		REQUIRE(n == 1, "round %u: no wake-up within %d ms", i,
+			WAIT_MS);
+		rte_eth_dev_rx_intr_disable(port, 0);
+		m = rx_one(1, WAIT_MS);
+		REQUIRE(m != NULL, "round %u: woken, but no frame", i);
+		check_frame(m, i, 60);
+		rte_pktmbuf_free(m);
+	}
+	qsort(us, rounds, sizeof(us[0]), cmp_u64);
+	printf("rx-intr: %u wake-ups, echo to wake-up median %" PRIu64
+	       " us, 90%% %" PRIu64 " us, max %" PRIu64 " us\n", rounds,
+	       us[rounds / 2], us[rounds * 9 / 10], us[rounds - 1]);
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+}
+
 static void
 mode_start_fail(int argc, char **argv)
 {
@@ -1154,6 +1227,7 @@ static const struct {
 	{ "tx-done-cleanup", mode_tx_done_cleanup, true },
 	{ "lsc", mode_lsc, true },
 	{ "lifecycle", mode_lifecycle, true },
+	{ "rx-intr", mode_rx_intr, true },
 	{ "start-fail", mode_start_fail, true },
 	{ "probe-fail", mode_probe_fail, false },
 };

@@ -299,7 +299,9 @@ check() {
 		dom0.traffic domu.app-exit domu.app-counters dom0.stage-load
 		dom0.echo domu.load-start dom0.stage-load-run
 		dom0.mq-handshake dom0.stage-load-done dom0.vifcounters
-		dom0.queuecounters domu.load domu.rebind
+		dom0.queuecounters domu.load dom0.stage-lifecycle
+		dom0.life-before-traffic dom0.detach dom0.reattach
+		dom0.life-after-traffic domu.lifecycle domu.rebind
 		dom0.stage-rebind domu.done dom0.counters dom0.end"
 
 	markers=$(tr -d '\r' < "$log" |

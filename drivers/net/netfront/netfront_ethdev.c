@@ -236,6 +236,76 @@ backend_changed(void *arg)
 	}
 }
 
+/*
+ * RX interrupts (intr_conf.rxq): each RX queue's event channel fd is its
+ * vector, for rte_eth_dev_rx_intr_ctl_q() and rte_epoll_wait(). EXT: EAL
+ * reads nothing from it; rx_queue_intr_enable consumes the events.
+ */
+static int
+rx_intr_setup(struct rte_eth_dev *dev)
+{
+	uint16_t q, n = dev->data->nb_rx_queues;
+	struct rte_intr_handle *h;
+
+	if (!dev->data->dev_conf.intr_conf.rxq)
+		return 0;
+	h = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (h == NULL)
+		return -ENOMEM;
+	if (rte_intr_type_set(h, RTE_INTR_HANDLE_EXT) != 0 ||
+	    rte_intr_vec_list_alloc(h, NULL, n) != 0 ||
+	    rte_intr_nb_efd_set(h, n) != 0 ||
+	    rte_intr_max_intr_set(h, n + 1) != 0)
+		goto fail;
+	for (q = 0; q < n; q++) {
+		const struct netfront_rxq *rxq = dev->data->rx_queues[q];
+
+		if (rte_intr_vec_list_index_set(h, q,
+				RTE_INTR_VEC_RXTX_OFFSET + q) != 0 ||
+		    rte_intr_efds_index_set(h, q,
+				xenplat_evtchn_fd(rxq->evtchn)) != 0)
+			goto fail;
+	}
+	dev->intr_handle = h;
+	return 0;
+fail:
+	rte_intr_vec_list_free(h);
+	rte_intr_instance_free(h);
+	return -EINVAL;
+}
+
+static void
+rx_intr_free(struct rte_eth_dev *dev)
+{
+	rte_intr_vec_list_free(dev->intr_handle);
+	rte_intr_instance_free(dev->intr_handle);
+	dev->intr_handle = NULL;
+}
+
+/*
+ * Consume what woke us, then have the backend notify the next response,
+ * as RING_FINAL_CHECK_FOR_RESPONSES does. -EAGAIN when one arrived
+ * meanwhile: poll again rather than sleep.
+ */
+static int
+netfront_rx_intr_enable(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct netfront_rxq *rxq = dev->data->rx_queues[qid];
+
+	while (xenplat_evtchn_wait(rxq->evtchn, 0) > 0)
+		;
+	rxq->ring.sring->rsp_event = rxq->ring.rsp_cons + 1;
+	rte_smp_mb();
+	return RING_HAS_UNCONSUMED_RESPONSES(&rxq->ring) ? -EAGAIN : 0;
+}
+
+/* The backend notifies at most once more: nothing to undo. */
+static int
+netfront_rx_intr_disable(struct rte_eth_dev *dev, uint16_t qid)
+{
+	return 0;
+}
+
 /* Follow the backend through its xenstore watch, on the interrupt thread. */
 static int
 watch_start(struct netfront_adapter *ad)
@@ -442,8 +512,12 @@ netfront_start(struct rte_eth_dev *dev)
 	if (rc != 0)
 		return rc;
 	rc = netfront_queues_connect(ad);
-	if (rc != 0)
+	if (rc == 0)
+		rc = rx_intr_setup(dev);
+	if (rc != 0) {
+		netfront_queues_disconnect(ad);
 		return rc;
+	}
 	ad->failed = false;
 	ad->gone = false;
 	ad->woken = false;
@@ -458,6 +532,7 @@ netfront_start(struct rte_eth_dev *dev)
 	if (rc != 0) {
 		link_set(ad, false);
 		netfront_xb_disconnect(ad);
+		rx_intr_free(dev);
 		netfront_queues_disconnect(ad);
 		return rc;
 	}
@@ -478,6 +553,7 @@ netfront_stop(struct rte_eth_dev *dev)
 	link_set(ad, false);
 	ad->link_reported = false;
 	netfront_xb_disconnect(ad);
+	rx_intr_free(dev);
 	netfront_queues_disconnect(ad);
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
 		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
@@ -632,6 +708,8 @@ static const struct eth_dev_ops netfront_ops = {
 	.rx_queue_release = netfront_rxq_release,
 	.tx_queue_release = netfront_txq_release,
 	.tx_done_cleanup = netfront_tx_done_cleanup,
+	.rx_queue_intr_enable = netfront_rx_intr_enable,
+	.rx_queue_intr_disable = netfront_rx_intr_disable,
 	.stats_get = netfront_stats_get,
 	.stats_reset = netfront_stats_reset,
 	.xstats_get = netfront_xstats_get,

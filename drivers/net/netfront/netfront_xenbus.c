@@ -418,6 +418,15 @@ netfront_xb_detach(struct netfront_adapter *ad, bool give_back)
 		return;
 	if (xb_state(ad, ad->fe_path) != XenbusStateClosed)
 		netfront_xb_disconnect(ad);
+	/*
+	 * xen-netfront's probe waits for the backend to leave Closed and is
+	 * not woken when it does: hand it a backend at InitWait.
+	 */
+	if (give_back && ad->unbound_kernel && netfront_xb_wake(ad) &&
+	    xb_wait_backend(ad, 1u << XenbusStateInitWait) < 0)
+		PMD_DRV_LOG(WARNING, "vif%u: backend did not return to "
+			    "InitWait: xen-netfront may wait for it",
+			    ad->args.vif);
 	snprintf(token, sizeof(token), "netfront-%p", (void *)ad);
 	xs_unwatch(ad->xsh, ad->be_path, token);
 	xs_close(ad->xsh);
