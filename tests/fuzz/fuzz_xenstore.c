@@ -250,7 +250,7 @@ start_stop(struct netfront_adapter *ad, unsigned int want)
 	if (rc == 0) {
 		if (fxs_account()->faults == 0)
 			check_connected(ad);
-		netfront_xb_link_up(ad);
+		netfront_xb_carrier(ad);
 		/* What a watch event makes the driver read and write. */
 		if (netfront_xb_backend_state(ad) != XenbusStateConnected) {
 			netfront_xb_close(ad);

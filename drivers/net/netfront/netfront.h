@@ -200,7 +200,7 @@ int netfront_xb_wait_initwait(struct netfront_adapter *ad);
 int netfront_xb_connect(struct netfront_adapter *ad);
 void netfront_xb_disconnect(struct netfront_adapter *ad);
 void netfront_xb_detach(struct netfront_adapter *ad, bool give_back);
-int netfront_xb_link_up(struct netfront_adapter *ad);
+bool netfront_xb_carrier(struct netfront_adapter *ad);
 /* The xenstore watch's fd, readable when the backend's keys changed. */
 int netfront_xb_fd(struct netfront_adapter *ad);
 int netfront_xb_backend_state(struct netfront_adapter *ad);

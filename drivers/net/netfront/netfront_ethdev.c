@@ -158,12 +158,17 @@ link_set(struct netfront_adapter *ad, bool up)
 	rte_eth_linkstatus_set(ad->dev, &link);
 }
 
-/* Link from the backend's state and carrier; LSC on every change. */
+/*
+ * Link from the backend's state st and its carrier; LSC on every change.
+ * st is the one the caller acted on: read again, it could say Connected
+ * to one and not to the other.
+ */
 static void
-link_report(struct netfront_adapter *ad)
+link_report(struct netfront_adapter *ad, int st)
 {
 	struct rte_eth_dev *dev = ad->dev;
-	bool up = !ad->failed && netfront_xb_link_up(ad) == 1;
+	bool up = !ad->failed && st == XenbusStateConnected &&
+		  netfront_xb_carrier(ad);
 
 	if (up == ad->link_reported)
 		return;
@@ -174,10 +179,11 @@ link_report(struct netfront_adapter *ad)
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
 }
 
+/* A violation stopped the port: down whatever the backend says. */
 static void
 link_alarm(void *arg)
 {
-	link_report(arg);
+	link_report(arg, XenbusStateUnknown);
 }
 
 /* From the data path: report the stop from the interrupt thread. */
@@ -212,7 +218,7 @@ backend_changed(void *arg)
 			    "stopped", ad->args.vif, ad->be_path, st);
 		netfront_xb_close(ad);
 	}
-	link_report(ad);
+	link_report(ad, st);
 	if (ad->gone && st == XenbusStateClosed && !ad->woken)
 		ad->woken = netfront_xb_wake(ad);
 	if (st == XenbusStateUnknown && !ad->removed) {
@@ -512,8 +518,9 @@ netfront_start(struct rte_eth_dev *dev)
 	if (rc != 0)
 		return rc;
 	rc = netfront_queues_connect(ad);
-	if (rc == 0)
-		rc = rx_intr_setup(dev);
+	if (rc != 0)
+		return rc;
+	rc = rx_intr_setup(dev);
 	if (rc != 0) {
 		netfront_queues_disconnect(ad);
 		return rc;
@@ -526,7 +533,7 @@ netfront_start(struct rte_eth_dev *dev)
 	rc = netfront_xb_connect(ad);
 	if (rc == 0) {
 		ad->link_reported = false;
-		link_report(ad);
+		link_report(ad, XenbusStateConnected);
 		rc = watch_start(ad);
 	}
 	if (rc != 0) {

@@ -655,15 +655,12 @@ netfront_xb_connect(struct netfront_adapter *ad)
 	return 0;
 }
 
-/* 1 when the backend is Connected with carrier, 0 when not. */
-int
-netfront_xb_link_up(struct netfront_adapter *ad)
+/* The backend's carrier key: absent is up, anything but 0 or 1 down. */
+bool
+netfront_xb_carrier(struct netfront_adapter *ad)
 {
 	unsigned long carrier;
-	int rc;
+	int rc = xb_read_uint(ad, ad->be_path, "carrier", 1, &carrier);
 
-	if (xb_state(ad, ad->be_path) != XenbusStateConnected)
-		return 0;
-	rc = xb_read_uint(ad, ad->be_path, "carrier", 1, &carrier);
 	return rc == -ENOENT || (rc == 0 && carrier == 1);
 }
