@@ -167,8 +167,8 @@ classify(struct verify_rx *rx, const struct rte_mbuf *m)
 	const struct verify_hdr *h;
 	struct rte_ether_hdr ebuf;
 	struct verify_hdr hbuf;
-	uint64_t tbuf, seq;
-	const uint64_t *tr;
+	uint64_t tbuf, seq, trailer = 0;
+	const void *tr;
 	uint32_t flow, crc;
 	uint16_t port, queue;
 
@@ -179,11 +179,14 @@ classify(struct verify_rx *rx, const struct rte_mbuf *m)
 	if (len < VERIFY_MIN_LEN)
 		return VERIFY_CORRUPT;
 	h = rte_pktmbuf_read(m, VERIFY_HDR_OFF, sizeof(*h), &hbuf);
-	tr = rte_pktmbuf_read(m, len - VERIFY_TRAILER_LEN, sizeof(*tr),
+	tr = rte_pktmbuf_read(m, len - VERIFY_TRAILER_LEN, sizeof(trailer),
 			      &tbuf);
+	/* The trailer sits wherever the frame's length puts it. */
+	if (tr != NULL)
+		memcpy(&trailer, tr, sizeof(trailer));
 	if (h == NULL || tr == NULL ||
 	    h->magic != rte_cpu_to_le_32(VERIFY_MAGIC) ||
-	    rte_le_to_cpu_32(h->len) != len || *tr != h->seq)
+	    rte_le_to_cpu_32(h->len) != len || trailer != h->seq)
 		return VERIFY_CORRUPT;
 	crc = chain_crc(m, VERIFY_HDR_OFF + sizeof(*h),
 			len - VERIFY_MIN_LEN, CRC_SEED);
