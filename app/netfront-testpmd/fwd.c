@@ -165,16 +165,26 @@ stream_txonly(const struct fwd *f, struct stream *s, bool run)
  * count as loss. Lost frames never return, so after stall_tsc without rx
  * progress the window stops holding tx back.
  */
+/* Frames sent and received by every stream so far. */
+static void
+sum_all(const struct fwd *f, uint64_t *tx, uint64_t *rx)
+{
+	unsigned int i;
+
+	*tx = 0;
+	*rx = 0;
+	for (i = 0; i < f->nb_streams; i++) {
+		*tx += ctr_read(&f->streams[i].st.tx_pkts);
+		*rx += ctr_read(&f->streams[i].st.rx_pkts);
+	}
+}
+
 static bool
 window_open(const struct fwd *f, struct stream *s)
 {
-	uint64_t tx = 0, rx = 0, now;
-	unsigned int i;
+	uint64_t tx, rx, now;
 
-	for (i = 0; i < f->nb_streams; i++) {
-		tx += ctr_read(&f->streams[i].st.tx_pkts);
-		rx += ctr_read(&f->streams[i].st.rx_pkts);
-	}
+	sum_all(f, &tx, &rx);
 	if (tx < rx + f->written_off + (uint64_t)f->window * f->nb_streams)
 		return true;
 	now = rte_rdtsc();
@@ -479,13 +489,9 @@ fwd_release(struct fwd *f)
 void
 fwd_write_off(struct fwd *f)
 {
-	uint64_t tx = 0, rx = 0;
-	unsigned int i;
+	uint64_t tx, rx;
 
-	for (i = 0; i < f->nb_streams; i++) {
-		tx += ctr_read(&f->streams[i].st.tx_pkts);
-		rx += ctr_read(&f->streams[i].st.rx_pkts);
-	}
+	sum_all(f, &tx, &rx);
 	if (tx > rx + f->written_off)
 		f->written_off = tx - rx;
 }

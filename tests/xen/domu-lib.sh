@@ -44,6 +44,31 @@ app_gone() {
 	! kill -0 "$1" 2>/dev/null
 }
 
+# The app (pid $1, log $2) brings its link up within 180 s; or step $3
+# fails, the app is killed and its log shown, tagged $4.
+app_link_up() {
+	poll 180 grep -q 'link up' "$2" && return 0
+	mark "$3" fail "no link up within 180 s"
+	kill -9 "$1"
+	show "$4" "$2"
+	return 1
+}
+
+# Stop the app (pid $1) as a user would, with SIGINT. One that does not
+# end within 60 s is shown where its threads wait, then killed. Its exit
+# status, or 1 if even SIGKILL cannot end it (stuck in the kernel).
+app_stop() {
+	kill -INT "$1"
+	if ! poll 60 app_gone "$1"; then
+		for _t in /proc/$1/task/*; do
+			echo "app: thread $(cat $_t/comm) waits in" \
+				"$(cat $_t/wchan) ($(cut -d' ' -f3 $_t/stat))"
+		done
+		kill -9 "$1"
+	fi
+	poll 30 app_gone "$1" && wait "$1"
+}
+
 domu_up() {
 	mark boot ok "kernel $(uname -r), $(nproc) vcpus," \
 		"$(awk '/MemTotal/ { print $2 " kB" }' /proc/meminfo)"
