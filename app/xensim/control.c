@@ -9,6 +9,16 @@
  *   plug D/H     as xl network-attach of that vif again
  *   restart D/H  the backend's driver restarts: Closed, then InitWait
  *                once the frontend let go of its rings
+ *   restore D/H  as xl save + xl restore of guest D (D/H: one of its
+ *                vifs): a new domain with a fresh grant table (old refs
+ *                grant nothing, though the guest still holds them) and
+ *                none of its old event channels; the toolstack makes
+ *                each of its plugged vifs anew (frontend Initialising,
+ *                backend InitWait), all at once as a thawed guest finds
+ *                it. On Xen the restored guest has a new domid, hence new
+ *                backend paths; xensim cannot renumber a live domain and
+ *                keeps D. A process that unbinds a port of before (Linux
+ *                BUG()s) is refused and counted in status.json.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -25,6 +35,8 @@
 #include <xen/io/xenbus.h>
 
 #include "control.h"
+#include "evtchn.h"
+#include "gnttab.h"
 #include "loop.h"
 #include "netback.h"
 #include "toolstack.h"
@@ -32,6 +44,7 @@
 #include "xsim.h"
 
 #define UNPLUG_WAIT_S	10
+#define NR_HANDLES	256	/* a vif's handle is 0..255 */
 
 /* An unplug waiting for its backend to close. */
 struct unplug {
@@ -140,6 +153,44 @@ unplug(int client, struct netback *nb, unsigned int domid,
 	u->watch = xs_dom0_watch(ctl.xs->xs, path, unplug_state, u);
 }
 
+/*
+ * The grant table and the ports are the domain's, not the vif's: every
+ * backend of the domain lets go of them first, and every vif that was
+ * plugged comes back.
+ */
+static void
+restore(int client, unsigned int domid, unsigned int handle)
+{
+	struct xsim_domain *d = xsim_domain(ctl.xs, domid);
+	unsigned int h, hs[NR_HANDLES], n = 0, i;
+	struct netback *nb;
+	int rc = 0;
+
+	for (h = 0; h < NR_HANDLES; h++) {
+		nb = netback_find(domid, h);
+		if (nb != NULL && netback_plugged(nb)) {
+			netback_unplug(nb);
+			hs[n++] = h;
+		}
+	}
+	gnttab_forget(d->gnttab);
+	evtchn_close_domain(ctl.xs->evtchn, domid);
+	d->incarnation++;
+	for (i = 0; i < n && rc == 0; i++) {
+		toolstack_remove_vif(ctl.xs, domid, hs[i]);
+		rc = toolstack_add_vif(ctl.xs, domid, hs[i]);
+		if (rc == 0)
+			rc = netback_plug(netback_find(domid, hs[i]));
+	}
+	if (rc != 0)
+		reply(client, "error restore %u/%u: vif %u/%u not back",
+		      domid, handle, domid, hs[i - 1]);
+	else
+		reply(client, "ok restored %u/%u: a new dom%u, old grants and "
+		      "ports void, %u vif%s back", domid, handle, domid, n,
+		      n == 1 ? "" : "s");
+}
+
 static void
 command(int client, const char *line)
 {
@@ -149,7 +200,8 @@ command(int client, const char *line)
 	int rc;
 
 	if (sscanf(line, "%15s %u/%u", op, &domid, &handle) != 3) {
-		reply(client, "error: expected 'unplug|plug|restart D/H'");
+		reply(client, "error: expected "
+		      "'unplug|plug|restart|restore D/H'");
 		return;
 	}
 	nb = netback_find(domid, handle);
@@ -173,6 +225,10 @@ command(int client, const char *line)
 		netback_restart(nb);
 		reply(client, "ok restarted %u/%u: Closed, InitWait once the "
 		      "frontend let go", domid, handle);
+		return;
+	}
+	if (strcmp(op, "restore") == 0) {
+		restore(client, domid, handle);
 		return;
 	}
 	reply(client, "error: unknown command '%s'", op);

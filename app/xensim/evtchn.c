@@ -235,3 +235,14 @@ evtchn_close(struct evtchn_table *et, domid_t dom, evtchn_port_t port)
 	free(p);
 	return 0;
 }
+
+void
+evtchn_close_domain(struct evtchn_table *et, domid_t dom)
+{
+	struct dom_ports *d = dom_ports(et, dom, false);
+	evtchn_port_t port;
+
+	for (port = 1; d != NULL && port < NR_PORTS; port++)
+		if (d->port[port] != NULL)
+			evtchn_close(et, dom, port);
+}

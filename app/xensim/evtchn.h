@@ -38,5 +38,7 @@ int evtchn_fds(struct evtchn_table *et, domid_t dom, evtchn_port_t port,
 int evtchn_notify(struct evtchn_table *et, domid_t dom, evtchn_port_t port);
 /* EVTCHNOP_close: the remote end, if any, becomes unbound. */
 int evtchn_close(struct evtchn_table *et, domid_t dom, evtchn_port_t port);
+/* dom died (restored as a new domain): every port of it closes. */
+void evtchn_close_domain(struct evtchn_table *et, domid_t dom);
 
 #endif

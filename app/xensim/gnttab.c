@@ -260,7 +260,9 @@ end_access(struct gnttab *gt, grant_ref_t ref)
 					      __ATOMIC_ACQ_REL,
 					      __ATOMIC_ACQUIRE));
 	__atomic_fetch_sub(&s->sh->live, 1, __ATOMIC_RELEASE);
-	stat_add(&gt->st.shared, -1);
+	/* gnttab_forget() uncounted a grant it ended. */
+	if (old.f.flags & GTF_permit_access)
+		stat_add(&gt->st.shared, -1);
 	__atomic_store_n(&s->state, SLOT_FREE, __ATOMIC_RELEASE);
 	return true;
 }
@@ -294,6 +296,31 @@ gnttab_unshare(struct gnttab *gt, uint64_t handle)
 	stat_add(&gt->st.end_busy, busy);
 	reap(gt);
 	return busy ? -EBUSY : 0;
+}
+
+void
+gnttab_forget(struct gnttab *gt)
+{
+	grant_ref_t ref;
+
+	for (ref = GNTTAB_NR_RESERVED_ENTRIES; ref < gt->nr_refs; ref++) {
+		struct gnt_slot *s = &gt->slots[ref];
+		union gnt_hdr keep = { .f = { .flags = GNT_BUSY,
+					      .domid = 0xffff } }, old;
+
+		if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == SLOT_FREE)
+			continue;
+		slot_lock(s);
+		/* A mapping keeps its in-use flags and grantee for its unmap;
+		 * the rest of the entry is zeroed, as in a fresh table. */
+		if (s->pins == 0)
+			keep.word = 0;
+		old.word = __atomic_fetch_and(&gt->entries[ref].hdr, keep.word,
+					      __ATOMIC_ACQ_REL);
+		if (old.f.flags & GTF_permit_access)
+			stat_add(&gt->st.shared, -1);
+		slot_unlock(s);
+	}
 }
 
 static int16_t

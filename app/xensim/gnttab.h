@@ -43,6 +43,14 @@ int gnttab_share(struct gnttab *gt, domid_t grantee, unsigned int count,
  * end_busy, and -EBUSY is returned.
  */
 int gnttab_unshare(struct gnttab *gt, uint64_t handle);
+/*
+ * The domain was restored: it is a new domain with a fresh table, so every
+ * grant ends at once and a copy or map of an old ref is refused as for any
+ * ungranted ref. The refs stay their shares' (the guest's gntalloc still
+ * holds them): gnttab_unshare() frees them and finds nothing busy, unless a
+ * backend still maps one, which keeps what its unmap needs.
+ */
+void gnttab_forget(struct gnttab *gt);
 
 /* Backend side, as domain caller. Return GNTST_okay or a GNTST_ error. */
 int16_t gnttab_copy_from(struct gnttab *gt, domid_t caller, grant_ref_t ref,

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ struct map_rec {
 struct port_rec {
 	struct port_rec *next;
 	evtchn_port_t port;
+	unsigned int incarnation;	/* the domain's, at open */
 };
 
 /* One guest or backend process. */
@@ -164,6 +166,7 @@ port_opened(struct conn *c, evtchn_port_t port, int *fds,
 		return -ENOMEM;
 	}
 	pr->port = port;
+	pr->incarnation = c->d->incarnation;
 	pr->next = c->ports;
 	c->ports = pr;
 	evtchn_fds(c->xs->evtchn, c->d->domid, port, &fds[0], &fds[1]);
@@ -205,11 +208,19 @@ do_evtchn_open(struct conn *c, int *fds, unsigned int *nfds)
 		fail(rc, "event channel: %s", strerror(-rc));
 }
 
+static bool
+port_stale(const struct conn *c, const struct port_rec *pr)
+{
+	return pr->incarnation != c->d->incarnation;
+}
+
 static void
 do_evtchn_close(struct conn *c)
 {
+	domid_t dom = c->d->domid;
 	struct port_rec **ppr, *pr;
 
+	/* Newest first: a live port shadows a stale one of its number. */
 	for (ppr = &c->ports; *ppr != NULL; ppr = &(*ppr)->next)
 		if ((*ppr)->port == req.u.evtchn.port)
 			break;
@@ -220,7 +231,17 @@ do_evtchn_close(struct conn *c)
 	}
 	pr = *ppr;
 	*ppr = pr->next;
-	evtchn_close(c->xs->evtchn, c->d->domid, pr->port);
+	if (port_stale(c, pr)) {
+		/* Its number may be a new port's now: not ours to close. */
+		c->xs->stale_evtchn_closes++;
+		fprintf(stderr, "xensim: dom%u unbound port %u of before its "
+			"restore: Linux would BUG() here "
+			"(drivers/xen/evtchn.c)\n", dom, pr->port);
+		fail(-ESTALE, "port %u died with dom%u's restore: Linux "
+		     "BUG()s on this unbind", pr->port, dom);
+	} else {
+		evtchn_close(c->xs->evtchn, dom, pr->port);
+	}
 	free(pr);
 }
 
@@ -359,6 +380,7 @@ handle(struct conn *c, int *fds, unsigned int *nfds)
 static void
 conn_close(struct conn *c)
 {
+	unsigned int stale = 0;
 	struct conn **pc;
 
 	while (c->maps != NULL) {
@@ -379,8 +401,18 @@ conn_close(struct conn *c)
 		struct port_rec *pr = c->ports;
 
 		c->ports = pr->next;
-		evtchn_close(c->xs->evtchn, c->d->domid, pr->port);
+		if (port_stale(c, pr))
+			stale++;
+		else
+			evtchn_close(c->xs->evtchn, c->d->domid, pr->port);
 		free(pr);
+	}
+	if (stale > 0) {
+		c->xs->stale_evtchn_at_exit += stale;
+		fprintf(stderr, "xensim: dom%u: a process let go of %u port%s "
+			"of before its restore: Linux would BUG() in "
+			"evtchn_release (drivers/xen/evtchn.c)\n",
+			c->d->domid, stale, stale == 1 ? "" : "s");
 	}
 	for (pc = &conns; *pc != c; pc = &(*pc)->next)
 		;

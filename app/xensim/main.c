@@ -64,12 +64,14 @@ usage(FILE *f)
 "  --status-ms MS       status.json refresh period (default 500)\n"
 "  --ctl 'OP D/H'       as a client of the xensim serving RUN_DIR: unplug\n"
 "                       (xl network-detach), plug (network-attach) or\n"
-"                       restart (the backend driver) vif D/H; prints the\n"
+"                       restart (the backend driver) vif D/H, or restore\n"
+"                       (xl save + restore) its guest D; prints the\n"
 "                       answer once done, exits 0 when it is ok\n"
 "  -h, --help\n"
 "  Held TX packets and RX requests are answered at most 2 ms after they\n"
 "  are due. Violations of the frontend and RX page leaks are counted in\n"
-"  status.json and printed at exit.\n");
+"  status.json and printed at exit; ports of before a restore that a\n"
+"  process unbinds or holds at exit (Linux BUG()s) are counted there too.\n");
 	nb_knobs_help(f);
 }
 
@@ -202,7 +204,10 @@ write_status(struct xsim *xs)
 	f = fopen(tmp, "w");
 	if (f == NULL)
 		return;
-	fprintf(f, "{\"pid\":%d,\"domains\":[", (int)getpid());
+	fprintf(f, "{\"pid\":%d,\"stale_evtchn_closes\":%llu,"
+		"\"stale_evtchn_at_exit\":%llu,\"domains\":[", (int)getpid(),
+		(unsigned long long)xs->stale_evtchn_closes,
+		(unsigned long long)xs->stale_evtchn_at_exit);
 	for (i = 0; i < xs->nr_domains; i++) {
 		struct gnttab_stats gs;
 

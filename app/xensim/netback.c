@@ -312,6 +312,12 @@ netback_state(const struct netback *nb)
 	return nb->state;
 }
 
+bool
+netback_plugged(const struct netback *nb)
+{
+	return nb->watch != NULL;
+}
+
 void
 netback_unplug(struct netback *nb)
 {

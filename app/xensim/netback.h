@@ -2,6 +2,7 @@
 #ifndef XENSIM_NETBACK_H
 #define XENSIM_NETBACK_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /*
@@ -29,6 +30,8 @@ void netback_status_json(struct netback *nb, FILE *f);
 /* The toolstack's operations on a running vif (control.c). */
 struct netback *netback_find(unsigned int domid, unsigned int handle);
 int netback_state(const struct netback *nb);
+/* Following its frontend: plugged and not unplugged since. */
+bool netback_plugged(const struct netback *nb);
 /* Unplugged: stop following the frontend, unmap, stop the queues. */
 void netback_unplug(struct netback *nb);
 /* Its directories are there again: InitWait, follow the frontend. */

@@ -27,6 +27,8 @@ struct xsim_domain {
 	char dir[256];			/* RUN/domN */
 	struct gnttab *gnttab;		/* pages this domain grants */
 	unsigned int gntalloc_pages;	/* shared through "gntalloc" now */
+	/* Bumped by each restore: ports opened before it died with it. */
+	unsigned int incarnation;
 };
 
 struct xsim {
@@ -38,6 +40,10 @@ struct xsim {
 	struct xsim_domain dom[XSIM_MAX_DOMAINS];
 	/* per guest domain: gntalloc's limit is one number per kernel */
 	unsigned int gntalloc_limit;
+	/* Ports of before a restore that a process unbound (on Linux the
+	 * guest kernel BUG()s) or still held when its connection closed. */
+	uint64_t stale_evtchn_closes;
+	uint64_t stale_evtchn_at_exit;
 };
 
 /* NULL when domid does not exist. */

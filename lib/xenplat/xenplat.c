@@ -121,6 +121,13 @@ xenplat_evtchn_free(struct xenplat_evtchn *ch)
 		ch->xp->ops->evtchn_free(ch);
 }
 
+void
+xenplat_evtchn_abandon(struct xenplat_evtchn *ch)
+{
+	if (ch != NULL)
+		ch->xp->ops->evtchn_abandon(ch);
+}
+
 uint32_t
 xenplat_evtchn_port(const struct xenplat_evtchn *ch)
 {

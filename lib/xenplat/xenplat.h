@@ -52,6 +52,14 @@ int xenplat_unshare(struct xenplat *xp, void *addr, unsigned int count);
 struct xenplat_evtchn *xenplat_evtchn_alloc(struct xenplat *xp,
 					    uint16_t remote);
 void xenplat_evtchn_free(struct xenplat_evtchn *ch);
+/*
+ * A port that died with the domain before a save/restore: the guest is a
+ * new domain and the number may now be another binding's. Linux cannot
+ * unbind it (drivers/xen/evtchn.c BUG()s on a port the resume unbound,
+ * at IOCTL_EVTCHN_UNBIND and again when its fd is closed), so it is left
+ * bound, unused, for the life of the process.
+ */
+void xenplat_evtchn_abandon(struct xenplat_evtchn *ch);
 uint32_t xenplat_evtchn_port(const struct xenplat_evtchn *ch);
 int xenplat_evtchn_notify(struct xenplat_evtchn *ch);
 /* For poll/epoll: readable when an event may be pending. */

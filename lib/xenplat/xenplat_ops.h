@@ -19,6 +19,7 @@ struct xenplat_ops {
 	struct xenplat_evtchn *(*evtchn_alloc)(struct xenplat *xp,
 					       uint16_t remote);
 	void (*evtchn_free)(struct xenplat_evtchn *ch);
+	void (*evtchn_abandon)(struct xenplat_evtchn *ch);
 	int (*evtchn_notify)(struct xenplat_evtchn *ch);
 	/* fd is readable: take the event and unmask. 1, 0 or -errno. */
 	int (*evtchn_consume)(struct xenplat_evtchn *ch);

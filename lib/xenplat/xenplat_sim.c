@@ -242,6 +242,17 @@ sim_evtchn_free(struct xenplat_evtchn *base)
 	free(ch);
 }
 
+/* xensim keeps the record, as Linux keeps the binding, until we exit. */
+static void
+sim_evtchn_abandon(struct xenplat_evtchn *base)
+{
+	struct xp_sim_evtchn *ch = (struct xp_sim_evtchn *)base;
+
+	close(base->fd);
+	close(ch->notify_fd);
+	free(ch);
+}
+
 static int
 sim_evtchn_notify(struct xenplat_evtchn *base)
 {
@@ -284,6 +295,7 @@ static const struct xenplat_ops sim_ops = {
 	.grant_limit = sim_grant_limit,
 	.evtchn_alloc = sim_evtchn_alloc,
 	.evtchn_free = sim_evtchn_free,
+	.evtchn_abandon = sim_evtchn_abandon,
 	.evtchn_notify = sim_evtchn_notify,
 	.evtchn_consume = sim_evtchn_consume,
 };

@@ -21,6 +21,12 @@ struct xp_xen_evtchn {
 	xenevtchn_handle *h;
 };
 
+/* Abandoned channels' handles: closing one would unbind its port. */
+static struct abandoned {
+	struct abandoned *next;
+	xenevtchn_handle *h;
+} *abandoned;
+
 static const char *const xen_devices[] = {
 	"/dev/xen/gntalloc",
 	"/dev/xen/evtchn",
@@ -107,6 +113,21 @@ xen_evtchn_free(struct xenplat_evtchn *base)
 	free(ch);
 }
 
+static void
+xen_evtchn_abandon(struct xenplat_evtchn *base)
+{
+	struct xp_xen_evtchn *ch = (struct xp_xen_evtchn *)base;
+	struct abandoned *a = malloc(sizeof(*a));
+
+	/* Out of memory: the handle is lost, still never closed. */
+	if (a != NULL) {
+		a->h = ch->h;
+		a->next = abandoned;
+		abandoned = a;
+	}
+	free(ch);
+}
+
 static int
 xen_evtchn_notify(struct xenplat_evtchn *base)
 {
@@ -152,6 +173,7 @@ static const struct xenplat_ops xen_ops = {
 	.grant_limit = xen_grant_limit,
 	.evtchn_alloc = xen_evtchn_alloc,
 	.evtchn_free = xen_evtchn_free,
+	.evtchn_abandon = xen_evtchn_abandon,
 	.evtchn_notify = xen_evtchn_notify,
 	.evtchn_consume = xen_evtchn_consume,
 };

@@ -251,8 +251,10 @@ start_stop(struct netfront_adapter *ad, unsigned int want)
 		if (fxs_account()->faults == 0)
 			check_connected(ad);
 		netfront_xb_carrier(ad);
-		/* What a watch event makes the driver read and write. */
-		if (netfront_xb_backend_state(ad) != XenbusStateConnected) {
+		/* What a watch event makes the driver read and write: a
+		 * restored domain's directory is not ours to write. */
+		if (!netfront_xb_restored(ad) &&
+		    netfront_xb_backend_state(ad) != XenbusStateConnected) {
 			netfront_xb_close(ad);
 			netfront_xb_wake(ad);
 		}

@@ -9,14 +9,14 @@ run=$(mktemp -d "${TMPDIR:-/tmp}/nf-knobs.XXXXXX")
 trap 'rm -rf "$run"' EXIT
 rc=0
 refuse() {	# SPEC TEXT
-	out=$(timeout 10 "$xensim" "$run" --vif "$1" 2>&1)
+	out=$(timeout -k 5 10 "$xensim" "$run" --vif "$1" 2>&1)
 	if [[ $? == 0 || $out != *"$2"* ]]; then
 		echo "FAIL: --vif $1 not refused naming '$2': $out" >&2
 		rc=1
 	fi
 }
 accept() {	# SPEC
-	timeout 10 "$xensim" "$run" --vif "$1" >"$run/log" 2>&1 &
+	timeout -k 5 10 "$xensim" "$run" --vif "$1" >"$run/log" 2>&1 &
 	pid=$!
 	for _ in $(seq 50); do
 		[[ -e $run/ready ]] && break

@@ -184,6 +184,66 @@ test_end_while_mapped(void)
 	gnttab_destroy(gt);
 }
 
+/*
+ * A restore: old refs grant nothing, a mapping held across it can still be
+ * undone, and the refs stay the guest's until it unshares them, which
+ * finds nothing busy. Granted to dom2: a zeroed entry names dom0.
+ */
+static void
+test_forget(void)
+{
+	unsigned int usable = 16 - GNTTAB_NR_RESERVED_ENTRIES, i;
+	struct gnttab *gt = gnttab_create(1, 16);
+	grant_ref_t refs[2], nrefs[16];
+	uint8_t buf[8], *pg, *np;
+	void *addr = NULL;
+	uint64_t h, nh, none;
+	int fd;
+
+	pg = share(gt, 2, 2, true, refs, &h);
+	CHECK(pg != NULL);
+	if (pg == NULL)
+		return;
+	CHECK((got = gnttab_map(gt, 2, refs[1], true, &addr)) == GNTST_okay,
+	      "got %lld", got);
+	gnttab_forget(gt);
+	CHECK((got = stats(gt).shared) == 0, "got %lld", got);
+	for (i = 0; i < 2; i++) {
+		CHECK((got = gnttab_copy_from(gt, 2, refs[i], 0, 1, buf)) ==
+		      GNTST_bad_gntref, "got %lld", got);
+		CHECK((got = gnttab_copy_to(gt, 2, refs[i], 0, 1, buf)) ==
+		      GNTST_bad_gntref, "got %lld", got);
+		CHECK((got = gnttab_map(gt, 2, refs[i], true, &addr)) ==
+		      GNTST_bad_gntref, "got %lld", got);
+	}
+	/* New shares get the other refs, all of them and no more. */
+	np = share(gt, 2, usable - 2, true, nrefs, &nh);
+	CHECK(np != NULL);
+	for (i = 0; np != NULL && i < usable - 2; i++)
+		CHECK(nrefs[i] != refs[0] && nrefs[i] != refs[1],
+		      "ref %u shared again while the guest holds it", nrefs[i]);
+	CHECK((got = gnttab_share(gt, 2, 1, true, nrefs, &fd, &none)) ==
+	      -ENOSPC, "got %lld", got);
+	CHECK((got = gnttab_copy_from(gt, 2, nrefs[0], 0, 1, buf)) ==
+	      GNTST_okay, "got %lld", got);
+	CHECK((got = stats(gt).shared) == usable - 2, "got %lld", got);
+	CHECK((got = gnttab_unmap(gt, 2, refs[1])) == GNTST_okay,
+	      "got %lld", got);
+	CHECK((got = gnttab_unshare(gt, h)) == 0, "got %lld", got);
+	CHECK((got = stats(gt).end_busy) == 0, "got %lld", got);
+	CHECK((got = stats(gt).shared) == usable - 2, "got %lld", got);
+	CHECK((got = gnttab_unshare(gt, nh)) == 0, "got %lld", got);
+	CHECK((got = stats(gt).shared) == 0, "got %lld", got);
+	munmap(pg, 2 * PAGE);
+	if (np != NULL)
+		munmap(np, (usable - 2) * PAGE);
+	np = share(gt, 2, usable, true, nrefs, &nh);
+	CHECK(np != NULL, "refs not freed by the unshares");
+	if (np != NULL)
+		munmap(np, usable * PAGE);
+	gnttab_destroy(gt);
+}
+
 static void
 test_exhaustion(void)
 {
@@ -381,14 +441,43 @@ test_evtchn(void)
 	evtchn_table_destroy(et);
 }
 
+/* dom1 is restored: all its ports close, their numbers are free again and
+ * dom0's ends are unbound, offered to dom1 anew. */
+static void
+test_evtchn_close_domain(void)
+{
+	struct evtchn_table *et = evtchn_table_create();
+	evtchn_port_t p1, p2, p0, p;
+
+	CHECK((got = evtchn_alloc_unbound(et, 1, 0, &p1)) == 0,
+	      "got %lld", got);
+	CHECK((got = evtchn_alloc_unbound(et, 1, 0, &p2)) == 0,
+	      "got %lld", got);
+	CHECK((got = evtchn_bind_interdomain(et, 0, 1, p1, &p0)) == 0,
+	      "got %lld", got);
+	evtchn_close_domain(et, 1);
+	evtchn_close_domain(et, 7);	/* no ports: nothing */
+	CHECK((got = evtchn_notify(et, 0, p0)) == -ENOTCONN, "got %lld", got);
+	CHECK((got = evtchn_close(et, 1, p1)) == -EINVAL, "got %lld", got);
+	CHECK((got = evtchn_close(et, 1, p2)) == -EINVAL, "got %lld", got);
+	CHECK((got = evtchn_alloc_unbound(et, 1, 0, &p)) == 0, "got %lld", got);
+	CHECK((got = p) == p1, "got %lld", got);
+	CHECK((got = evtchn_bind_interdomain(et, 1, 0, p0, &p)) == 0,
+	      "got %lld", got);
+	CHECK((got = evtchn_notify(et, 0, p0)) == 0, "got %lld", got);
+	evtchn_table_destroy(et);
+}
+
 int
 main(void)
 {
 	test_refusals();
 	test_end_while_mapped();
+	test_forget();
 	test_exhaustion();
 	test_race();
 	test_evtchn();
+	test_evtchn_close_domain();
 	if (failures != 0) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
 		return 1;

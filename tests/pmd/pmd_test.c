@@ -31,14 +31,18 @@
  *                          then reclaims the answered requests
  *   lsc RUN                the backend's carrier key (written as dom0)
  *                          takes the link down and up, with LSC events
- *   lifecycle unplug|restart|replug XENSIM RUN
+ *   lifecycle unplug|restart|replug|restore XENSIM RUN
  *                          xensim's control socket acts on the running
  *                          vif: unplug (xl network-detach) raises RMV and
  *                          completes without the toolstack's timeout;
  *                          restart (the backend driver) raises RESET, and
  *                          rte_eth_dev_reset() with a new configure and
  *                          start brings the echo back; replug is unplug
- *                          then plug, then that reset. Bursts return 0
+ *                          then plug, then that reset; restore (xl save
+ *                          and restore) raises RESET alone, and the
+ *                          reset never unbinds a port of the old domain
+ *                          (Linux would BUG()); restored while stopped,
+ *                          start refuses until a reset. Bursts return 0
  *                          while the backend is away; no grant is left
  *   rx-intr ROUNDS         RX interrupts: armed, an idle port does not
  *                          end rte_epoll_wait; each echoed frame does
@@ -464,14 +468,21 @@ check_closed(struct xs_handle *xs)
 	free(be);
 }
 
+/* status.json holds want, or the test fails saying what. */
 static void
-check_no_grants(const char *run)
+check_status(const char *run, const char *want, const char *what)
 {
 	char buf[16384];
 
 	read_status(run, buf, sizeof(buf));
-	CHECK(strstr(buf, "\"domid\":1,\"grants_active\":0,") != NULL,
-	      "grants of dom1 still active after close: %s", buf);
+	CHECK(strstr(buf, want) != NULL, "%s: %s", what, buf);
+}
+
+static void
+check_no_grants(const char *run)
+{
+	check_status(run, "\"domid\":1,\"grants_active\":0,",
+		     "grants of dom1 still active after close");
 }
 
 /*
@@ -1079,11 +1090,12 @@ mode_lifecycle(int argc, char **argv)
 	const char *op, *xensim, *run;
 	bool unplug;
 
-	REQUIRE(argc >= 3, "lifecycle unplug|restart|replug XENSIM RUN");
+	REQUIRE(argc >= 3,
+		"lifecycle unplug|restart|replug|restore XENSIM RUN");
 	op = argv[0];
 	xensim = argv[1];
 	run = argv[2];
-	unplug = strcmp(op, "restart") != 0;
+	unplug = strcmp(op, "unplug") == 0 || strcmp(op, "replug") == 0;
 	conf.intr_conf.lsc = 1;
 	conf.intr_conf.rmv = 1;
 	lsc_register();
@@ -1100,6 +1112,10 @@ mode_lifecycle(int argc, char **argv)
 		/* Not forced: the driver closed as the backend asked. */
 		xensim_ctl(xensim, run, "unplug 1/0", "the backend closed in");
 		wait_events(&rmv_events, 1, "RMV");
+	} else if (strcmp(op, "restore") == 0) {
+		xensim_ctl(xensim, run, "restore 1/0", "ok restored");
+		wait_events(&reset_events, 1, "RESET");
+		CHECK(rmv_events == 0, "RMV after a restore");
 	} else {
 		xensim_ctl(xensim, run, "restart 1/0", "ok restarted");
 	}
@@ -1122,9 +1138,23 @@ mode_lifecycle(int argc, char **argv)
 	wait_link(1, 3);
 	echo_sizes(1, 1);
 	echo_burst(1, 500);
+	if (strcmp(op, "restore") == 0) {
+		/* Restored while stopped: start refuses until a reset. */
+		rte_eth_dev_stop(port);
+		xensim_ctl(xensim, run, "restore 1/0", "ok restored");
+		CHECK(rte_eth_dev_start(port) == -ENODEV,
+		      "a stopped port started on a restored domain's keys");
+		REQUIRE(rte_eth_dev_reset(port) == 0, "rte_eth_dev_reset");
+		port_setup_conf(1, &conf);
+		port_start();
+		wait_link(1, 4);
+		echo_burst(1, 500);
+	}
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
 	check_no_grants(run);
+	check_status(run, "\"stale_evtchn_closes\":0",
+		     "a port of the old domain unbound");
 	printf("lifecycle: %s, %u RMV and %u RESET events, echo again\n",
 	       op, rmv_events, reset_events);
 }

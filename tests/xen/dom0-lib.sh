@@ -48,6 +48,15 @@ stage() {
 	return $rc
 }
 
+# The domU's id and what depends on it; a restored domU has a new id.
+domu_ids() {
+	DOMID=$(xl domid $DOMU)
+	BE=/local/domain/0/backend/vif/$DOMID/0
+	FE=/local/domain/$DOMID/device/vif/0
+	XT=/local/domain/$DOMID/data/xentest
+	VIFDEV=vif$DOMID.0
+}
+
 # Sets DOMID, BE and FE (the vif's backend and frontend directories), XT
 # (the domU's data/xentest) and VIFDEV; the domU's console goes to ours.
 dom0_up() {
@@ -73,11 +82,7 @@ dom0_up() {
 	ip addr add 198.18.5.1/24 dev xenbr0
 	ip link set xenbr0 up
 	expect create "" xl create /guest/domu.cfg || return 1
-	DOMID=$(xl domid $DOMU)
-	BE=/local/domain/0/backend/vif/$DOMID/0
-	FE=/local/domain/$DOMID/device/vif/0
-	XT=/local/domain/$DOMID/data/xentest
-	VIFDEV=vif$DOMID.0
+	domu_ids
 	tail -n +1 -F /var/log/xen/guest-$DOMU.log 2>/dev/null |
 		sed -u 's/^/domU| /' &
 }

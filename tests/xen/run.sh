@@ -7,7 +7,8 @@
 # netback; dom0 sends frames, the app echoes them (macswap); then the app
 # sends verify frames of 60..9000 bytes for XENTEST_LOAD_S seconds, which
 # dom0 mirrors back (tc), and checks each one; the kernel's xen-netfront
-# gets the vif back on close. Steps report "XENTEST role.step ok|fail ..."
+# gets the vif back on close. Then xl network-detach and network-attach,
+# and xl save and xl restore, each while the app runs. Steps report "XENTEST role.step ok|fail ..."
 # lines on the serial console, which this script checks.
 #
 # Usage (root): tests/xen/run.sh
@@ -21,7 +22,7 @@
 # XENTEST_MIRROR and XENTEST_SECURITY_MIRROR (Debian mirrors; default: the
 # ones the machine's own apt uses),
 # XENTEST_LOAD_S (seconds of the load test, default 60; more for a soak),
-# XENTEST_TIMEOUT (seconds QEMU may run, default 720 + XENTEST_LOAD_S).
+# XENTEST_TIMEOUT (seconds QEMU may run, default 900 + XENTEST_LOAD_S).
 # Results: $XENTEST_RUN/serial.log and xenstore.txt (the backend and
 # frontend directories at each stage).
 set -Eeuo pipefail
@@ -70,7 +71,7 @@ die() { echo "xentest: error: $*" >&2; exit 1; }
 [[ $load_s =~ ^[0-9]{1,6}$ ]] && [ $((10#$load_s)) -ge 10 ] ||
 	die "XENTEST_LOAD_S='$load_s': expected whole seconds, at least 10"
 load_s=$((10#$load_s))
-boot_timeout=${XENTEST_TIMEOUT:-$((720 + load_s))}
+boot_timeout=${XENTEST_TIMEOUT:-$((900 + load_s))}
 [ -n "$mirror" ] && [ -n "$security" ] ||
 	die "no deb entry for '$codename' or '$codename-security' in the" \
 	    "machine's apt sources: set XENTEST_MIRROR and XENTEST_SECURITY_MIRROR"
@@ -302,7 +303,10 @@ check() {
 		dom0.queuecounters domu.load dom0.stage-lifecycle
 		dom0.life-before-traffic dom0.detach dom0.reattach
 		dom0.life-after-traffic domu.lifecycle domu.rebind
-		dom0.stage-rebind domu.done dom0.counters dom0.end"
+		dom0.stage-rebind domu.restore-start dom0.stage-restore
+		dom0.restore-before-traffic dom0.save dom0.restore
+		dom0.restored dom0.restore-after-traffic domu.restore
+		domu.done dom0.counters dom0.end"
 
 	markers=$(tr -d '\r' < "$log" |
 		  sed -n 's/^\(domU| \)\{0,1\}\(XENTEST .*\)/\2/p')

@@ -187,6 +187,9 @@ struct netfront_adapter {
 	bool woken;
 	bool removed;
 	bool back;
+	/* The domain was restored: the connection's channels are dead. */
+	bool restored;
+	int fe_state;			/* the frontend state we last wrote */
 	struct rte_intr_handle *xs_intr;	/* the watch fd, while started */
 	/* A queue saw a violation, or the backend left: bursts do nothing. */
 	volatile bool failed;
@@ -205,6 +208,7 @@ bool netfront_xb_carrier(struct netfront_adapter *ad);
 int netfront_xb_fd(struct netfront_adapter *ad);
 int netfront_xb_backend_state(struct netfront_adapter *ad);
 void netfront_xb_close(struct netfront_adapter *ad);
+bool netfront_xb_restored(struct netfront_adapter *ad);
 bool netfront_xb_wake(struct netfront_adapter *ad);
 
 /* netfront_pool.c */

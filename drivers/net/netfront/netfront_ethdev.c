@@ -202,7 +202,8 @@ link_lost(struct netfront_adapter *ad)
  * Linux netfront does. Once it is Closed, unless the toolstack is
  * detaching the vif, we ask it back; RMV once its directory is gone,
  * RESET once it waits for a frontend again or its directory is back
- * (rte_eth_dev_reset() connects anew).
+ * (rte_eth_dev_reset() connects anew). After a restore, RESET at once:
+ * the new domain's frontend directory is not ours to close.
  */
 static void
 backend_changed(void *arg)
@@ -211,6 +212,23 @@ backend_changed(void *arg)
 	struct rte_eth_dev *dev = ad->dev;
 	int st = netfront_xb_backend_state(ad);
 
+	/* The old backend's events mean nothing after a restore. */
+	if (ad->restored)
+		return;
+	if (netfront_xb_restored(ad)) {
+		ad->restored = true;
+		ad->gone = true;
+		ad->back = true;
+		ad->failed = true;
+		PMD_DRV_LOG(NOTICE, "vif%u: the domain was restored: the "
+			    "connection to %s is void, its grants and event "
+			    "channels too; reset the port to connect anew",
+			    ad->args.vif, ad->be_path);
+		link_report(ad, XenbusStateUnknown);
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_RESET,
+					     NULL);
+		return;
+	}
 	if (st != XenbusStateConnected && !ad->gone) {
 		ad->gone = true;
 		ad->failed = true;
@@ -499,6 +517,13 @@ netfront_start(struct rte_eth_dev *dev)
 	if (ad->xsh == NULL) {
 		PMD_DRV_LOG(ERR, "vif%u: not attached (a reset failed): reset "
 			    "the port again", ad->args.vif);
+		return -ENODEV;
+	}
+	/* Restored (or attached anew) while stopped: the keys are stale. */
+	if (netfront_xb_restored(ad)) {
+		PMD_DRV_LOG(ERR, "vif%u: the frontend directory was made anew "
+			    "(the domain was restored, or the vif attached "
+			    "again): reset the port to connect", ad->args.vif);
 		return -ENODEV;
 	}
 	if (dev->data->nb_rx_queues > ad->feat.max_queues) {

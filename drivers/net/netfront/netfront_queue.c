@@ -96,6 +96,19 @@ rxq_connect(struct netfront_adapter *ad, struct netfront_rxq *rxq,
 	return 0;
 }
 
+/*
+ * After a restore the port belongs to the old domain: Linux cannot unbind
+ * it, see xenplat_evtchn_abandon().
+ */
+static void
+evtchn_release(struct netfront_adapter *ad, struct xenplat_evtchn *ch)
+{
+	if (ad->restored)
+		xenplat_evtchn_abandon(ch);
+	else
+		xenplat_evtchn_free(ch);
+}
+
 /* Only after the backend let go: every buffer goes back, every grant ends. */
 static void
 txq_disconnect(struct netfront_adapter *ad, struct netfront_txq *txq)
@@ -112,7 +125,7 @@ txq_disconnect(struct netfront_adapter *ad, struct netfront_txq *txq)
 	ring_unshare(ad, txq->ring.sring);
 	txq->ring.sring = NULL;
 	if (txq->evtchn != NULL)
-		xenplat_evtchn_free(txq->evtchn);
+		evtchn_release(ad, txq->evtchn);
 	txq->evtchn = NULL;
 	netfront_txblocks_destroy(ad, &txq->blk);
 }
@@ -139,7 +152,7 @@ rxq_disconnect(struct netfront_adapter *ad, struct netfront_rxq *rxq,
 	ring_unshare(ad, rxq->ring.sring);
 	rxq->ring.sring = NULL;
 	if (rxq->evtchn != NULL && rxq->evtchn != txq->evtchn)
-		xenplat_evtchn_free(rxq->evtchn);
+		evtchn_release(ad, rxq->evtchn);
 	rxq->evtchn = NULL;
 }
 
@@ -149,6 +162,12 @@ netfront_queues_disconnect(struct netfront_adapter *ad)
 	struct rte_eth_dev_data *data = ad->dev->data;
 	unsigned int q;
 
+	if (ad->restored && ad->nr_queues > 0)
+		PMD_DRV_LOG(WARNING, "vif%u: the old domain's event channels "
+			    "stay bound: Linux cannot unbind a port from "
+			    "before a restore (BUG_ON in drivers/xen/evtchn.c), "
+			    "and hits that BUG_ON when this process exits",
+			    ad->args.vif);
 	for (q = 0; q < ad->nr_queues; q++) {
 		/* rxq first: it may share txq's event channel. */
 		rxq_disconnect(ad, data->rx_queues[q], data->tx_queues[q]);

@@ -77,6 +77,7 @@ xb_set_state(struct netfront_adapter *ad, enum xenbus_state st)
 			    path, strerror(errno));
 		return -errno;
 	}
+	ad->fe_state = st;
 	return 0;
 }
 
@@ -315,7 +316,8 @@ netfront_xb_disconnect(struct netfront_adapter *ad)
 {
 	int st;
 
-	if (frontend_gone(ad) || xb_set_state(ad, XenbusStateClosing) != 0)
+	/* Restored: the directory is the new domain's, not ours to close. */
+	if (ad->restored || frontend_gone(ad) || xb_set_state(ad, XenbusStateClosing) != 0)
 		return;
 	st = xb_wait_backend(ad, 1u << XenbusStateClosing |
 			     1u << XenbusStateClosed |
@@ -378,9 +380,11 @@ netfront_xb_attach(struct netfront_adapter *ad)
 	}
 	snprintf(ad->fe_path, sizeof(ad->fe_path), "device/vif/%u",
 		 ad->args.vif);
+	ad->restored = false;
 	rc = read_config(ad);
 	if (rc != 0)
 		goto fail;
+	ad->fe_state = xb_state(ad, ad->fe_path);
 	/* The whole directory: state, carrier, and its removal. */
 	snprintf(path, sizeof(path), "%s", ad->be_path);
 	snprintf(token, sizeof(token), "netfront-%p", (void *)ad);
@@ -466,6 +470,28 @@ netfront_xb_close(struct netfront_adapter *ad)
 	if (!frontend_gone(ad) &&
 	    xb_set_state(ad, XenbusStateClosing) == 0)
 		xb_set_state(ad, XenbusStateClosed);
+}
+
+/*
+ * Our directory was written anew behind us: after a save/restore (or a
+ * migration) the guest is a new domain, whose toolstack made a frontend
+ * directory at Initialising and a new backend (on Xen under the new
+ * domain id). The connection's grants and event channels died with the
+ * old domain.
+ */
+bool
+netfront_xb_restored(struct netfront_adapter *ad)
+{
+	char *be = xb_read(ad, ad->fe_path, "backend");
+	bool moved;
+	int st;
+
+	if (be == NULL)
+		return false;
+	moved = strcmp(be, ad->be_path) != 0;
+	free(be);
+	st = xb_state(ad, ad->fe_path);
+	return moved || (st != XenbusStateUnknown && st != ad->fe_state);
 }
 
 /*
