@@ -8,147 +8,51 @@
  * usage: test_restore XENSIM_BINARY
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <xen/grant_table.h>
 
+#include "hyp_raw.h"
 #include "simfront.h"
-#include "xensim_proto.h"
+#include "xensim_ctl.h"
 
 /* The value a CHECK compared, for its message. */
 static long long got;
 static const char *xensim;
-static struct xsim_req req;
-static struct xsim_rsp rsp;
-static int rsp_fds[2];
-static unsigned int rsp_nfds;
-
-/* A raw hypervisor connection acting as dom: one more process. */
-static int
-raw_open(unsigned int dom)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/dom%u/hypervisor",
-		 sim_run_dir(), dom);
-	REQUIRE(fd >= 0 && connect(fd, (struct sockaddr *)&sa,
-				   sizeof(sa)) == 0,
-		"%s: %s", sa.sun_path, strerror(errno));
-	return fd;
-}
-
-/* Send req (then cleared); the answer's fds are the caller's to close. */
-static void
-raw_rpc(int sock)
-{
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-	} ctl;
-	struct iovec iov = { .iov_base = &rsp, .iov_len = sizeof(rsp) };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
-	};
-	struct cmsghdr *cm;
-
-	memset(&rsp, 0, sizeof(rsp));
-	rsp_nfds = 0;
-	REQUIRE(send(sock, &req, sizeof(req), 0) == (ssize_t)sizeof(req) &&
-		recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) == (ssize_t)sizeof(rsp),
-		"hypervisor request %u: %s", req.op, strerror(errno));
-	memset(&req, 0, sizeof(req));
-	cm = CMSG_FIRSTHDR(&mh);
-	if (cm != NULL && cm->cmsg_type == SCM_RIGHTS) {
-		rsp_nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		memcpy(rsp_fds, CMSG_DATA(cm), rsp_nfds * sizeof(int));
-	}
-}
-
-static void
-close_rsp_fds(void)
-{
-	while (rsp_nfds > 0)
-		close(rsp_fds[--rsp_nfds]);
-}
 
 /* A port of sock's domain offered to dom0; its number. */
 static uint32_t
 port_alloc(int sock)
 {
-	req.op = XSIM_EVTCHN_ALLOC_UNBOUND;
-	req.u.evtchn.remote = 0;
+	raw_req.op = XSIM_EVTCHN_ALLOC_UNBOUND;
+	raw_req.u.evtchn.remote = 0;
 	raw_rpc(sock);
-	REQUIRE(rsp.rc == 0, "alloc_unbound: %s", rsp.msg);
-	close_rsp_fds();
-	return rsp.port;
+	REQUIRE(raw_rsp.rc == 0, "alloc_unbound: %s", raw_rsp.msg);
+	raw_close_fds();
+	return raw_rsp.port;
 }
 
-/* dom0 binds dom1's port; its fds stay in rsp_fds. */
+/* dom0 binds dom1's port; its fds stay in raw_fds. */
 static int
 port_bind(int dom0, uint32_t port)
 {
-	req.op = XSIM_EVTCHN_BIND_INTERDOMAIN;
-	req.u.evtchn.remote = 1;
-	req.u.evtchn.port = port;
+	raw_req.op = XSIM_EVTCHN_BIND_INTERDOMAIN;
+	raw_req.u.evtchn.remote = 1;
+	raw_req.u.evtchn.port = port;
 	raw_rpc(dom0);
-	return rsp.rc;
+	return raw_rsp.rc;
 }
 
 static int
 port_close(int sock, uint32_t port)
 {
-	req.op = XSIM_EVTCHN_CLOSE;
-	req.u.evtchn.port = port;
+	raw_req.op = XSIM_EVTCHN_CLOSE;
+	raw_req.u.evtchn.port = port;
 	raw_rpc(sock);
-	return rsp.rc;
-}
-
-static int16_t
-copy_from(int dom0, uint32_t ref)
-{
-	req.op = XSIM_GNT_COPY_FROM;
-	req.u.gref.domid = 1;
-	req.u.gref.ref = ref;
-	req.u.gref.len = 64;
-	raw_rpc(dom0);
-	return rsp.status;
-}
-
-static bool
-readable(int fd, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-	return poll(&pfd, 1, timeout_ms) == 1;
-}
-
-/* xensim --ctl CMD: its answer must contain expect. */
-static void
-ctl(const char *cmd, const char *expect)
-{
-	char line[512], out[256] = "";
-	FILE *p;
-	int rc;
-
-	snprintf(line, sizeof(line), "'%s' '%s' --ctl '%s'", xensim,
-		 sim_run_dir(), cmd);
-	p = popen(line, "r");
-	REQUIRE(p != NULL, "popen %s", line);
-	if (fgets(out, sizeof(out), p) == NULL)
-		out[0] = '\0';
-	rc = pclose(p);
-	REQUIRE(rc == 0 && strstr(out, expect) != NULL,
-		"xensim --ctl '%s' (rc %d): '%s', expected '%s'", cmd, rc,
-		out, expect);
-	printf("xensim --ctl '%s': %s", cmd, out);
+	return raw_rsp.rc;
 }
 
 /*
@@ -258,17 +162,17 @@ test_grants(struct fe *fe, int dom0)
 	void *np;
 
 	printf("restore: grants\n");
-	CHECK((got = copy_from(dom0, q->txrefs[0])) == GNTST_bad_gntref,
+	CHECK((got = copy_from(dom0, 1, q->txrefs[0], 0, 64, NULL)) ==
+	      GNTST_bad_gntref,
 	      "copy of an old TX page: status %lld", got);
-	CHECK((got = copy_from(dom0, q->rxrefs[0])) == GNTST_bad_gntref,
+	CHECK((got = copy_from(dom0, 1, q->rxrefs[0], 0, 64, NULL)) ==
+	      GNTST_bad_gntref,
 	      "copy of an old RX page: status %lld", got);
-	req.op = XSIM_GNT_MAP;
-	req.u.gref.domid = 1;
-	req.u.gref.ref = q->tx_ref;
+	set_gref(XSIM_GNT_MAP, 1, q->tx_ref, 0, 0);
 	raw_rpc(dom0);
-	CHECK((got = rsp.status) == GNTST_bad_gntref,
+	CHECK((got = raw_rsp.status) == GNTST_bad_gntref,
 	      "map of the old TX ring: status %lld", got);
-	close_rsp_fds();
+	raw_close_fds();
 	CHECK((got = dom1_status("grants_active", 0)) == 0,
 	      "dom1 grants active after its restore: %lld", got);
 
@@ -279,7 +183,7 @@ test_grants(struct fe *fe, int dom0)
 	for (i = 0; i < NR_BUFS; i++)
 		CHECK(nref != q->txrefs[i] && nref != q->rxrefs[i],
 		      "new share got old page ref %u", nref);
-	CHECK((got = copy_from(dom0, nref)) == GNTST_okay,
+	CHECK((got = copy_from(dom0, 1, nref, 0, 64, NULL)) == GNTST_okay,
 	      "copy of a new share: status %lld", got);
 	CHECK((got = xenplat_unshare(xp, np, 1)) == 0, "got %lld", got);
 
@@ -316,16 +220,17 @@ test_stale_close(int hold, uint32_t stale, int dom0)
 	REQUIRE(xenplat_evtchn_port(ch) == stale,
 		"new port %u, not the stale one's number %u",
 		xenplat_evtchn_port(ch), stale);
-	REQUIRE(port_bind(dom0, stale) == 0 && rsp_nfds == 2,
-		"dom0 cannot bind the new port: %s", rsp.msg);
-	p0 = rsp.port;
-	w0 = rsp_fds[0];
-	n0 = rsp_fds[1];
-	rsp_nfds = 0;
+	REQUIRE(port_bind(dom0, stale) == 0 && raw_nfds == 2,
+		"dom0 cannot bind the new port: %s", raw_rsp.msg);
+	p0 = raw_rsp.port;
+	w0 = raw_fds[0];
+	n0 = raw_fds[1];
+	raw_nfds = 0;
 
 	CHECK((got = port_close(hold, stale)) == -ESTALE, "got %lld", got);
-	CHECK(strstr(rsp.msg, "restore") != NULL && strstr(rsp.msg, "BUG"),
-	      "message: %s", rsp.msg);
+	CHECK(strstr(raw_rsp.msg, "restore") != NULL &&
+	      strstr(raw_rsp.msg, "BUG") != NULL,
+	      "message: %s", raw_rsp.msg);
 	CHECK((got = port_close(hold, stale)) == -EINVAL,
 	      "the stale record is still there: %lld", got);
 	CHECK((got = status_wait(NULL, "stale_evtchn_closes", 1)) == 1,
@@ -342,8 +247,8 @@ test_stale_close(int hold, uint32_t stale, int dom0)
 	CHECK((got = port_close(dom0, p0)) == 0, "got %lld", got);
 	CHECK((got = port_bind(dom0, stale)) == 0,
 	      "dom1's new port %u left the table: %lld", stale, got);
-	close_rsp_fds();
-	CHECK((got = port_close(dom0, rsp.port)) == 0, "got %lld", got);
+	raw_close_fds();
+	CHECK((got = port_close(dom0, raw_rsp.port)) == 0, "got %lld", got);
 	xenplat_evtchn_free(ch);
 }
 
@@ -405,12 +310,12 @@ main(int argc, char **argv)
 	xensim = argv[1];
 	start_xensim(xensim, args, "xensim.log");
 	/* Other processes of dom1: the first port is hold's. */
-	hold = raw_open(1);
+	hold = raw_open(sim_run_dir(), 1);
 	stale = port_alloc(hold);
-	quit = raw_open(1);
+	quit = raw_open(sim_run_dir(), 1);
 	port_alloc(quit);
 	port_alloc(quit);
-	dom0 = raw_open(0);
+	dom0 = raw_open(sim_run_dir(), 0);
 
 	REQUIRE(wait_be_state(0, XenbusStateInitWait) &&
 		wait_be_state(1, XenbusStateInitWait), "backends not InitWait");
@@ -418,11 +323,12 @@ main(int argc, char **argv)
 	REQUIRE(wait_be_state(0, XenbusStateConnected),
 		"backend not Connected (%d)", be_state(0));
 	REQUIRE(echo_one(&fe.q[0]), "no echo before the restore");
-	REQUIRE(copy_from(dom0, fe.q[0].txrefs[0]) == GNTST_okay,
+	REQUIRE(copy_from(dom0, 1, fe.q[0].txrefs[0], 0, 64, NULL) ==
+		GNTST_okay,
 		"a TX page not granted to dom0 before the restore");
 	xwrite("device/vif/1/marker", "1");
 
-	ctl("restore 1/0", "ok restored 1/0");
+	xensim_ctl(xensim, sim_run_dir(), "restore 1/0", "ok restored 1/0");
 	test_xenstore();
 	test_grants(&fe, dom0);
 	test_stale_close(hold, stale, dom0);

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <ftw.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,8 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <xen/xen.h>
 #include <xen/grant_table.h>
@@ -26,6 +23,7 @@
 #include "xenplat.h"
 #include "xensim_proto.h"
 #include "check.h"
+#include "hyp_raw.h"
 
 #define PAGE		XSIM_PAGE_SIZE
 #define LIMIT		16
@@ -105,102 +103,6 @@ start_server(const char *exe)
 	return -1;
 }
 
-/* A raw hypervisor connection acting as domain dom. */
-static int
-raw_open(unsigned int dom)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/dom%u/hypervisor",
-		 run_dir, dom);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		perror(sa.sun_path);
-		exit(1);
-	}
-	return fd;
-}
-
-static struct xsim_req req;
-static struct xsim_rsp rsp;
-static int rsp_fds[2];
-static unsigned int rsp_nfds;
-
-static void
-raw_send(int sock, const void *msg, size_t len)
-{
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-	} ctl;
-	struct iovec iov = { .iov_base = &rsp, .iov_len = sizeof(rsp) };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
-	};
-	struct cmsghdr *cm;
-
-	memset(&rsp, 0, sizeof(rsp));
-	rsp_nfds = 0;
-	if (send(sock, msg, len, 0) != (ssize_t)len ||
-	    recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(rsp)) {
-		perror("raw hypervisor request");
-		exit(1);
-	}
-	cm = CMSG_FIRSTHDR(&mh);
-	if (cm != NULL && cm->cmsg_type == SCM_RIGHTS) {
-		rsp_nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		memcpy(rsp_fds, CMSG_DATA(cm), rsp_nfds * sizeof(int));
-	}
-}
-
-static void
-raw_rpc(int sock)
-{
-	raw_send(sock, &req, sizeof(req));
-	memset(&req, 0, sizeof(req));
-}
-
-static void
-set_gref(uint32_t op, unsigned int dom, uint32_t ref, unsigned int off,
-	 unsigned int len)
-{
-	req.op = op;
-	req.u.gref.domid = (uint16_t)dom;
-	req.u.gref.ref = ref;
-	req.u.gref.off = off;
-	req.u.gref.len = len;
-}
-
-static int16_t
-copy_from(int sock, unsigned int dom, uint32_t ref, unsigned int off,
-	  unsigned int len, void *dst)
-{
-	set_gref(XSIM_GNT_COPY_FROM, dom, ref, off, len);
-	raw_rpc(sock);
-	if (rsp.status == GNTST_okay)
-		memcpy(dst, rsp.u.data, len);
-	return rsp.status;
-}
-
-static int16_t
-copy_to(int sock, unsigned int dom, uint32_t ref, unsigned int off,
-	unsigned int len, const void *src)
-{
-	set_gref(XSIM_GNT_COPY_TO, dom, ref, off, len);
-	memcpy(req.data, src, len);
-	raw_rpc(sock);
-	return rsp.status;
-}
-
-static bool
-readable(int fd, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-	return poll(&pfd, 1, timeout_ms) == 1;
-}
-
 static void
 test_grants(struct xenplat *xp, int dom0, int dom2)
 {
@@ -252,13 +154,13 @@ test_grants(struct xenplat *xp, int dom0, int dom2)
 
 	/* A mapping keeps a page alive past the guest's unshare. */
 	set_gref(XSIM_GNT_MAP, 1, refs[0], 0, 0);
-	req.u.gref.readonly = 1;
+	raw_req.u.gref.readonly = 1;
 	raw_rpc(dom0);
-	CHECK((got = rsp.status) == GNTST_okay, "got %lld", got);
-	CHECK((got = rsp_nfds) == 1, "got %lld", got);
-	if (rsp.status == GNTST_okay && rsp_nfds == 1) {
-		memfd = rsp_fds[0];
-		off = rsp.offset;
+	CHECK((got = raw_rsp.status) == GNTST_okay, "got %lld", got);
+	CHECK((got = raw_nfds) == 1, "got %lld", got);
+	if (raw_rsp.status == GNTST_okay && raw_nfds == 1) {
+		memfd = raw_fds[0];
+		off = raw_rsp.offset;
 		map = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, memfd,
 			   (off_t)off);
 		close(memfd);
@@ -272,9 +174,9 @@ test_grants(struct xenplat *xp, int dom0, int dom2)
 	}
 	set_gref(XSIM_GNT_MAP, 1, rref, 0, 0);
 	raw_rpc(dom0);
-	CHECK((got = rsp.status) == GNTST_permission_denied,
+	CHECK((got = raw_rsp.status) == GNTST_permission_denied,
 	      "got %lld", got);	/* writable map */
-	CHECK((got = rsp_nfds) == 0, "got %lld", got);
+	CHECK((got = raw_nfds) == 0, "got %lld", got);
 
 	CHECK((got = xenplat_unshare(xp, pg, 2)) == -EBUSY, "got %lld", got);
 	CHECK(strstr(xenplat_strerror(xp), "in use") != NULL);
@@ -286,12 +188,12 @@ test_grants(struct xenplat *xp, int dom0, int dom2)
 	      "got %lld", got);
 	set_gref(XSIM_GNT_UNMAP, 1, refs[0], 0, 0);
 	raw_rpc(dom0);
-	CHECK((got = rsp.status) == GNTST_okay, "got %lld", got);
+	CHECK((got = raw_rsp.status) == GNTST_okay, "got %lld", got);
 	CHECK((got = copy_from(dom0, 1, refs[0], 0, 1, buf)) ==
 	      GNTST_bad_gntref, "got %lld", got);
 	set_gref(XSIM_GNT_UNMAP, 1, refs[0], 0, 0);
 	raw_rpc(dom0);
-	CHECK((got = rsp.status) == GNTST_bad_handle, "got %lld", got);
+	CHECK((got = raw_rsp.status) == GNTST_bad_handle, "got %lld", got);
 
 	CHECK((got = xenplat_unshare(xp, ro, 1)) == 0, "got %lld", got);
 	CHECK((got = xenplat_unshare(xp, other, 1)) == 0, "got %lld", got);
@@ -355,30 +257,30 @@ test_evtchn(struct xenplat *xp, int dom0, int dom2)
 	CHECK(xenplat_evtchn_port(ch) != xenplat_evtchn_port(ch2));
 
 	/* Only the domain the port is offered to may bind it. */
-	req.op = XSIM_EVTCHN_BIND_INTERDOMAIN;
-	req.u.evtchn.remote = 1;
-	req.u.evtchn.port = xenplat_evtchn_port(ch2);
+	raw_req.op = XSIM_EVTCHN_BIND_INTERDOMAIN;
+	raw_req.u.evtchn.remote = 1;
+	raw_req.u.evtchn.port = xenplat_evtchn_port(ch2);
 	raw_rpc(dom2);
-	CHECK((got = rsp.rc) == -EACCES, "got %lld", got);
-	CHECK((got = rsp_nfds) == 0, "got %lld", got);
+	CHECK((got = raw_rsp.rc) == -EACCES, "got %lld", got);
+	CHECK((got = raw_nfds) == 0, "got %lld", got);
 
-	req.op = XSIM_EVTCHN_BIND_INTERDOMAIN;
-	req.u.evtchn.remote = 1;
-	req.u.evtchn.port = xenplat_evtchn_port(ch);
+	raw_req.op = XSIM_EVTCHN_BIND_INTERDOMAIN;
+	raw_req.u.evtchn.remote = 1;
+	raw_req.u.evtchn.port = xenplat_evtchn_port(ch);
 	raw_rpc(dom0);
-	CHECK((got = rsp.rc) == 0, "got %lld", got);
-	CHECK((got = rsp_nfds) == 2, "got %lld", got);
-	if (rsp.rc != 0 || rsp_nfds != 2)
+	CHECK((got = raw_rsp.rc) == 0, "got %lld", got);
+	CHECK((got = raw_nfds) == 2, "got %lld", got);
+	if (raw_rsp.rc != 0 || raw_nfds != 2)
 		return;
-	port0 = rsp.port;
-	w0 = rsp_fds[0];
-	n0 = rsp_fds[1];
+	port0 = raw_rsp.port;
+	w0 = raw_fds[0];
+	n0 = raw_fds[1];
 	CHECK(port0 >= 1);
-	req.op = XSIM_EVTCHN_BIND_INTERDOMAIN;
-	req.u.evtchn.remote = 1;
-	req.u.evtchn.port = xenplat_evtchn_port(ch);
+	raw_req.op = XSIM_EVTCHN_BIND_INTERDOMAIN;
+	raw_req.u.evtchn.remote = 1;
+	raw_req.u.evtchn.port = xenplat_evtchn_port(ch);
 	raw_rpc(dom0);
-	CHECK((got = rsp.rc) == -EINVAL,
+	CHECK((got = raw_rsp.rc) == -EINVAL,
 	      "got %lld", got);	/* bound already */
 
 	/* dom0 -> guest */
@@ -410,14 +312,14 @@ test_evtchn(struct xenplat *xp, int dom0, int dom2)
 	xenplat_evtchn_free(ch);
 	close(w0);
 	close(n0);
-	req.op = XSIM_EVTCHN_CLOSE;
-	req.u.evtchn.port = port0;
+	raw_req.op = XSIM_EVTCHN_CLOSE;
+	raw_req.u.evtchn.port = port0;
 	raw_rpc(dom0);
-	CHECK((got = rsp.rc) == 0, "got %lld", got);
-	req.op = XSIM_EVTCHN_CLOSE;
-	req.u.evtchn.port = port0;
+	CHECK((got = raw_rsp.rc) == 0, "got %lld", got);
+	raw_req.op = XSIM_EVTCHN_CLOSE;
+	raw_req.u.evtchn.port = port0;
 	raw_rpc(dom0);
-	CHECK((got = rsp.rc) == -EINVAL, "got %lld", got);
+	CHECK((got = raw_rsp.rc) == -EINVAL, "got %lld", got);
 }
 
 static void
@@ -426,25 +328,25 @@ test_malformed(int dom0)
 	static const char junk[10] = "junk";
 
 	raw_send(dom0, junk, sizeof(junk));
-	CHECK((got = rsp.rc) == -EBADMSG, "got %lld", got);
-	CHECK(strstr(rsp.msg, "malformed") != NULL);
-	req.op = 999;
+	CHECK((got = raw_rsp.rc) == -EBADMSG, "got %lld", got);
+	CHECK(strstr(raw_rsp.msg, "malformed") != NULL);
+	raw_req.op = 999;
 	raw_rpc(dom0);
-	CHECK((got = rsp.rc) == -EOPNOTSUPP, "got %lld", got);
-	req.op = XSIM_GNT_UNSHARE;
-	req.u.unshare.handle = 12345;
+	CHECK((got = raw_rsp.rc) == -EOPNOTSUPP, "got %lld", got);
+	raw_req.op = XSIM_GNT_UNSHARE;
+	raw_req.u.unshare.handle = 12345;
 	raw_rpc(dom0);
-	CHECK((got = rsp.rc) == -ENOENT, "got %lld", got);
-	req.op = XSIM_GNT_SHARE;
-	req.u.share.grantee = 1;
-	req.u.share.count = XSIM_SHARE_MAX + 1;
+	CHECK((got = raw_rsp.rc) == -ENOENT, "got %lld", got);
+	raw_req.op = XSIM_GNT_SHARE;
+	raw_req.u.share.grantee = 1;
+	raw_req.u.share.count = XSIM_SHARE_MAX + 1;
 	raw_rpc(dom0);
-	CHECK((got = rsp.rc) == -EINVAL, "got %lld", got);
-	req.op = XSIM_GNT_SHARE;
-	req.u.share.grantee = 200;
-	req.u.share.count = 1;
+	CHECK((got = raw_rsp.rc) == -EINVAL, "got %lld", got);
+	raw_req.op = XSIM_GNT_SHARE;
+	raw_req.u.share.grantee = 200;
+	raw_req.u.share.count = 1;
 	raw_rpc(dom0);
-	CHECK((got = rsp.rc) == -ESRCH, "got %lld", got);
+	CHECK((got = raw_rsp.rc) == -ESRCH, "got %lld", got);
 }
 
 /* XENSTORED_PATH points at the domain for the call, and is restored. */
@@ -522,8 +424,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	CHECK(strcmp(xenplat_name(xp), "xensim") == 0);
-	dom0 = raw_open(0);
-	dom2 = raw_open(2);
+	dom0 = raw_open(run_dir, 0);
+	dom2 = raw_open(run_dir, 2);
 	test_grants(xp, dom0, dom2);
 	test_limit(xp, dir);
 	test_evtchn(xp, dom0, dom2);

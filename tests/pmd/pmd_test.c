@@ -8,7 +8,8 @@
  *                          at most MAX_NOTIFIES event channel kicks; with
  *                          RUN, a verifying backend saw no violation
  *   handshake QUEUES SPLIT RUN
- *                          xenstore keys, stop/start, close/re-open,
+ *                          xenstore keys, promiscuous and all-multicast
+ *                          on for good, stop/start, close/re-open,
  *                          every grant revoked (RUN/status.json)
  *   violation XSTAT        traffic makes the backend misbehave: the
  *                          xstats ending in XSTAT count it, the link goes
@@ -72,6 +73,7 @@
 #include <xenstore.h>
 
 #include "check.h"
+#include "xensim_ctl.h"
 
 #define BURST		32
 #define WAIT_MS		3000
@@ -510,6 +512,25 @@ reprobe(void)
 		"re-opened %s has no port", vdev_name);
 }
 
+/*
+ * The bridge decides what reaches the vif: promiscuous and all-multicast
+ * are on, as l2fwd and testpmd ask, and cannot be turned off.
+ */
+static void
+check_rx_modes(void)
+{
+	CHECK(rte_eth_promiscuous_enable(port) == 0 &&
+	      rte_eth_promiscuous_get(port) == 1, "promiscuous not on");
+	CHECK(rte_eth_allmulticast_enable(port) == 0 &&
+	      rte_eth_allmulticast_get(port) == 1, "all-multicast not on");
+	CHECK(rte_eth_promiscuous_disable(port) == -ENOTSUP &&
+	      rte_eth_promiscuous_get(port) == 1,
+	      "promiscuous turned off, which the vif cannot do");
+	CHECK(rte_eth_allmulticast_disable(port) == -ENOTSUP &&
+	      rte_eth_allmulticast_get(port) == 1,
+	      "all-multicast turned off, which the vif cannot do");
+}
+
 static void
 mode_handshake(int argc, char **argv)
 {
@@ -527,6 +548,7 @@ mode_handshake(int argc, char **argv)
 	port_setup(nq);
 	port_start();
 	check_connected(xs, nq, split);
+	check_rx_modes();
 	echo_sizes(nq, 1);
 	rte_eth_dev_stop(port);
 	check_closed(xs);
@@ -1045,27 +1067,6 @@ wait_events(const unsigned int *events, unsigned int n, const char *what)
 		usleep(10000);
 	REQUIRE(__atomic_load_n(events, __ATOMIC_RELAXED) >= n,
 		"no %s event within %d ms", what, WAIT_MS);
-}
-
-/* xensim --ctl CMD: its answer must contain expect. */
-static void
-xensim_ctl(const char *xensim, const char *run, const char *cmd,
-	   const char *expect)
-{
-	char line[1024], out[256] = "";
-	FILE *p;
-	int rc;
-
-	snprintf(line, sizeof(line), "'%s' '%s' --ctl '%s'", xensim, run, cmd);
-	p = popen(line, "r");
-	REQUIRE(p != NULL, "popen %s", line);
-	if (fgets(out, sizeof(out), p) == NULL)
-		out[0] = '\0';
-	rc = pclose(p);
-	REQUIRE(rc == 0 && strstr(out, expect) != NULL,
-		"xensim --ctl '%s' (rc %d): '%s', expected '%s'", cmd, rc,
-		out, expect);
-	printf("xensim --ctl '%s': %s", cmd, out);
 }
 
 /* While the backend is away, bursts take nothing and give nothing. */

@@ -802,6 +802,10 @@ netfront_probe(struct rte_vdev_device *vdev)
 	}
 	rte_ether_addr_copy(&ad->mac, dev->data->mac_addrs);
 	dev->data->mtu = ad->mtu;
+	/* What reaches the vif is the backend's bridge's choice: the port
+	 * takes all it is given, and cannot filter or ask for more. */
+	dev->data->promiscuous = 1;
+	dev->data->all_multicast = 1;
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV;
 	dev->dev_ops = &netfront_ops;
 	dev->rx_pkt_burst = netfront_rx_burst;
