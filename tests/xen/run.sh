@@ -8,8 +8,9 @@
 # sends verify frames of 60..9000 bytes for XENTEST_LOAD_S seconds, which
 # dom0 mirrors back (tc), and checks each one; the kernel's xen-netfront
 # gets the vif back on close. Then xl network-detach and network-attach,
-# and xl save and xl restore, each while the app runs. Steps report "XENTEST role.step ok|fail ..."
-# lines on the serial console, which this script checks.
+# and xl save and xl restore, each while the app runs. Steps report
+# "XENTEST role.step ok|fail ..." lines on the serial console, which this
+# script checks.
 #
 # Usage (root): tests/xen/run.sh
 # Environment: NETFRONT_BUILD (build dir, default build/), XENTEST_CACHE

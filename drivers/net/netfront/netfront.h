@@ -189,7 +189,7 @@ struct netfront_adapter {
 	bool back;
 	/* The domain was restored: the connection's channels are dead. */
 	bool restored;
-	int fe_state;			/* the frontend state we last wrote */
+	int fe_state;			/* the frontend state last written */
 	struct rte_intr_handle *xs_intr;	/* the watch fd, while started */
 	/* A queue saw a violation, or the backend left: bursts do nothing. */
 	volatile bool failed;

@@ -165,9 +165,9 @@ netfront_queues_disconnect(struct netfront_adapter *ad)
 	if (ad->restored && ad->nr_queues > 0)
 		PMD_DRV_LOG(WARNING, "vif%u: the old domain's event channels "
 			    "stay bound: Linux cannot unbind a port from "
-			    "before a restore (BUG_ON in drivers/xen/evtchn.c), "
-			    "and hits that BUG_ON when this process exits",
-			    ad->args.vif);
+			    "before a restore (BUG_ON in "
+			    "drivers/xen/evtchn.c), and hits that BUG_ON "
+			    "when this process exits", ad->args.vif);
 	for (q = 0; q < ad->nr_queues; q++) {
 		/* rxq first: it may share txq's event channel. */
 		rxq_disconnect(ad, data->rx_queues[q], data->tx_queues[q]);

@@ -317,7 +317,8 @@ netfront_xb_disconnect(struct netfront_adapter *ad)
 	int st;
 
 	/* Restored: the directory is the new domain's, not ours to close. */
-	if (ad->restored || frontend_gone(ad) || xb_set_state(ad, XenbusStateClosing) != 0)
+	if (ad->restored || frontend_gone(ad) ||
+	    xb_set_state(ad, XenbusStateClosing) != 0)
 		return;
 	st = xb_wait_backend(ad, 1u << XenbusStateClosing |
 			     1u << XenbusStateClosed |
