@@ -239,11 +239,13 @@ check_connected(const struct netfront_adapter *ad)
 static bool
 start_stop(struct netfront_adapter *ad, unsigned int want)
 {
-	unsigned int n = 1 + want % ad->feat.max_queues;
+	unsigned int n;
 	int rc;
 
 	if (netfront_xb_wait_initwait(ad) != 0)
 		return false;
+	/* As netfront_start: the queues fit what InitWait offered. */
+	n = 1 + want % ad->feat.max_queues;
 	check_config(ad);
 	queues_up(ad, RTE_MIN(n, NETFRONT_MAX_QUEUES));
 	rc = netfront_xb_connect(ad);

@@ -526,12 +526,6 @@ netfront_start(struct rte_eth_dev *dev)
 			    "again): reset the port to connect", ad->args.vif);
 		return -ENODEV;
 	}
-	if (dev->data->nb_rx_queues > ad->feat.max_queues) {
-		PMD_DRV_LOG(ERR, "vif%u: %u queues configured, the backend "
-			    "offers %u", ad->args.vif, dev->data->nb_rx_queues,
-			    ad->feat.max_queues);
-		return -EINVAL;
-	}
 	rc = rx_frame_fits(dev, dev->data->mtu);
 	if (rc == 0)
 		rc = grants_fit(ad, dev->data->nb_rx_queues);
@@ -542,6 +536,13 @@ netfront_start(struct rte_eth_dev *dev)
 	rc = netfront_xb_wait_initwait(ad);
 	if (rc != 0)
 		return rc;
+	/* After InitWait: the features were read again, and may be less. */
+	if (dev->data->nb_rx_queues > ad->feat.max_queues) {
+		PMD_DRV_LOG(ERR, "vif%u: %u queues configured, the backend "
+			    "offers %u", ad->args.vif, dev->data->nb_rx_queues,
+			    ad->feat.max_queues);
+		return -EINVAL;
+	}
 	rc = netfront_queues_connect(ad);
 	if (rc != 0)
 		return rc;
