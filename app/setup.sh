@@ -22,10 +22,13 @@ if [ -n "$missing" ]; then
 fi
 
 # Driver-SDK headers (ethdev_driver.h, ethdev_vdev.h, bus_vdev_driver.h,
-# dev_driver.h) from Debian's dpdk source package of the installed version.
+# dev_driver.h) from Debian's dpdk source package of the installed version,
+# and the l2fwd and l3fwd examples that tests/app builds against libdpdk
+# (Debian ships no example binaries; dpdk-doc's copy weighs 77 MB).
 ver=$(dpkg-query -W -f='${Version}' libdpdk-dev)
 sdk=$top/.sdk
-if [ "$(cat "$sdk/include/.version" 2>/dev/null)" != "$ver" ]; then
+if [ "$(cat "$sdk/include/.version" 2>/dev/null)" != "$ver" ] ||
+   [ "$(cat "$sdk/examples/.version" 2>/dev/null)" != "$ver" ]; then
 	. /etc/os-release
 	src=/etc/apt/sources.list.d/netfront-deb-src.sources
 	# deb-src twins of the machine's own Debian entries: its mirror.
@@ -41,8 +44,8 @@ if [ "$(cat "$sdk/include/.version" 2>/dev/null)" != "$ver" ]; then
 		mv "$src.tmp" "$src"
 		apt-get update -qq
 	fi
-	rm -rf "$sdk/src" "$sdk/include"
-	mkdir -p "$sdk/src" "$sdk/include"
+	rm -rf "$sdk/src" "$sdk/include" "$sdk/examples"
+	mkdir -p "$sdk/src" "$sdk/include" "$sdk/examples"
 	(cd "$sdk/src" && apt-get source -qq "dpdk=$ver" >/dev/null 2>&1) || {
 		echo "setup: 'apt-get source dpdk=$ver' failed; is a deb-src entry for it reachable?" >&2
 		exit 1
@@ -51,8 +54,12 @@ if [ "$(cat "$sdk/include/.version" 2>/dev/null)" != "$ver" ]; then
 	cp "$d/lib/ethdev/ethdev_driver.h" "$d/lib/ethdev/ethdev_vdev.h" \
 	   "$d/drivers/bus/vdev/bus_vdev_driver.h" \
 	   "$d/lib/eal/include/dev_driver.h" "$sdk/include/"
+	# l3fwd includes common/ (pkt_group.h, sse/port_group.h).
+	cp -R "$d/examples/l2fwd" "$d/examples/l3fwd" "$d/examples/common" \
+	   "$sdk/examples/"
 	rm -rf "$sdk/src"
 	echo "$ver" > "$sdk/include/.version"
+	echo "$ver" > "$sdk/examples/.version"
 fi
 
 log=$(mktemp)

@@ -212,7 +212,7 @@ fe_connect(struct fe *fe, bool split, int rx_copy)
 	FE_KEY("multi-queue-num-queues", "%u", fe->nq);
 	FE_KEY("request-rx-copy", "%d", rx_copy);
 	FE_KEY("feature-rx-notify", "1");
-	FE_KEY("feature-sg", "1");
+	FE_KEY("feature-sg", "%d", !fe->no_sg);
 	FE_KEY("xdp-headroom", "%u", fe->headroom);
 	FE_KEY("state", "%d", XenbusStateConnected);
 #undef FE_KEY

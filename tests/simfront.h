@@ -70,6 +70,7 @@ struct fe {
 	unsigned int handle;
 	unsigned int nq;
 	unsigned int headroom;
+	bool no_sg;			/* feature-sg 0 */
 	struct fq q[2];
 };
 

@@ -68,15 +68,13 @@ csum_is_ipv6(const uint8_t *frame, uint32_t len)
 }
 
 /*
- * Where the L4 header starts, its length (from the IP header, not the
- * frame: Ethernet pads short frames) and protocol, with the pseudo-header
- * sum. -1 if not TCP/UDP, fragmented or cut short.
+ * The L4 length comes from the IP header, not the frame: Ethernet pads
+ * short frames.
  */
-static int
-locate_l4(const uint8_t *f, uint32_t len, uint32_t *l4, uint32_t *l4_len,
-	  uint8_t *proto, uint64_t *sum)
+int
+csum_l4_find(const uint8_t *f, uint32_t len, struct csum_l4 *l4)
 {
-	uint32_t off, hl;
+	uint32_t off, hl, l4_len;
 	uint8_t nh;
 
 	switch (l3_type(f, len, &off)) {
@@ -88,63 +86,104 @@ locate_l4(const uint8_t *f, uint32_t len, uint32_t *l4, uint32_t *l4_len,
 		    off + get16(f + off + 2) > len ||
 		    (get16(f + off + 6) & 0x3fff) != 0)
 			return -1;
-		*l4_len = get16(f + off + 2) - hl;
-		*proto = f[off + 9];
-		*l4 = off + hl;
-		*sum = sum16(f + off + 12, 8, 0);
-		break;
+		*l4 = (struct csum_l4){ .l3 = off, .off = off + hl,
+			.len = get16(f + off + 2) - hl, .proto = f[off + 9] };
+		return 0;
 	case ETH_P_IPV6:
 		if (len < off + IP6_HLEN || (f[off] >> 4) != 6 ||
 		    off + IP6_HLEN + get16(f + off + 4) > len)
 			return -1;
-		*sum = sum16(f + off + 8, 32, 0);
-		*l4_len = get16(f + off + 4);
+		*l4 = (struct csum_l4){ .l3 = off, .ipv6 = true };
+		l4_len = get16(f + off + 4);
 		nh = f[off + 6];
 		off += IP6_HLEN;
 		/* Hop-by-hop, routing and destination options: skip. */
 		while (nh == 0 || nh == 43 || nh == 60) {
-			if (*l4_len < 8)
+			if (l4_len < 8)
 				return -1;
 			hl = (f[off + 1] + 1u) * 8u;
-			if (hl > *l4_len)
+			if (hl > l4_len)
 				return -1;
 			nh = f[off];
 			off += hl;
-			*l4_len -= hl;
+			l4_len -= hl;
 		}
-		*proto = nh;
-		*l4 = off;
-		break;
+		l4->off = off;
+		l4->len = l4_len;
+		l4->proto = nh;
+		return 0;
 	default:
 		return -1;
 	}
-	return 0;
+}
+
+/*
+ * The TCP or UDP header's checksum field and the pseudo-header sum, not
+ * folded; 0 if the frame has neither.
+ */
+static uint32_t
+l4_field(const uint8_t *f, uint32_t len, struct csum_l4 *l4, uint64_t *sum)
+{
+	uint32_t field;
+
+	if (csum_l4_find(f, len, l4) != 0)
+		return 0;
+	if (l4->proto == IPPROTO_TCP_ && l4->len >= 20)
+		field = l4->off + 16;
+	else if (l4->proto == IPPROTO_UDP_ && l4->len >= 8)
+		field = l4->off + 6;
+	else
+		return 0;
+	*sum = l4->ipv6 ? sum16(f + l4->l3 + 8, 32, 0) :
+			  sum16(f + l4->l3 + 12, 8, 0);
+	*sum += l4->proto + (uint64_t)l4->len;
+	return field;
+}
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
 }
 
 int
 csum_complete(uint8_t *frame, uint32_t len)
 {
-	uint32_t l4, l4_len, field;
+	struct csum_l4 l4;
 	uint64_t sum;
+	uint32_t field = l4_field(frame, len, &l4, &sum);
 	uint16_t c;
-	uint8_t proto;
 
-	if (locate_l4(frame, len, &l4, &l4_len, &proto, &sum) != 0)
+	if (field == 0)
 		return -1;
-	if (proto == IPPROTO_TCP_ && l4_len >= 20)
-		field = l4 + 16;
-	else if (proto == IPPROTO_UDP_ && l4_len >= 8)
-		field = l4 + 6;
-	else
-		return -1;
-	frame[field] = 0;
-	frame[field + 1] = 0;
-	sum += proto + (uint64_t)l4_len;
-	c = (uint16_t)~fold(sum16(frame + l4, l4_len, sum));
+	put16(frame + field, 0);
+	c = (uint16_t)~fold(sum16(frame + l4.off, l4.len, sum));
 	/* A zero UDP checksum means "none": send its other form. */
-	if (proto == IPPROTO_UDP_ && c == 0)
+	if (l4.proto == IPPROTO_UDP_ && c == 0)
 		c = 0xffff;
-	frame[field] = (uint8_t)(c >> 8);
-	frame[field + 1] = (uint8_t)c;
+	put16(frame + field, c);
 	return 0;
+}
+
+int
+csum_partial(uint8_t *frame, uint32_t len)
+{
+	struct csum_l4 l4;
+	uint64_t sum;
+	uint32_t field = l4_field(frame, len, &l4, &sum);
+
+	if (field == 0)
+		return -1;
+	put16(frame + field, fold(sum));
+	return 0;
+}
+
+void
+csum_ip4_header(uint8_t *ip)
+{
+	uint32_t hl = (ip[0] & 0xfu) * 4u;
+
+	put16(ip + 10, 0);
+	put16(ip + 10, (uint16_t)~fold(sum16(ip, hl, 0)));
 }

@@ -13,9 +13,25 @@
  * anything (a pseudo-header sum or zero): the sum is computed whole.
  */
 
+/* Where a frame's TCP or UDP header is. */
+struct csum_l4 {
+	uint32_t l3;		/* offset of the IP header */
+	uint32_t off;		/* of the L4 header */
+	uint32_t len;		/* L4 header and payload, by the IP header */
+	uint8_t proto;
+	bool ipv6;
+};
+
 /* 0, or -1 when the frame is not TCP/UDP over IP, a fragment or cut
  * short (then it is left as it is). */
 int csum_complete(uint8_t *frame, uint32_t len);
+/* The checksum field set to the pseudo-header sum, as a sender leaves it
+ * for NETRXF_csum_blank (Linux's CHECKSUM_PARTIAL); 0 or -1 as above. */
+int csum_partial(uint8_t *frame, uint32_t len);
+/* Locate the L4 header; 0, or -1 as above (any protocol is located). */
+int csum_l4_find(const uint8_t *frame, uint32_t len, struct csum_l4 *l4);
+/* The header checksum of the IPv4 header at ip, its IHL trusted. */
+void csum_ip4_header(uint8_t *ip);
 /* Is this an IPv6 frame (the frontend may not take IPv6 csum_blank)? */
 bool csum_is_ipv6(const uint8_t *frame, uint32_t len);
 

@@ -14,9 +14,19 @@
  * to the start.
  */
 
-struct frame_hdr {
+/* How a frame is to reach the frontend. */
+struct frame_info {
+	uint32_t flags;		/* NETRXF_ flags to deliver it with */
+	/* A TCP GSO frame (gso_parse() takes it): its MSS and its
+	 * XEN_NETIF_GSO_TYPE_; gso_size 0: an ordinary frame. */
+	uint16_t gso_size;
+	uint16_t gso_type;
+};
+
+/* Aligned so that the data after it is, for the copies in and out. */
+struct __attribute__((aligned(8))) frame_hdr {
 	uint32_t len;		/* FRAME_WRAP: skip to the buffer's start */
-	uint32_t flags;		/* NETRXF_ flags to deliver the frame with */
+	struct frame_info info;
 };
 
 #define FRAME_WRAP	UINT32_MAX
@@ -66,13 +76,13 @@ frame_reserve(struct frame_ring *r, uint32_t len)
 
 /* Producer: publish the reserved frame, len no more than reserved. */
 static inline void
-frame_commit(struct frame_ring *r, uint32_t len, uint32_t flags)
+frame_commit(struct frame_ring *r, uint32_t len, const struct frame_info *info)
 {
 	struct frame_hdr *h = (struct frame_hdr *)
 		(r->buf + (r->resv & (r->size - 1)));
 
 	h->len = len;
-	h->flags = flags;
+	h->info = *info;
 	__atomic_store_n(&r->head, r->resv + frame_space(len),
 			 __ATOMIC_RELEASE);
 }

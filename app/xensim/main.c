@@ -58,6 +58,8 @@ usage(FILE *f)
 "                          |tap:IF[@NETNS]]\n"
 "                          [,mode=poll|event][,queues=N]\n"
 "                          [,omit=KEY][,KNOB=N...]\n"
+"  --mtu N              the MTU the toolstack writes for every vif, as\n"
+"                       libxl's vif 'mtu=' (default 1500)\n"
 "  --gntalloc-limit N   grant pages per guest domain, all its processes\n"
 "                       together, like gntalloc's 'limit' (default 0:\n"
 "                       unlimited)\n"
@@ -247,6 +249,7 @@ parse_args(int argc, char **argv, struct xsim *xs)
 		{ "guests", required_argument, NULL, 'g' },
 		{ "vif", required_argument, NULL, 'v' },
 		{ "gntalloc-limit", required_argument, NULL, 'l' },
+		{ "mtu", required_argument, NULL, 'm' },
 		{ "status-ms", required_argument, NULL, 's' },
 		{ "ctl", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
@@ -277,6 +280,14 @@ parse_args(int argc, char **argv, struct xsim *xs)
 				       &xs->gntalloc_limit) != 0) {
 				fprintf(stderr, "xensim: bad --gntalloc-limit "
 					"'%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'm':
+			if (parse_uint(optarg, 65535, &xs->vif_mtu) != 0 ||
+			    xs->vif_mtu < 68) {
+				fprintf(stderr, "xensim: --mtu must be "
+					"68..65535\n");
 				return -1;
 			}
 			break;
@@ -382,7 +393,7 @@ remove_run_files(struct xsim *xs)
 int
 main(int argc, char **argv)
 {
-	static struct xsim xs;
+	static struct xsim xs = { .vif_mtu = 1500 };
 	char path[512];
 	unsigned int i;
 	int rc = 1, sig;

@@ -110,6 +110,7 @@ nb_alloc(struct xsim *xs)
 	nb->gen_lens[0] = NB_GEN_DEFAULT_SIZE;
 	nb->gen_nr = 1;
 	nb_knobs_init(&nb->k);
+	mcast_init(&nb->mcast);
 	for (i = 0; i < NB_MAX_QUEUES; i++) {
 		nb->q[i].nb = nb;
 		nb->q[i].idx = i;
@@ -131,6 +132,7 @@ nb_free(struct netback *nb)
 			close(nb->q[i].kick_fd);
 	if (nb->fatal_fd >= 0)
 		close(nb->fatal_fd);
+	mcast_fini(&nb->mcast);
 	free(nb);
 }
 
@@ -256,10 +258,13 @@ netback_status_json(struct netback *nb, FILE *f)
 	unsigned int i;
 
 	fprintf(f, "{\"vif\":\"%u/%u\",\"state\":%d,\"end\":\"%s\","
-		"\"mode\":\"%s\",\"verify\":%s,\"queues\":[", nb->domid,
-		nb->handle, nb->state, vif_end_name(nb->end),
+		"\"mode\":\"%s\",\"verify\":%s,\"mcast_ctrl\":%s,"
+		"\"mcast_addrs\":%u,\"queues\":[", nb->domid, nb->handle,
+		nb->state, vif_end_name(nb->end),
 		nb->poll_mode ? "poll" : "event",
-		nb->k.v[NB_K_VERIFY] ? "true" : "false");
+		nb->k.v[NB_K_VERIFY] ? "true" : "false",
+		__atomic_load_n(&nb->mcast_ctrl, __ATOMIC_RELAXED) ?
+		"true" : "false", mcast_count(&nb->mcast));
 	for (i = 0; i < nb->max_queues; i++) {
 		const struct nb_stats *s = &nb->q[i].st;
 
@@ -271,7 +276,11 @@ netback_status_json(struct netback *nb, FILE *f)
 			"\"v_id_reuse\":%llu,\"v_grant_ended\":%llu,"
 			"\"v_ring_overflow\":%llu,\"hostile\":%llu,"
 			"\"rx_page_rewrites\":%llu,\"rx_page_leaks\":%llu,"
-			"\"tx_late\":%llu}",
+			"\"tx_late\":%llu,\"tx_gso\":%llu,"
+			"\"tx_gso_csum_fixup\":%llu,\"tx_gso_bad\":%llu,"
+			"\"rx_gso\":%llu,\"gso_segs\":%llu,"
+			"\"mcast_adds\":%llu,\"mcast_dels\":%llu,"
+			"\"rx_mcast_filtered\":%llu}",
 			i ? "," : "",
 			(unsigned long long)nb_stat_get(&s->tx_pkts),
 			(unsigned long long)nb_stat_get(&s->tx_bytes),
@@ -290,7 +299,15 @@ netback_status_json(struct netback *nb, FILE *f)
 			(unsigned long long)nb_stat_get(&s->hostile),
 			(unsigned long long)nb_stat_get(&s->rx_page_rewrites),
 			(unsigned long long)nb_stat_get(&s->rx_page_leaks),
-			(unsigned long long)nb_stat_get(&s->tx_late));
+			(unsigned long long)nb_stat_get(&s->tx_late),
+			(unsigned long long)nb_stat_get(&s->tx_gso),
+			(unsigned long long)nb_stat_get(&s->tx_gso_csum_fixup),
+			(unsigned long long)nb_stat_get(&s->tx_gso_bad),
+			(unsigned long long)nb_stat_get(&s->rx_gso),
+			(unsigned long long)nb_stat_get(&s->gso_segs),
+			(unsigned long long)nb_stat_get(&s->mcast_adds),
+			(unsigned long long)nb_stat_get(&s->mcast_dels),
+			(unsigned long long)nb_stat_get(&s->rx_mcast_filtered));
 	}
 	fprintf(f, "]}");
 }

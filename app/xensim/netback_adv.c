@@ -534,7 +534,7 @@ substitute(struct nb_adv *a, const struct frame_hdr *h, uint32_t len)
 	for (i = keep; i < len; i++)
 		p[i] = (uint8_t)i;
 	a->frame->len = len;
-	a->frame->flags = 0;
+	a->frame->info = (struct frame_info){ 0 };
 	return a->frame;
 }
 

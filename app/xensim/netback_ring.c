@@ -14,6 +14,7 @@
 
 #include "csum.h"
 #include "gnttab.h"
+#include "gso.h"
 #include "netback_adv.h"
 #include "netback_ring.h"
 #include "vif_end.h"
@@ -114,12 +115,13 @@ tx_to_rx_flags(uint16_t txf)
 }
 
 /*
- * Skip the extra-info slots after a first request. None is needed since
- * no GSO is offered: a GSO one makes the packet undeliverable. Returns
- * their number, or -1 on a fatal error.
+ * Take the extra-info slots after a first request into ex[type - 1]; of
+ * two of a type, the last counts, as in Linux's xenvif_get_extras().
+ * Returns their number, or -1 on a fatal error.
  */
 static int
-tx_extras(struct nb_queue *q, RING_IDX *cons, RING_IDX prod, bool *drop)
+tx_extras(struct nb_queue *q, RING_IDX *cons, RING_IDX prod,
+	  netif_extra_info_t *extras)
 {
 	netif_extra_info_t ex;
 	int n = 0;
@@ -141,16 +143,67 @@ tx_extras(struct nb_queue *q, RING_IDX *cons, RING_IDX prod, bool *drop)
 			queue_fatal(q, "Invalid extra type: %u", ex.type);
 			return -1;
 		}
-		if (ex.type == XEN_NETIF_EXTRA_TYPE_GSO)
-			*drop = true;
+		extras[ex.type - 1] = ex;
 	} while (ex.flags & XEN_NETIF_EXTRA_FLAG_MORE);
 	return n;
+}
+
+/*
+ * A request with an MCAST_ADD or MCAST_DEL extra carries no data: as
+ * Linux's xenvif_tx_build_gops, act on it before any size check and answer
+ * it alone (an add fails on a full list). False if it is not one.
+ */
+static bool
+tx_mcast(struct nb_queue *q, struct nb_tx_pkt *pkt,
+	 const netif_extra_info_t *extras)
+{
+	const netif_extra_info_t *add =
+		&extras[XEN_NETIF_EXTRA_TYPE_MCAST_ADD - 1];
+	const netif_extra_info_t *del =
+		&extras[XEN_NETIF_EXTRA_TYPE_MCAST_DEL - 1];
+	struct mcast *m = &q->nb->mcast;
+
+	if (add->type != XEN_NETIF_EXTRA_TYPE_NONE) {
+		pkt->status[0] = mcast_add(m, add->u.mcast.addr) == 0 ?
+				 NETIF_RSP_OKAY : NETIF_RSP_ERROR;
+		nb_stat_add(&q->st.mcast_adds, 1);
+	} else if (del->type != XEN_NETIF_EXTRA_TYPE_NONE) {
+		mcast_del(m, del->u.mcast.addr);
+		pkt->status[0] = NETIF_RSP_OKAY;
+		nb_stat_add(&q->st.mcast_dels, 1);
+	} else {
+		return false;
+	}
+	pkt->mcast = true;
+	pkt->rest = 0;
+	return true;
+}
+
+/* A GSO extra: a bad one is fatal, as in Linux's xenvif_set_skb_gso(). */
+static int
+tx_gso(struct nb_queue *q, struct nb_tx_pkt *pkt,
+       const netif_extra_info_t *gso)
+{
+	if (gso->u.gso.size == 0) {
+		queue_fatal(q, "GSO size must not be zero");
+		return -1;
+	}
+	if (gso->u.gso.type != XEN_NETIF_GSO_TYPE_TCPV4 &&
+	    gso->u.gso.type != XEN_NETIF_GSO_TYPE_TCPV6) {
+		queue_fatal(q, "Bad GSO type %u", gso->u.gso.type);
+		return -1;
+	}
+	pkt->gso_size = gso->u.gso.size;
+	pkt->gso_type = gso->u.gso.type;
+	return 0;
 }
 
 /* Take one packet's requests off the TX ring; -1 on a fatal error. */
 static int
 tx_take(struct nb_queue *q, RING_IDX prod, struct nb_tx_pkt *pkt)
 {
+	netif_extra_info_t extras[XEN_NETIF_EXTRA_TYPE_MAX - 1] = { 0 };
+	const netif_extra_info_t *gso = &extras[XEN_NETIF_EXTRA_TYPE_GSO - 1];
 	netif_tx_request_t *txp = pkt->txp;
 	RING_IDX cons = q->tx.req_cons;
 	unsigned int i;
@@ -158,14 +211,20 @@ tx_take(struct nb_queue *q, RING_IDX prod, struct nb_tx_pkt *pkt)
 
 	pkt->n = 1;
 	pkt->drop = false;
+	pkt->mcast = false;
+	pkt->gso_size = 0;
 	RING_COPY_REQUEST(&q->tx, cons, &txp[0]);
 	cons++;
 	if (txp[0].flags & NETTXF_extra_info) {
-		nr_extra = tx_extras(q, &cons, prod, &pkt->drop);
+		nr_extra = tx_extras(q, &cons, prod, extras);
 		if (nr_extra < 0)
 			return -1;
 	}
 	pkt->nr_extra = (unsigned int)nr_extra;
+	if (tx_mcast(q, pkt, extras)) {
+		q->tx.req_cons = cons;
+		return 0;
+	}
 	for (i = 0; txp[i].flags & NETTXF_more_data; i = pkt->n++) {
 		if (pkt->n == XEN_NETIF_NR_SLOTS_MIN) {
 			queue_fatal(q, "Too many slots (more than %u)",
@@ -200,7 +259,40 @@ tx_take(struct nb_queue *q, RING_IDX prod, struct nb_tx_pkt *pkt)
 	}
 	if (txp[0].size < ETH_HLEN)
 		pkt->drop = true;
+	if (!pkt->drop && gso->type != XEN_NETIF_EXTRA_TYPE_NONE &&
+	    tx_gso(q, pkt, gso) != 0)
+		return -1;
 	q->tx.req_cons = cons;
+	return 0;
+}
+
+/*
+ * A GSO packet, copied, as Linux's checksum_setup() and the segmentation
+ * after it see it: a frame the frontend did not send with csum_blank gets
+ * the pseudo-header sum where its checksum goes, and goes on as one; a
+ * frame that is not TCP over the IP version of its type cannot be
+ * segmented and is dropped (-1).
+ */
+static int
+tx_gso_frame(struct nb_queue *q, const struct nb_tx_pkt *pkt, uint8_t *data,
+	     struct frame_info *info)
+{
+	uint32_t len = pkt->txp[0].size;
+	struct gso g;
+
+	if (gso_parse(&g, data, len, pkt->gso_size,
+		      pkt->gso_type == XEN_NETIF_GSO_TYPE_TCPV6) != 0) {
+		nb_stat_add(&q->st.tx_gso_bad, 1);
+		return -1;
+	}
+	if (!(info->flags & NETRXF_csum_blank)) {
+		csum_partial(data, len);
+		nb_stat_add(&q->st.tx_gso_csum_fixup, 1);
+	}
+	info->flags = NETRXF_csum_blank | NETRXF_data_validated;
+	info->gso_size = pkt->gso_size;
+	info->gso_type = pkt->gso_type;
+	nb_stat_add(&q->st.tx_gso, 1);
 	return 0;
 }
 
@@ -211,12 +303,15 @@ tx_copy(struct nb_queue *q, struct nb_tx_pkt *pkt)
 	struct netback *nb = q->nb;
 	const netif_tx_request_t *txp = pkt->txp;
 	struct frame_ring *ring = NULL;
+	struct frame_info info = { .flags = tx_to_rx_flags(txp[0].flags) };
 	uint32_t off = 0;
 	uint8_t *dst = NULL;
 	bool failed = false;
 	unsigned int i;
 
 	pkt->late = false;
+	if (pkt->mcast)
+		return;
 	if (!pkt->drop) {
 		dst = vif_end_tx_reserve(q, txp[0].size, &ring);
 		if (dst == NULL)
@@ -243,8 +338,9 @@ tx_copy(struct nb_queue *q, struct nb_tx_pkt *pkt)
 		nb_stat_add(&q->st.tx_errors, 1);
 		return;
 	}
-	vif_end_tx_done(q, ring, dst, txp[0].size,
-			tx_to_rx_flags(txp[0].flags));
+	if (pkt->gso_size != 0 && tx_gso_frame(q, pkt, dst, &info) != 0)
+		return;
+	vif_end_tx_done(q, ring, dst, txp[0].size, &info);
 	pkt->late = q->adv == NULL && nb->k.v[NB_K_TX_LATE] &&
 		    txp[0].size > TX_COPY_LEN;
 	nb_stat_add(&q->st.tx_pkts, 1);
@@ -412,6 +508,98 @@ rx_csum_blank_ok(const struct netback *nb, const uint8_t *data, uint32_t len)
 }
 
 /*
+ * May the frontend get this GSO frame whole, with a GSO extra-info slot?
+ * As Linux's vif has TSO (TSO6) only with feature-gso-tcpv4 (v6), SG and
+ * the checksum offload of that IP version (netdev_fix_features).
+ */
+static bool
+rx_gso_ok(const struct netback *nb, const struct frame_hdr *h)
+{
+	return nb->fe_sg && (nb->fe_gso & 1u << h->info.gso_type) &&
+	       rx_csum_blank_ok(nb, (const uint8_t *)(h + 1), h->len);
+}
+
+/* A GSO frame the frontend does not take goes in segments. */
+static bool
+rx_segmenting(const struct netback *nb, const struct frame_hdr *h)
+{
+	return h->info.gso_size != 0 && !rx_gso_ok(nb, h);
+}
+
+static int
+rx_gso_parse(const struct frame_hdr *h, struct gso *g)
+{
+	return gso_parse(g, (const uint8_t *)(h + 1), h->len,
+			 h->info.gso_size,
+			 h->info.gso_type == XEN_NETIF_GSO_TYPE_TCPV6);
+}
+
+/*
+ * The RX requests the next delivery from frame h takes (the frame, with
+ * an extra-info slot for a GSO one, or the frame's next segment), and in
+ * data those that hold data; 0 for a frame that cannot be segmented (it
+ * cannot be: TX checked it).
+ */
+static unsigned int
+rx_need(const struct nb_queue *q, const struct frame_hdr *h,
+	unsigned int *data)
+{
+	const struct netback *nb = q->nb;
+	bool whole = !rx_segmenting(nb, h);
+	uint32_t len = h->len;
+	struct gso g;
+
+	if (!whole) {
+		if (rx_gso_parse(h, &g) != 0)
+			return 0;
+		len = gso_seg_len(&g, q->seg_next);
+	}
+	*data = nb_rx_data_slots(nb, len);
+	return nb_rx_slots(nb, len) + (whole && h->info.gso_size != 0);
+}
+
+/* The next segment of h, in q->seg, as a frame of its own (rx_need()
+ * said it can be made). */
+static struct frame_hdr *
+rx_segment(struct nb_queue *q, const struct frame_hdr *h, bool *last)
+{
+	struct frame_hdr *seg = q->seg;
+	struct gso g;
+
+	rx_gso_parse(h, &g);
+	/* The checksum stays blank; rx_deliver() completes it for a
+	 * frontend that does not take that. */
+	seg->len = gso_segment(&g, q->seg_next, (uint8_t *)(seg + 1), true);
+	seg->info = (struct frame_info){
+		.flags = NETRXF_csum_blank | NETRXF_data_validated };
+	nb_stat_add(&q->st.gso_segs, 1);
+	*last = ++q->seg_next == g.nr_segs;
+	return seg;
+}
+
+/*
+ * While the frontend asks for multicast control, a frame to a multicast
+ * address it did not add is dropped, as Linux's xenvif_start_xmit() does;
+ * broadcast is not multicast there.
+ */
+static bool
+rx_filtered(struct nb_queue *q, const struct frame_hdr *h)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff,
+					  0xff };
+	const uint8_t *dst = (const uint8_t *)(h + 1);
+	struct netback *nb = q->nb;
+
+	if (h->len < sizeof(bcast) || !(dst[0] & 1) ||
+	    memcmp(dst, bcast, sizeof(bcast)) == 0 ||
+	    !__atomic_load_n(&nb->mcast_ctrl, __ATOMIC_RELAXED) ||
+	    mcast_match(&nb->mcast, dst))
+		return false;
+	nb_stat_add(&q->st.rx_mcast_filtered, 1);
+	return true;
+}
+
+/*
  * RX responses of a pass are staged and written to the ring at its end,
  * like TX answers after the copies: a store to a ring line the guest holds
  * would otherwise hold up the next copy's entry lock.
@@ -454,14 +642,23 @@ rx_extra(struct nb_queue *q)
 	return ex;
 }
 
-/* The first slot's extra-info slots: XDP for a headroom, then the
+/* The first slot's extra-info slots, in the order of their types as
+ * Linux sends them: GSO for a GSO frame, XDP for a headroom, then the
  * adversary's. */
 static void
-rx_extras(struct nb_queue *q, unsigned int hostile)
+rx_extras(struct nb_queue *q, const struct frame_hdr *h, unsigned int hostile)
 {
+	bool xdp = q->nb->headroom != 0;
 	struct netif_extra_info *ex;
 
-	if (q->nb->headroom != 0) {
+	if (h->info.gso_size != 0) {
+		ex = rx_extra(q);
+		ex->type = XEN_NETIF_EXTRA_TYPE_GSO;
+		ex->flags = xdp || hostile ? XEN_NETIF_EXTRA_FLAG_MORE : 0;
+		ex->u.gso.size = h->info.gso_size;
+		ex->u.gso.type = (uint8_t)h->info.gso_type;
+	}
+	if (xdp) {
 		ex = rx_extra(q);
 		ex->type = NB_EXTRA_TYPE_XDP;
 		ex->flags = hostile ? XEN_NETIF_EXTRA_FLAG_MORE : 0;
@@ -474,14 +671,16 @@ rx_extras(struct nb_queue *q, unsigned int hostile)
 }
 
 /* Copy one frame into as many posted pages as it takes; extra: the
- * adversary's extra-info slots after the first. */
+ * adversary's extra-info slots after the first. A GSO frame goes whole
+ * (rx_gso_ok()). */
 static void
 rx_deliver(struct nb_queue *q, struct frame_hdr *h, unsigned int extra)
 {
 	struct netback *nb = q->nb;
 	uint8_t *data = (uint8_t *)(h + 1);
-	uint32_t off = 0, pg_off = nb->headroom, flags = h->flags;
-	bool failed = false;
+	uint32_t off = 0, pg_off = nb->headroom, flags = h->info.flags;
+	bool failed = false, extras = nb->headroom != 0 || extra ||
+				      h->info.gso_size != 0;
 
 	/* As Linux completes CHECKSUM_PARTIAL for a vif without csum
 	 * offload: the frame is ours until frame_pop(). */
@@ -506,8 +705,7 @@ rx_deliver(struct nb_queue *q, struct frame_hdr *h, unsigned int extra)
 		rsp->id = req.id;
 		rsp->offset = pg_off;
 		rsp->flags = (off == 0 ? flags : 0) |
-			     (off == 0 && (nb->headroom != 0 || extra) ?
-			      NETRXF_extra_info : 0) |
+			     (off == 0 && extras ? NETRXF_extra_info : 0) |
 			     (off + chunk < h->len ? NETRXF_more_data : 0);
 		rsp->status = rc == GNTST_okay ? (int16_t)chunk :
 			      NETIF_RSP_ERROR;
@@ -517,7 +715,7 @@ rx_deliver(struct nb_queue *q, struct frame_hdr *h, unsigned int extra)
 			nb_adv_rx_rsp(q, q->rx.req_cons, req.gref, rsp);
 		q->rx.req_cons++;
 		if (off == 0)
-			rx_extras(q, extra);
+			rx_extras(q, h, extra);
 		off += chunk;
 		pg_off = 0;
 	} while (off < h->len);
@@ -527,6 +725,43 @@ rx_deliver(struct nb_queue *q, struct frame_hdr *h, unsigned int extra)
 	}
 	nb_stat_add(&q->st.rx_pkts, 1);
 	nb_stat_add(&q->st.rx_bytes, h->len);
+	if (h->info.gso_size != 0)
+		nb_stat_add(&q->st.rx_gso, 1);
+}
+
+/*
+ * Deliver, dropping or filtering out, what comes next of frame h: the
+ * frame, or its next segment (last: it was the frame's last). False when
+ * it waits for more of the avail RX requests.
+ */
+static bool
+rx_one(struct nb_queue *q, struct frame_hdr *h, unsigned int *avail,
+       bool *last)
+{
+	struct netback *nb = q->nb;
+	unsigned int need, data, extra = 0;
+	struct frame_hdr *f = h;
+
+	if (q->seg_next == 0 && rx_filtered(q, h))
+		return true;
+	if (q->adv != NULL)
+		f = nb_adv_rx_frame(q, h, &extra);
+	need = rx_need(q, f, &data);
+	/* Without SG, data in one slot; extra-info slots come all the
+	 * same (Linux's vif keeps such frames under its MTU). */
+	if (need == 0 || (data > 1 && !nb->fe_sg) ||
+	    need + extra > RING_SIZE(&q->rx)) {
+		__atomic_fetch_add(&q->st.rx_drops, 1, __ATOMIC_RELAXED);
+		return true;
+	}
+	need += extra;
+	if (*avail < need)
+		return false;
+	if (rx_segmenting(nb, f))
+		f = rx_segment(q, f, last);
+	rx_deliver(q, f, extra);
+	*avail -= need;
+	return true;
 }
 
 /* RX requests we may fill now; the adversary may hold some back. */
@@ -559,13 +794,12 @@ rx_next(struct nb_queue *q, struct frame_ring **ring)
 static unsigned int
 rx_process(struct nb_queue *q)
 {
-	struct netback *nb = q->nb;
 	RING_IDX prod = __atomic_load_n(&q->rx.sring->req_prod,
 					__ATOMIC_ACQUIRE);
 	RING_IDX from = q->rx.rsp_prod_pvt;
 	struct frame_ring *ring;
-	struct frame_hdr *h, *f;
-	unsigned int done = 0, avail, extra = 0;
+	struct frame_hdr *h;
+	unsigned int done = 0, avail;
 	int notify;
 
 	if (RING_REQUEST_PROD_OVERFLOW(&q->rx, prod)) {
@@ -580,23 +814,17 @@ rx_process(struct nb_queue *q)
 		done++;
 	}
 	while (done < RX_BUDGET && (h = rx_next(q, &ring)) != NULL) {
-		unsigned int need;
+		bool last = true;
 
-		f = q->adv != NULL ? nb_adv_rx_frame(q, h, &extra) : h;
-		need = nb_rx_slots(nb, f->len) + extra;
-
-		if ((need > 1 && !nb->fe_sg) || need > RING_SIZE(&q->rx)) {
-			__atomic_fetch_add(&q->st.rx_drops, 1,
-					   __ATOMIC_RELAXED);
-		} else if (avail < need) {
+		if (!rx_one(q, h, &avail, &last))
 			break;
-		} else {
-			rx_deliver(q, f, extra);
-			avail -= need;
-		}
-		frame_pop(ring, h);
-		q->next_in = (q->next_in + 1) % q->nr_in;
 		done++;
+		/* The next segment of the same frame first. */
+		if (!last)
+			continue;
+		frame_pop(ring, h);
+		q->seg_next = 0;
+		q->next_in = (q->next_in + 1) % q->nr_in;
 	}
 	rx_publish(q);
 	if (q->rx.rsp_prod_pvt == from)
@@ -626,11 +854,11 @@ rx_arm(struct nb_queue *q)
 	struct netback *nb = q->nb;
 	struct frame_ring *ring;
 	struct frame_hdr *h = rx_next(q, &ring);
-	unsigned int need;
+	unsigned int need, data;
 	RING_IDX prod;
 
 	if (h != NULL)
-		need = nb_rx_slots(nb, h->len);
+		need = rx_need(q, h, &data);
 	else if (nb->end == NB_END_GEN)
 		need = nb_rx_slots(nb, nb->gen_size);
 	else
@@ -811,6 +1039,7 @@ nb_threads_start(struct netback *nb)
 		/* Frames queued while the frontend was away are stale. */
 		for (j = 0; j < q->nr_in; j++)
 			frame_flush(q->in[j]);
+		q->seg_next = 0;
 		q->stop = 0;
 		rc = pthread_create(&q->thread, NULL, queue_main, q);
 		if (rc != 0) {

@@ -19,6 +19,7 @@
 #include <xen/io/netif.h>
 
 #include "frame_ring.h"
+#include "mcast.h"
 #include "netback.h"
 #include "netback_knobs.h"
 
@@ -37,6 +38,12 @@
 #define NB_GEN_MIN_SIZE		60u
 #define NB_GEN_MAX_LENS		16u
 #define NB_RING_SIZE		__CONST_RING_SIZE(netif_tx, NB_PAGE_SIZE)
+
+/* An empty frame ring takes the largest frame (a 64 KiB GSO one) even
+ * when it must wrap, wasting up to a frame's room at its end. */
+_Static_assert(NB_FRAME_RING_SIZE >= 2 * (sizeof(struct frame_hdr) +
+					  XEN_NETIF_MAX_TX_SIZE + 8),
+	       "frame rings too small for a GSO frame");
 
 enum nb_end {
 	NB_END_ECHO,
@@ -73,6 +80,20 @@ struct nb_stats {
 	uint64_t rx_page_rewrites;
 	uint64_t rx_page_leaks;
 	uint64_t tx_late;		/* TX responses deferred (tx-late) */
+	/* GSO: packets the frontend sent (tx_gso), those without
+	 * csum_blank given the pseudo-header sum (as Linux's
+	 * rx_gso_checksum_fixup), those dropped as not TCP over their IP
+	 * version; frames delivered with a GSO extra-info slot; segments
+	 * made in software, toward a TAP or a frontend without GSO. */
+	uint64_t tx_gso;
+	uint64_t tx_gso_csum_fixup;
+	uint64_t tx_gso_bad;
+	uint64_t rx_gso;
+	uint64_t gso_segs;
+	/* Multicast control: requests taken, frames filtered out. */
+	uint64_t mcast_adds;
+	uint64_t mcast_dels;
+	uint64_t rx_mcast_filtered;
 };
 
 /* One TX packet's requests, taken off the ring. */
@@ -82,7 +103,10 @@ struct nb_tx_pkt {
 	unsigned int nr_extra;
 	uint32_t rest;			/* bytes in the first slot */
 	bool drop;			/* answer with errors, deliver nothing */
+	bool mcast;			/* MCAST_ADD/DEL: status[0] is set */
 	bool late;			/* delivered: answer a pass late */
+	uint16_t gso_size;		/* from a GSO extra, or 0 */
+	uint16_t gso_type;
 	int16_t status[XEN_NETIF_NR_SLOTS_MIN];	/* per slot, once copied */
 	/* Adversary only: when taken, and each slot's fingerprint. */
 	uint64_t seen_ns;
@@ -120,6 +144,10 @@ struct nb_queue {
 	unsigned int nr_in;
 	unsigned int next_in;		/* round robin over in[] */
 	uint8_t *scratch;		/* a whole TX frame that goes nowhere */
+	/* A segment of a GSO frame, on its way to a TAP or to RX; for RX,
+	 * the next segment of the frame at the head of in[next_in]. */
+	struct frame_hdr *seg;
+	unsigned int seg_next;
 	uint32_t peer_fed;		/* peer queues fed by this TX batch */
 	/* RX responses of this pass, not yet on the ring. At most one per
 	 * request, so never more than the ring holds. */
@@ -175,24 +203,37 @@ struct netback {
 	bool fe_sg;
 	bool fe_no_csum;		/* feature-no-csum-offload */
 	bool fe_ipv6_csum;		/* feature-ipv6-csum-offload */
+	unsigned int fe_gso;		/* bit XEN_NETIF_GSO_TYPE_: takes it */
 	unsigned int headroom;		/* xdp-headroom: first RX slot offset */
 	uint8_t fe_mac[6];
 	int disabled;			/* atomic: a fatal error stopped I/O */
+	/* request-multicast-control, followed while connected (atomic):
+	 * frames to multicast addresses not in mcast are dropped. */
+	int mcast_ctrl;
+	struct xs_iwatch *mcast_watch;
+	struct mcast mcast;
 
 	struct nb_queue q[NB_MAX_QUEUES];
 };
 
-/* RX slots a frame of len bytes takes: the first starts at headroom,
- * which also costs an XDP extra-info slot. */
+/* RX slots a frame of len bytes fills with data: the first starts at
+ * headroom. */
+static inline unsigned int
+nb_rx_data_slots(const struct netback *nb, uint32_t len)
+{
+	uint32_t first = NB_PAGE_SIZE - nb->headroom;
+
+	if (len <= first)
+		return 1;
+	return 1 + (len - first + NB_PAGE_SIZE - 1) / NB_PAGE_SIZE;
+}
+
+/* The RX requests it takes: a headroom also costs an XDP extra-info
+ * slot. */
 static inline unsigned int
 nb_rx_slots(const struct netback *nb, uint32_t len)
 {
-	uint32_t first = NB_PAGE_SIZE - nb->headroom;
-	unsigned int extra = nb->headroom != 0;
-
-	if (len <= first)
-		return 1 + extra;
-	return 1 + extra + (len - first + NB_PAGE_SIZE - 1) / NB_PAGE_SIZE;
+	return nb_rx_data_slots(nb, len) + (nb->headroom != 0);
 }
 
 static inline void

@@ -128,10 +128,16 @@ disconnect(struct netback *nb)
 {
 	unsigned int i;
 
+	if (nb->mcast_watch != NULL)
+		xs_dom0_unwatch(nb->xs->xs, nb->mcast_watch);
+	nb->mcast_watch = NULL;
 	__atomic_store_n(&nb->nr_queues, 0, __ATOMIC_RELEASE);
 	nb_threads_stop(nb);
 	for (i = 0; i < nb->max_queues; i++)
 		disconnect_queue(nb, &nb->q[i]);
+	/* As Linux's xenvif_disconnect_data(): the next frontend starts
+	 * with none. */
+	mcast_clear(&nb->mcast);
 }
 
 static int
@@ -236,6 +242,19 @@ parse_mac(const char *s, uint8_t mac[6])
 	       s[n] == '\0' ? 0 : -1;
 }
 
+/* Dynamic multicast control: the frontend may turn it on and off while
+ * connected. */
+static void
+mcast_ctrl_changed(void *arg, const char *path)
+{
+	struct netback *nb = arg;
+
+	(void)path;
+	__atomic_store_n(&nb->mcast_ctrl,
+			 fe_flag(nb, "request-multicast-control"),
+			 __ATOMIC_RELAXED);
+}
+
 /* The frontend's global keys. */
 static int
 read_vif_flags(struct netback *nb)
@@ -256,6 +275,11 @@ read_vif_flags(struct netback *nb)
 	nb->fe_sg = fe_flag(nb, "feature-sg");
 	nb->fe_no_csum = fe_flag(nb, "feature-no-csum-offload");
 	nb->fe_ipv6_csum = fe_flag(nb, "feature-ipv6-csum-offload");
+	nb->fe_gso = (fe_flag(nb, "feature-gso-tcpv4") ?
+		      1u << XEN_NETIF_GSO_TYPE_TCPV4 : 0) |
+		     (fe_flag(nb, "feature-gso-tcpv6") ?
+		      1u << XEN_NETIF_GSO_TYPE_TCPV6 : 0);
+	mcast_ctrl_changed(nb, NULL);
 	rc = fe_read_uint(nb, nb->fe_path, "xdp-headroom", &v);
 	if (rc == -ENOENT)
 		v = 0;
@@ -281,6 +305,7 @@ read_vif_flags(struct netback *nb)
 static int
 vif_connect(struct netback *nb)
 {
+	char path[128];
 	unsigned long nq;
 	unsigned int i;
 	int rc;
@@ -296,6 +321,14 @@ vif_connect(struct netback *nb)
 	}
 	if (read_vif_flags(nb) != 0)
 		return -1;
+	snprintf(path, sizeof(path), "%s/request-multicast-control",
+		 nb->fe_path);
+	nb->mcast_watch = xs_dom0_watch(nb->xs->xs, path, mcast_ctrl_changed,
+					nb);
+	if (nb->mcast_watch == NULL) {
+		dev_fatal(nb, -ENOMEM, "watching %s", path);
+		return -1;
+	}
 	for (i = 0; i < nq; i++) {
 		char dir[96];
 
@@ -445,8 +478,13 @@ nb_xenbus_start(struct netback *nb)
 		{ "feature-rx-flip", "0" },
 		{ "feature-split-event-channels", "1" },
 		{ "feature-xdp-headroom", "1" },
-		/* TX csum_blank frames get their checksum completed. */
+		/* TX csum_blank frames get their checksum completed, GSO
+		 * ones segmented where they must. */
 		{ "feature-ipv6-csum-offload", "1" },
+		{ "feature-gso-tcpv4", "1" },
+		{ "feature-gso-tcpv6", "1" },
+		{ "feature-multicast-control", "1" },
+		{ "feature-dynamic-multicast-control", "1" },
 		{ "hotplug-status", "connected" },
 	};
 	char path[160], val[12];

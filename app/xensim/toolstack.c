@@ -95,10 +95,11 @@ toolstack_add_vif(struct xsim *xs, unsigned int domid, unsigned int handle)
 		"trusted", "1", "state", "1", NULL });
 	/* libxl writes the MTU as dom0's, read-only to the guest. */
 	if (rc == 0) {
-		char mtu[80];
+		char mtu[80], val[12];
 
 		snprintf(mtu, sizeof(mtu), "%s/mtu", fe);
-		rc = xs_dom0_write(xs->xs, mtu, "1500");
+		snprintf(val, sizeof(val), "%u", xs->vif_mtu);
+		rc = xs_dom0_write(xs->xs, mtu, val);
 		if (rc == 0)
 			rc = xs_dom0_set_perms(xs->xs, mtu, be_perms, 2);
 	}

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "csum.h"
+#include "gso.h"
 #include "imix.h"
 #include "vif_end.h"
 
@@ -219,7 +220,8 @@ vif_end_open(struct netback *nb, char *err, size_t len)
 		struct nb_queue *q = &nb->q[i];
 
 		q->scratch = malloc(XEN_NETIF_MAX_TX_SIZE);
-		if (q->scratch == NULL)
+		q->seg = malloc(sizeof(*q->seg) + XEN_NETIF_MAX_TX_SIZE);
+		if (q->scratch == NULL || q->seg == NULL)
 			goto nomem;
 		if (nb->end == NB_END_SINK || nb->end == NB_END_PEER)
 			continue;
@@ -265,6 +267,8 @@ vif_end_close(struct netback *nb)
 		q->end_fd = -1;
 		free(q->scratch);
 		q->scratch = NULL;
+		free(q->seg);
+		q->seg = NULL;
 	}
 	free(nb->gen_frame);
 	nb->gen_frame = NULL;
@@ -369,7 +373,6 @@ gen_frame_build(const struct netback *nb, uint8_t *f, uint16_t size)
 					   0xff };
 	uint16_t ip_len = (uint16_t)(size - 14);
 	uint16_t udp_len = (uint16_t)(ip_len - 20);
-	uint32_t sum = 0;
 	unsigned int i;
 
 	memcpy(f, nb->fe_mac, 6);
@@ -383,12 +386,7 @@ gen_frame_build(const struct netback *nb, uint8_t *f, uint16_t size)
 	f[22] = 64;				/* TTL */
 	f[23] = 17;				/* UDP */
 	memcpy(f + 26, (const uint8_t[]){ 192, 0, 2, 1, 192, 0, 2, 2 }, 8);
-	for (i = 14; i < 34; i += 2)
-		sum += (uint32_t)f[i] << 8 | f[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	f[24] = (uint8_t)(~sum >> 8);
-	f[25] = (uint8_t)~sum;
+	csum_ip4_header(f + 14);
 	f[35] = 9;				/* discard */
 	f[37] = 9;
 	f[38] = udp_len >> 8;
@@ -440,21 +438,48 @@ vif_end_tx_reserve(struct nb_queue *q, uint32_t len, struct frame_ring **ring)
 	return data;
 }
 
+static void
+tap_write(struct nb_queue *q, const void *data, uint32_t len)
+{
+	if (write(q->end_fd, data, len) != (ssize_t)len)
+		__atomic_fetch_add(&q->st.rx_drops, 1, __ATOMIC_RELAXED);
+}
+
+/* A TAP without a vnet header takes neither GSO frames nor blank
+ * checksums: the stack segments and completes them, as Linux does. */
+static void
+tap_write_gso(struct nb_queue *q, const uint8_t *data, uint32_t len,
+	      const struct frame_info *info)
+{
+	uint8_t *seg = (uint8_t *)(q->seg + 1);
+	struct gso g;
+	unsigned int i;
+
+	/* The ring parsed it already. */
+	gso_parse(&g, data, len, info->gso_size,
+		  info->gso_type == XEN_NETIF_GSO_TYPE_TCPV6);
+	for (i = 0; i < g.nr_segs; i++)
+		tap_write(q, seg, gso_segment(&g, i, seg, false));
+	nb_stat_add(&q->st.gso_segs, g.nr_segs);
+}
+
 void
 vif_end_tx_done(struct nb_queue *q, struct frame_ring *ring, void *data,
-		uint32_t len, uint32_t flags)
+		uint32_t len, const struct frame_info *info)
 {
 	if (ring != NULL) {
-		frame_commit(ring, len, flags);
+		frame_commit(ring, len, info);
 		return;
 	}
 	if (q->nb->end != NB_END_TAP)
 		return;
-	/* A TAP without a vnet header takes only complete checksums. */
-	if (flags & NETRXF_csum_blank)
+	if (info->gso_size != 0) {
+		tap_write_gso(q, data, len, info);
+		return;
+	}
+	if (info->flags & NETRXF_csum_blank)
 		csum_complete(data, len);
-	if (write(q->end_fd, data, len) != (ssize_t)len)
-		__atomic_fetch_add(&q->st.rx_drops, 1, __ATOMIC_RELAXED);
+	tap_write(q, data, len);
 }
 
 void
@@ -495,7 +520,8 @@ tap_input(struct nb_queue *q)
 		len = read(q->end_fd, data, TAP_MAX_FRAME);
 		if (len <= 0)
 			break;
-		frame_commit(q->in[0], (uint32_t)len, 0);
+		frame_commit(q->in[0], (uint32_t)len,
+			     &(struct frame_info){ 0 });
 	}
 	return n;
 }
@@ -520,7 +546,8 @@ gen_input(struct nb_queue *q, unsigned int rx_slots)
 		memcpy(f, nb->gen_frame + (size_t)i * nb->gen_size, size);
 		seq = htonl(q->gen_seq++);
 		memcpy(f + GEN_HDR_LEN, &seq, sizeof(seq));
-		frame_commit(q->in[0], size, NETRXF_data_validated);
+		frame_commit(q->in[0], size, &(struct frame_info){
+			.flags = NETRXF_data_validated });
 		q->gen_next = i + 1 == nb->gen_nr ? 0 : i + 1;
 	}
 	return n;

@@ -20,7 +20,7 @@ void vif_end_connect(struct netback *nb);
 void *vif_end_tx_reserve(struct nb_queue *q, uint32_t len,
 			 struct frame_ring **ring);
 void vif_end_tx_done(struct nb_queue *q, struct frame_ring *ring,
-		     void *data, uint32_t len, uint32_t flags);
+		     void *data, uint32_t len, const struct frame_info *info);
 /* Queue thread, after a TX batch: wake the peer queues it fed. */
 void vif_end_tx_flush(struct nb_queue *q);
 /* Queue thread: pull frames from the end into in[0], given rx_slots free

@@ -40,6 +40,7 @@ struct xsim {
 	struct xsim_domain dom[XSIM_MAX_DOMAINS];
 	/* per guest domain: gntalloc's limit is one number per kernel */
 	unsigned int gntalloc_limit;
+	unsigned int vif_mtu;		/* the toolstack's, for every vif */
 	/* Ports of before a restore that a process unbound (on Linux the
 	 * guest kernel BUG()s) or still held when its connection closed. */
 	uint64_t stale_evtchn_closes;

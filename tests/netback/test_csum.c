@@ -10,33 +10,25 @@
 
 #include "check.h"
 #include "csum.h"
+#include "tcpip.h"
 
 int failures;
 
-/* Byte by byte, the RFC 1071 way: the sum over a correct segment and its
- * pseudo-header is 0xffff. */
+/* The pseudo-header sum of the addresses at src (alen 16-bit words). */
 static uint32_t
-add_bytes(uint32_t sum, const uint8_t *p, unsigned int len)
+pseudo(const uint8_t *src, unsigned int alen, uint8_t proto,
+       unsigned int l4len)
 {
-	unsigned int i;
-
-	for (i = 0; i < len; i++)
-		sum += i % 2 ? p[i] : (uint32_t)p[i] << 8;
-	return sum;
+	return inet_add(0, src, 2 * alen) + proto + l4len;
 }
 
+/* The sum over a correct segment and its pseudo-header is 0xffff. */
 static int
-verify(const uint8_t *f, const uint8_t *src, unsigned int alen,
-       uint8_t proto, const uint8_t *l4, unsigned int l4len)
+verify(const uint8_t *src, unsigned int alen, uint8_t proto,
+       const uint8_t *l4, unsigned int l4len)
 {
-	uint32_t sum = add_bytes(0, src, 2 * alen);
-
-	sum += proto + l4len;
-	sum = add_bytes(sum, l4, l4len);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	(void)f;
-	return sum == 0xffff;
+	return inet_fold(inet_add(pseudo(src, alen, proto, l4len), l4,
+				  l4len)) == 0xffff;
 }
 
 /* Ethernet [+ VLAN] + IPv4 (ihl words) + UDP/TCP, payload, pad bytes. */
@@ -110,7 +102,7 @@ test_ipv4(void)
 				     c[i].payload;
 
 		CHECK(csum_complete(f, len) == 0, "case %u: not completed", i);
-		CHECK(verify(f, f + ip + 12, 4, c[i].proto, f + l4, l4len),
+		CHECK(verify(f + ip + 12, 4, c[i].proto, f + l4, l4len),
 		      "case %u: checksum wrong", i);
 		CHECK(!csum_is_ipv6(f, len), "case %u: taken for IPv6", i);
 	}
@@ -140,8 +132,37 @@ test_ipv6(void)
 		f[l4 + 20 + i] = (uint8_t)(i ^ 0x5a);
 	CHECK(csum_is_ipv6(f, len), "IPv6 not recognised");
 	CHECK(csum_complete(f, len) == 0, "IPv6/TCP not completed");
-	CHECK(verify(f, f + 22, 16, 6, f + l4, l4len),
+	CHECK(verify(f + 22, 16, 6, f + l4, l4len),
 	      "IPv6/TCP checksum wrong");
+}
+
+/* csum_blank as a sender leaves it: the field holds the pseudo-header
+ * sum; an IPv4 header's own checksum. */
+static void
+test_partial(void)
+{
+	uint8_t f[2048];
+	unsigned int len, field;
+
+	len = build4(f, true, 6, 6, 333, 0, 0);
+	field = 18 + 24 + 16;
+	CHECK(csum_partial(f, len) == 0, "IPv4/TCP not set up");
+	CHECK((f[field] << 8 | f[field + 1]) ==
+	      inet_fold(pseudo(f + 18 + 12, 4, 6, 20 + 333)),
+	      "IPv4/TCP pseudo-header sum %02x%02x", f[field], f[field + 1]);
+	len = build4(f, false, 5, 17, 77, 4, 0);
+	field = 14 + 20 + 6;
+	CHECK(csum_partial(f, len) == 0, "IPv4/UDP not set up");
+	CHECK((f[field] << 8 | f[field + 1]) ==
+	      inet_fold(pseudo(f + 14 + 12, 4, 17, 8 + 77)),
+	      "IPv4/UDP pseudo-header sum %02x%02x", f[field], f[field + 1]);
+	len = build4(f, false, 5, 1, 50, 0, 0);		/* ICMP */
+	CHECK(csum_partial(f, len) == -1, "ICMP set up");
+	build4(f, false, 7, 6, 10, 0, 0);
+	f[24] = 0x12;
+	csum_ip4_header(f + 14);
+	CHECK(inet_fold(inet_add(0, f + 14, 28)) == 0xffff,
+	      "IPv4 header checksum wrong");
 }
 
 /* Fragments, other protocols and every truncation: left alone. */
@@ -172,6 +193,7 @@ main(void)
 {
 	test_ipv4();
 	test_ipv6();
+	test_partial();
 	test_refused();
 	printf("%s\n", failures ? "FAILED" : "PASSED");
 	return failures ? 1 : 0;

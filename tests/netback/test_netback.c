@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "simfront.h"
+#include "fe_ring.h"
 #include "imix.h"
 
 static void
@@ -37,57 +37,6 @@ fill(uint8_t *p, unsigned int len, unsigned int seed)
 		p[i] = (uint8_t)(seed * 7 + i * 13 + (i >> 8));
 }
 
-/* Queue a frame in one or more TX pages, unpushed; ids are buffer
- * indexes. Returns the first slot's. */
-static uint16_t
-put_frame(struct fq *q, const uint8_t *frame, unsigned int len,
-	  uint16_t flags)
-{
-	unsigned int off = 0, slot = 0, j, first = 0;
-
-	do {
-		unsigned int chunk = len - off > PAGE ? PAGE : len - off;
-		netif_tx_request_t *req;
-
-		for (j = 0; j < NR_BUFS && q->tx_busy[j]; j++)
-			;
-		REQUIRE(j < NR_BUFS, "out of TX buffers");
-		if (slot == 0)
-			first = j;
-		q->tx_busy[j] = true;
-		memcpy(q->txbuf + j * PAGE, frame + off, chunk);
-		req = RING_GET_REQUEST(&q->tx, q->tx.req_prod_pvt);
-		q->tx.req_prod_pvt++;
-		req->gref = q->txrefs[j];
-		req->offset = 0;
-		req->id = (uint16_t)j;
-		req->size = (uint16_t)(slot == 0 ? len : chunk);
-		req->flags = (slot == 0 ? flags : 0) |
-			     (off + chunk < len ? NETTXF_more_data : 0);
-		off += chunk;
-		slot++;
-	} while (off < len);
-	return (uint16_t)first;
-}
-
-static void
-push_tx(struct fq *q)
-{
-	int notify;
-
-	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
-	if (notify)
-		xenplat_evtchn_notify(q->ev[0]);
-}
-
-static void
-post_frame(struct fq *q, const uint8_t *frame, unsigned int len,
-	   uint16_t flags)
-{
-	put_frame(q, frame, len, flags);
-	push_tx(q);
-}
-
 static void
 send_frame(struct fq *q, unsigned int len, unsigned int seed)
 {
@@ -95,124 +44,6 @@ send_frame(struct fq *q, unsigned int len, unsigned int seed)
 
 	fill(frame, len, seed);
 	post_frame(q, frame, len, 0);
-}
-
-/* Take TX responses: each must free a buffer in flight. */
-static unsigned int
-reap_tx(struct fq *q)
-{
-	unsigned int n = 0;
-
-	while (RING_HAS_UNCONSUMED_RESPONSES(&q->tx)) {
-		netif_tx_response_t rsp;
-
-		RING_COPY_RESPONSE(&q->tx, q->tx.rsp_cons, &rsp);
-		q->tx.rsp_cons++;
-		CHECK(rsp.status == NETIF_RSP_OKAY, "TX status %d",
-		      rsp.status);
-		CHECK(rsp.id < NR_BUFS && q->tx_busy[rsp.id],
-		      "TX response id %u was not in flight", rsp.id);
-		if (rsp.id < NR_BUFS)
-			q->tx_busy[rsp.id] = false;
-		n++;
-	}
-	return n;
-}
-
-/* Give the backend back the page of the request at ring index idx: ids
- * were posted as 0..NR_BUFS-1 and every answered slot is reposted in
- * order, so index idx always holds id idx % NR_BUFS. */
-static void
-repost(struct fq *q, RING_IDX idx)
-{
-	netif_rx_request_t *req = RING_GET_REQUEST(&q->rx, q->rx.req_prod_pvt);
-	uint16_t id = (uint16_t)(idx % NR_BUFS);
-	int notify;
-
-	q->rx.req_prod_pvt++;
-	req->id = id;
-	req->gref = q->rxrefs[id];
-	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->rx, notify);
-	if (notify)
-		xenplat_evtchn_notify(fq_rx_ev(q));
-}
-
-/* The XDP extra-info slot Linux netback puts after the first data slot
- * when the frontend asked for headroom (type 5, headroom first). */
-static void
-take_xdp_extra(struct fe *fe, struct fq *q)
-{
-	struct netif_extra_info ex;
-
-	CHECK(q->rx.rsp_cons != q->rx.sring->rsp_prod,
-	      "extra-info slot not pushed with its packet");
-	memcpy(&ex, RING_GET_RESPONSE(&q->rx, q->rx.rsp_cons), sizeof(ex));
-	CHECK(ex.type == 5 && ex.u.pad[0] == fe->headroom &&
-	      !(ex.flags & XEN_NETIF_EXTRA_FLAG_MORE),
-	      "extra slot type %u flags %u headroom %u", ex.type, ex.flags,
-	      ex.u.pad[0]);
-	repost(q, q->rx.rsp_cons);
-	q->rx.rsp_cons++;
-}
-
-/* Receive one frame (several slots with more_data); its length, or -1.
- * flags: the first slot's, if wanted. */
-static int
-recv_frame_flags(struct fe *fe, struct fq *q, uint8_t *out, size_t max,
-		 uint16_t *flags)
-{
-	long end = now_ms() + WAIT_MS;
-	unsigned int len = 0, nslots = 0;
-	bool more = true;
-
-	while (more) {
-		netif_rx_response_t rsp;
-		int work;
-
-		RING_FINAL_CHECK_FOR_RESPONSES(&q->rx, work);
-		if (!work) {
-			if (now_ms() > end)
-				return -1;
-			xenplat_evtchn_wait(fq_rx_ev(q), 50);
-			continue;
-		}
-		RING_COPY_RESPONSE(&q->rx, q->rx.rsp_cons, &rsp);
-		CHECK(rsp.id == q->rx.rsp_cons % NR_BUFS,
-		      "RX id %u at index %u", rsp.id, q->rx.rsp_cons);
-		q->rx.rsp_cons++;
-		CHECK(rsp.id < NR_BUFS, "RX id %u never posted", rsp.id);
-		CHECK(rsp.status > 0 && rsp.offset + (unsigned int)rsp.status <=
-		      PAGE,
-		      "RX response offset %u status %d", rsp.offset,
-		      rsp.status);
-		CHECK(rsp.offset == (nslots == 0 ? fe->headroom : 0),
-		      "RX slot %u at offset %u", nslots, rsp.offset);
-		if (rsp.id >= NR_BUFS || rsp.status <= 0 ||
-		    len + rsp.status > max ||
-		    rsp.offset + (unsigned int)rsp.status > PAGE)
-			return -1;
-		memcpy(out + len, q->rxbuf + rsp.id * PAGE + rsp.offset,
-		       rsp.status);
-		len += rsp.status;
-		more = rsp.flags & NETRXF_more_data;
-		if (nslots == 0 && flags != NULL)
-			*flags = rsp.flags;
-		CHECK(!(rsp.flags & NETRXF_extra_info) == (nslots != 0 ||
-						    fe->headroom == 0),
-		      "RX slot %u flags %#x with headroom %u", nslots,
-		      rsp.flags, fe->headroom);
-		/* Repost the page right away, same id. */
-		repost(q, q->rx.rsp_cons - 1);
-		if (nslots++ == 0 && (rsp.flags & NETRXF_extra_info))
-			take_xdp_extra(fe, q);
-	}
-	return (int)len;
-}
-
-static int
-recv_frame(struct fe *fe, struct fq *q, uint8_t *out, size_t max)
-{
-	return recv_frame_flags(fe, q, out, max, NULL);
 }
 
 static void
@@ -246,22 +77,6 @@ echo_frames(struct fe *fe, unsigned int qi)
 	}
 	CHECK(reaped == slots, "vif %u queue %u: %u TX responses for %u "
 	      "slots", fe->handle, qi, reaped, slots);
-}
-
-/* Closing, Closed, back to Initialising: the backend follows. */
-static void
-fe_close(struct fe *fe)
-{
-	fe_state(fe, XenbusStateClosing);
-	CHECK(wait_be_state(fe->handle, XenbusStateClosing),
-	      "backend not Closing (%d)", be_state(fe->handle));
-	fe_state(fe, XenbusStateClosed);
-	CHECK(wait_be_state(fe->handle, XenbusStateClosed),
-	      "backend not Closed (%d)", be_state(fe->handle));
-	fe_release(fe);
-	fe_state(fe, XenbusStateInitialising);
-	CHECK(wait_be_state(fe->handle, XenbusStateInitWait),
-	      "backend not back to InitWait (%d)", be_state(fe->handle));
 }
 
 static void
@@ -353,7 +168,7 @@ test_csum_offload(unsigned int h, bool no_csum)
 {
 	struct fe fe = { .handle = h, .nq = 1 };
 	uint8_t f[74] = { 0 }, got[128];
-	uint16_t flags = 0;
+	struct rx_info ri;
 	char path[64];
 	unsigned int i;
 	int len;
@@ -384,16 +199,16 @@ test_csum_offload(unsigned int h, bool no_csum)
 	REQUIRE(wait_be_state(h, XenbusStateConnected),
 		"backend not Connected (%d)", be_state(h));
 	post_frame(&fe.q[0], f, sizeof(f), NETTXF_csum_blank);
-	len = recv_frame_flags(&fe, &fe.q[0], got, sizeof(got), &flags);
+	len = recv_frame_info(&fe, &fe.q[0], got, sizeof(got), &ri);
 	CHECK(len == (int)sizeof(f), "echo of %d bytes", len);
 	if (no_csum) {
-		CHECK(!(flags & NETRXF_csum_blank), "csum_blank sent to a "
+		CHECK(!(ri.flags & NETRXF_csum_blank), "csum_blank sent to a "
 		      "frontend without csum offload");
 		/* Worked out independently for this frame. */
 		f[40] = 0xaf;
 		f[41] = 0x88;
 	} else {
-		CHECK(flags & NETRXF_csum_blank, "csum_blank lost");
+		CHECK(ri.flags & NETRXF_csum_blank, "csum_blank lost");
 	}
 	CHECK(len != (int)sizeof(f) || memcmp(got, f, sizeof(f)) == 0,
 	      "echoed frame: checksum %02x%02x, want %02x%02x", got[40],
@@ -402,30 +217,6 @@ test_csum_offload(unsigned int h, bool no_csum)
 	reap_tx(&fe.q[0]);
 	fe_close(&fe);
 	REQUIRE(xs_rm(xsh, XBT_NULL, path), "rm %s", path);
-}
-
-/* The number after "key": in vif 1/h's status.json entry, -1 if none. */
-static long
-status_value(unsigned int h, const char *key)
-{
-	static char buf[65536];
-	char path[128], pat[64];
-	const char *p;
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/status.json", sim_run_dir());
-	f = fopen(path, "r");
-	if (f == NULL)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	snprintf(pat, sizeof(pat), "\"vif\":\"1/%u\"", h);
-	p = strstr(buf, pat);
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = p ? strstr(p, pat) : NULL;
-	return p ? strtol(p + strlen(pat), NULL, 10) : -1;
 }
 
 /* verify=1: an RX request whose id is still posted is counted. */
@@ -465,34 +256,6 @@ test_rx_id_reuse(unsigned int h)
 	fe_close(&fe);
 }
 
-/* Up to max TX responses within WAIT_MS, their ids in ring order; their
- * number. */
-static unsigned int
-reap_tx_ids(struct fq *q, uint16_t *ids, unsigned int max)
-{
-	long end = now_ms() + WAIT_MS;
-	unsigned int n = 0;
-
-	while (n < max && now_ms() < end) {
-		netif_tx_response_t rsp;
-		int work;
-
-		RING_FINAL_CHECK_FOR_RESPONSES(&q->tx, work);
-		if (!work) {
-			xenplat_evtchn_wait(q->ev[0], 50);
-			continue;
-		}
-		RING_COPY_RESPONSE(&q->tx, q->tx.rsp_cons, &rsp);
-		q->tx.rsp_cons++;
-		CHECK(rsp.status == NETIF_RSP_OKAY, "TX status %d",
-		      rsp.status);
-		if (rsp.id < NR_BUFS)
-			q->tx_busy[rsp.id] = false;
-		ids[n++] = rsp.id;
-	}
-	return n;
-}
-
 /*
  * Linux netback copies a TX frame's first 128 bytes and grant-maps the
  * rest, and answers such a frame only once dom0 frees it: after a short
@@ -508,7 +271,8 @@ test_tx_late(unsigned int h, bool late)
 	struct fe fe = { .handle = h, .nq = 1 };
 	struct fq *q = &fe.q[0];
 	uint8_t frame[1000];
-	uint16_t id[2], rsp[2];
+	netif_tx_response_t rsp[2];
+	uint16_t id[2];
 	unsigned int i, n;
 	long end, v = -1;
 
@@ -523,19 +287,56 @@ test_tx_late(unsigned int h, bool late)
 		id[i] = put_frame(q, frame, sizes[i], 0);
 	}
 	push_tx(q);
-	n = reap_tx_ids(q, rsp, 2);
+	n = reap_tx_rsp(q, rsp, 2);
 	CHECK(n == 2, "%u TX responses for 2 frames", n);
+	for (i = 0; i < n; i++)
+		CHECK(rsp[i].status == NETIF_RSP_OKAY, "TX status %d",
+		      rsp[i].status);
 	/* late: the 60-byte frame's first */
 	if (n == 2)
-		CHECK(rsp[0] == id[late] && rsp[1] == id[!late],
-		      "TX response ids %u, %u, want %u, %u", rsp[0], rsp[1],
-		      id[late], id[!late]);
+		CHECK(rsp[0].id == id[late] && rsp[1].id == id[!late],
+		      "TX response ids %u, %u, want %u, %u", rsp[0].id,
+		      rsp[1].id, id[late], id[!late]);
 	end = now_ms() + WAIT_MS;
 	while (now_ms() < end && status_value(h, "tx_pkts") < 2)
 		sleep_ms(50);
 	while (now_ms() < end && (v = status_value(h, "tx_late")) < late)
 		sleep_ms(50);
 	CHECK(v == late, "status.json: tx_late %ld, want %d", v, late);
+	fe_close(&fe);
+}
+
+/*
+ * A frontend without feature-sg but with a headroom: a frame that fits a
+ * page comes back in one data slot, its XDP extra-info slot after it (an
+ * extra slot holds no data); a larger one is dropped.
+ */
+static void
+test_no_sg_headroom(unsigned int h)
+{
+	struct fe fe = { .handle = h, .nq = 1, .no_sg = true,
+			 .headroom = 256 };
+	struct fq *q = &fe.q[0];
+	uint8_t got[2048], want[2048];
+	long drops;
+	int len;
+
+	printf("no feature-sg, headroom 256 on vif 1/%u\n", h);
+	fe_up(&fe);
+	drops = status_value(h, "rx_drops");
+	send_frame(q, 1514, 1);
+	len = recv_frame(&fe, q, got, sizeof(got));
+	fill(want, 1514, 1);
+	CHECK(len == 1514 && memcmp(got, want, 1514) == 0,
+	      "%d bytes back, not the 1514 sent", len);
+	send_frame(q, 5000, 2);
+	send_frame(q, 100, 3);
+	len = recv_frame(&fe, q, got, sizeof(got));
+	CHECK(len == 100, "%d bytes came back first, not the 100 sent after "
+	      "5000 that do not fit a page", len);
+	CHECK(status_await(h, "rx_drops", drops + 1) == drops + 1,
+	      "status.json: rx_drops not %ld", drops + 1);
+	reap_tx_all(q);
 	fe_close(&fe);
 }
 
@@ -586,7 +387,10 @@ test_keys(void)
 	check_key(0, "feature-xdp-headroom", "1");
 	check_key(0, "feature-ipv6-csum-offload", "1");
 	check_key(0, "hotplug-status", "connected");
-	check_key(0, "feature-gso-tcpv4", NULL);
+	check_key(0, "feature-gso-tcpv4", "1");
+	check_key(0, "feature-gso-tcpv6", "1");
+	check_key(0, "feature-multicast-control", "1");
+	check_key(0, "feature-dynamic-multicast-control", "1");
 	check_key(0, "feature-ctrl-ring", NULL);
 	check_key(3, "feature-rx-copy", NULL);
 	check_key(3, "feature-sg", "1");
@@ -747,6 +551,7 @@ main(int argc, char **argv)
 	test_no_initwait();
 	test_no_rx_copy();
 	test_rx_id_reuse(7);
+	test_no_sg_headroom(9);
 	test_ring_overflow(9);
 	test_tx_late(10, true);
 	test_tx_late(11, false);

@@ -35,7 +35,8 @@ fail() {
 	exit 1
 }
 
-"$xensim" "$run" --status-ms 100 --vif "1/0,queues=$queues,$vifopt" \
+"$xensim" "$run" --status-ms 100 --mtu 9000 \
+	--vif "1/0,queues=$queues,$vifopt" \
 	--vif "1/1,queues=$queues,$vifopt" >"$run/xensim.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do

@@ -11,6 +11,7 @@
 #include <rte_ether.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
+#include <rte_spinlock.h>
 
 /* The public ring.h leaves the barriers to the includer. */
 #ifndef xen_mb
@@ -48,6 +49,15 @@ extern int netfront_logtype;
 #define NETFRONT_MAX_MTU_SG	9000
 #define NETFRONT_MAX_MTU	1500
 #define NETFRONT_FRAME_OVERHEAD	(RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
+/* GSO: one IP packet of at most 64 KiB, each way. */
+#define NETFRONT_MAX_GSO_LEN	(XEN_NETIF_MAX_TX_SIZE + NETFRONT_FRAME_OVERHEAD)
+/*
+ * Linux's number for the extra-info slot that answers xdp-headroom, in
+ * netif.h only since Xen 4.18; u.xdp.headroom is the union's first field.
+ */
+#ifndef XEN_NETIF_EXTRA_TYPE_XDP
+#define XEN_NETIF_EXTRA_TYPE_XDP	5
+#endif
 
 
 static_assert(NET_TX_RING_SIZE <= NETFRONT_IDPOOL_MAX &&
@@ -84,6 +94,7 @@ struct netfront_qstats {
 	 */
 	uint64_t nombuf_or_zc;
 	uint64_t notifies;	/* kicks the backend asked for */
+	uint64_t gso;		/* RX: LRO packets; TX: TSO packets */
 	uint64_t viol[NETFRONT_VIOL_MAX];
 };
 
@@ -109,6 +120,8 @@ struct netfront_txq {
 	uint64_t zc_serial;
 	RING_IDX pushed;		/* req_prod as the backend sees it */
 	uint16_t zc_held;		/* zero-copy segments in flight */
+	/* Extra-info slots not answered yet: ring slots without an id. */
+	uint16_t extras;
 	uint16_t qid;
 	bool violated;
 	struct netfront_qstats st;
@@ -131,6 +144,10 @@ struct netfront_rxq {
 	struct rte_mbuf *tail;
 	uint16_t nslots;		/* slots of it taken, dropped or not */
 	bool discard;			/* rest of a dropped packet */
+	bool more;			/* its last data slot had more_data */
+	bool extra_next;		/* the next slot is an extra-info one */
+	uint8_t extras_seen;		/* its extra types, as bits */
+	uint16_t gso_size;		/* its MSS, from a GSO extra, or 0 */
 	uint16_t qid;
 	bool violated;
 	uint16_t nstash;
@@ -139,6 +156,11 @@ struct netfront_rxq {
 	struct rte_mbuf *stash[NETFRONT_RX_STASH];
 	/* The page request id i was posted with, or NETFRONT_NO_PAGE. */
 	uint16_t page[NET_RX_RING_SIZE];
+	/*
+	 * The id posted at each ring slot: its response must carry it, and
+	 * an extra-info slot, which has no id, uses up that request.
+	 */
+	uint16_t posted[NET_RX_RING_SIZE];
 	uint32_t ring_ref;
 } __rte_cache_aligned;
 
@@ -156,7 +178,31 @@ struct netfront_args {
 struct netfront_backend_features {
 	bool split_evtchn;
 	bool sg;
+	bool ipv6_csum;		/* takes csum_blank for IPv6 too */
+	bool gso_tcpv4;
+	bool gso_tcpv6;
+	bool xdp_headroom;
+	bool mcast_ctrl;	/* filters multicast by our list */
+	bool mcast_dynamic;	/* ... and may be told so while connected */
 	unsigned int max_queues;
+};
+
+/* What Linux netback keeps (XEN_NETBK_MCAST_MAX); more fail to add. */
+#define NETFRONT_MAX_MCAST	64
+
+/*
+ * The multicast list: the application's, changed by control calls, and
+ * the backend's, changed only by queue 0's TX path (and by dev_start,
+ * before bursts run), which sends MCAST_ADD/DEL requests to match.
+ */
+struct netfront_mcast {
+	rte_spinlock_t lock;		/* app[] and gen */
+	uint32_t gen;			/* bumped by each change of app[] */
+	uint32_t synced;		/* the gen the backend's list matches */
+	unsigned int nb_app;
+	unsigned int nb_backend;
+	struct rte_ether_addr app[NETFRONT_MAX_MCAST];
+	struct rte_ether_addr backend[NETFRONT_MAX_MCAST];
 };
 
 struct netfront_adapter {
@@ -177,7 +223,13 @@ struct netfront_adapter {
 	 * application without a copy, TX sends them back in place.
 	 */
 	bool trusted;
-	bool rx_sg;			/* feature-sg offered: SCATTER on */
+	/* What start asked of the backend for RX, from the offloads. */
+	bool rx_sg;			/* feature-sg: SCATTER or LRO on */
+	bool rx_csum;			/* no feature-no-csum-offload */
+	bool rx_ip_csum;		/* IPv4 headers checked on RX */
+	bool rx_gso;			/* feature-gso-tcpv4/v6: LRO on */
+	uint16_t rx_headroom;		/* xdp-headroom, or 0 */
+	uint32_t max_lro_len;		/* of an RX packet with a GSO extra */
 	unsigned int rx_pages;		/* trusted RX pool size, per queue */
 	bool link_reported;		/* last state link_report reported */
 	bool unbound_kernel;		/* rebind xen-netfront on close */
@@ -187,6 +239,8 @@ struct netfront_adapter {
 	bool woken;
 	bool removed;
 	bool back;
+	struct netfront_mcast mc;
+	bool allmulti;			/* no filter asked of the backend */
 	/* The domain was restored: the connection's channels are dead. */
 	bool restored;
 	int fe_state;			/* the frontend state last written */
@@ -210,6 +264,19 @@ int netfront_xb_backend_state(struct netfront_adapter *ad);
 void netfront_xb_close(struct netfront_adapter *ad);
 bool netfront_xb_restored(struct netfront_adapter *ad);
 bool netfront_xb_wake(struct netfront_adapter *ad);
+int netfront_xb_mcast_filter(struct netfront_adapter *ad, bool on);
+
+/* netfront_mcast.c */
+/* With the feature, and all-multicast off: the backend filters. */
+bool netfront_mcast_filtering(const struct netfront_adapter *ad);
+/* With say, logs what is missing when it is not. */
+bool netfront_mcast_offered(const struct netfront_adapter *ad, bool say);
+int netfront_mcast_set(struct rte_eth_dev *dev, struct rte_ether_addr *addrs,
+		       uint32_t n);
+/* A new connection: the backend's list is empty. */
+void netfront_mcast_reset(struct netfront_adapter *ad);
+/* Queue 0: bring the backend's list to the application's. */
+void netfront_mcast_sync(struct netfront_txq *txq);
 
 /* netfront_pool.c */
 /*
@@ -285,5 +352,8 @@ uint16_t netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);
 /* The number of requests whose response was consumed. */
 unsigned int netfront_tx_reclaim(struct netfront_txq *txq);
 void netfront_rx_refill(struct netfront_rxq *rxq);
+/* A dummy request carrying an MCAST_ADD/DEL extra; false: no room. */
+bool netfront_tx_mcast(struct netfront_txq *txq,
+		       const struct rte_ether_addr *addr, bool add);
 
 #endif

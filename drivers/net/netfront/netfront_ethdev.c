@@ -367,11 +367,52 @@ watch_stop(struct netfront_adapter *ad)
 	rte_eal_alarm_cancel(link_alarm, ad);
 }
 
+/* The largest MTU: the toolstack's, within what frames one slot or SG
+ * can carry. */
+static uint16_t
+mtu_max(const struct netfront_adapter *ad)
+{
+	return RTE_MIN(ad->mtu, ad->feat.sg ? NETFRONT_MAX_MTU_SG :
+		       NETFRONT_MAX_MTU);
+}
+
+/*
+ * The vif's MTU from xenstore is the port's bound and its default.
+ * ethdev turns an MTU of 0 at configure into 1500 before the driver
+ * sees it, so 1500 is taken to mean "the default" and becomes the vif's
+ * MTU: lowered always, raised only when SCATTER lets frames span mbufs.
+ */
+static int
+configure_mtu(struct rte_eth_dev *dev)
+{
+	struct netfront_adapter *ad = dev->data->dev_private;
+	struct rte_eth_dev_data *d = dev->data;
+	uint16_t max = mtu_max(ad);
+
+	if (d->mtu == RTE_ETHER_MTU && max != RTE_ETHER_MTU &&
+	    (max < RTE_ETHER_MTU ||
+	     (d->dev_conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_SCATTER))) {
+		PMD_DRV_LOG(INFO, "vif%u: MTU %u, the vif's", ad->args.vif,
+			    max);
+		d->mtu = max;
+		d->dev_conf.rxmode.mtu = max;
+	}
+	if (d->mtu > max) {
+		PMD_DRV_LOG(ERR, "vif%u: MTU %u is over the vif's %u%s",
+			    ad->args.vif, d->mtu, max, ad->feat.sg ? "" :
+			    " (the backend lacks feature-sg)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int
 netfront_configure(struct rte_eth_dev *dev)
 {
 	struct netfront_adapter *ad = dev->data->dev_private;
 	struct rte_eth_dev_data *d = dev->data;
+	uint64_t csum = RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
+			RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
 
 	if (d->nb_rx_queues != d->nb_tx_queues) {
 		PMD_DRV_LOG(ERR, "vif%u: a netif queue is a TX/RX pair: "
@@ -379,6 +420,16 @@ netfront_configure(struct rte_eth_dev *dev)
 			    ad->args.vif, d->nb_rx_queues, d->nb_tx_queues);
 		return -EINVAL;
 	}
+	/* The backend blanks TCP and UDP checksums alike: both or none. */
+	if ((d->dev_conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) &&
+	    (d->dev_conf.rxmode.offloads & csum) != csum) {
+		PMD_DRV_LOG(ERR, "vif%u: LRO packets come with blank L4 "
+			    "checksums: enable RX TCP and UDP checksum offload "
+			    "with it", ad->args.vif);
+		return -EINVAL;
+	}
+	if (configure_mtu(dev) != 0)
+		return -EINVAL;
 	if (d->dev_conf.rxmode.mq_mode != RTE_ETH_MQ_RX_NONE &&
 	    d->nb_rx_queues > 1)
 		PMD_DRV_LOG(NOTICE, "vif%u: the backend spreads flows over "
@@ -391,7 +442,10 @@ static int
 netfront_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 {
 	struct netfront_adapter *ad = dev->data->dev_private;
-	uint16_t max_mtu = ad->feat.sg ? NETFRONT_MAX_MTU_SG : NETFRONT_MAX_MTU;
+	const struct netfront_backend_features *f = &ad->feat;
+	/* Not below 1500: ethdev would refuse its own default at configure,
+	 * which configure_mtu() lowers to the vif's. */
+	uint16_t max_mtu = RTE_MAX(mtu_max(ad), (uint16_t)RTE_ETHER_MTU);
 
 	info->max_mac_addrs = 1;
 	info->max_rx_queues = ad->max_queues;
@@ -399,6 +453,7 @@ netfront_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->min_mtu = RTE_ETHER_MIN_MTU;
 	info->max_mtu = max_mtu;
 	info->max_rx_pktlen = max_mtu + NETFRONT_FRAME_OVERHEAD;
+	info->max_lro_pkt_size = NETFRONT_MAX_GSO_LEN;
 	info->min_rx_bufsize = 0;
 	info->rx_desc_lim.nb_max = NET_RX_RING_SIZE;
 	info->rx_desc_lim.nb_min = NET_RX_RING_SIZE;
@@ -412,10 +467,26 @@ netfront_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->default_txportconf.ring_size = NET_TX_RING_SIZE;
 	info->default_rxportconf.nb_queues = 1;
 	info->default_txportconf.nb_queues = 1;
-	/* RX: ours to offer (feature-sg); TX: the backend's. */
-	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
-	if (ad->feat.sg)
-		info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/*
+	 * RX: ours to ask for at start (feature-sg, checksums left blank,
+	 * GSO packets), and IPv4 headers the driver checks; TX: what the
+	 * backend offers, and the IPv4 header checksum, which the driver
+	 * fills in its copy.
+	 */
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER |
+				RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+				RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
+				RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
+				RTE_ETH_RX_OFFLOAD_TCP_LRO;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	if (f->sg)
+		info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/* Linux netback takes csum_blank for IPv4 always, IPv6 if it says */
+	if (f->ipv6_csum)
+		info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
+					 RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	if (f->ipv6_csum && f->sg && f->gso_tcpv4 && f->gso_tcpv6)
+		info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
 	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
 	return 0;
 }
@@ -431,9 +502,12 @@ rx_frame_fits(struct rte_eth_dev *dev, uint16_t mtu)
 	uint32_t len = mtu + NETFRONT_FRAME_OVERHEAD;
 	unsigned int q;
 
-	if (dev->data->dev_conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_SCATTER)
+	if (dev->data->dev_conf.rxmode.offloads &
+	    (RTE_ETH_RX_OFFLOAD_SCATTER | RTE_ETH_RX_OFFLOAD_TCP_LRO))
 		return 0;
-	if (len > NETFRONT_PAGE_SIZE) {
+	/* A trusted page starts with the mbuf headroom (xdp-headroom). */
+	if (len > NETFRONT_PAGE_SIZE -
+		  (ad->trusted ? RTE_PKTMBUF_HEADROOM : 0)) {
 		PMD_DRV_LOG(ERR, "vif%u: MTU %u: frames over a page need "
 			    "RTE_ETH_RX_OFFLOAD_SCATTER", ad->args.vif, mtu);
 		return -EINVAL;
@@ -461,14 +535,54 @@ static int
 netfront_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
 	struct netfront_adapter *ad = dev->data->dev_private;
-	uint16_t max = ad->feat.sg ? NETFRONT_MAX_MTU_SG : NETFRONT_MAX_MTU;
+	uint16_t max = mtu_max(ad);
 
 	if (mtu < RTE_ETHER_MIN_MTU || mtu > max) {
-		PMD_DRV_LOG(ERR, "vif%u: MTU %u outside %u..%u", ad->args.vif,
-			    mtu, RTE_ETHER_MIN_MTU, max);
+		PMD_DRV_LOG(ERR, "vif%u: MTU %u outside %u..%u (the vif's)",
+			    ad->args.vif, mtu, RTE_ETHER_MIN_MTU, max);
 		return -EINVAL;
 	}
 	return rx_frame_fits(dev, mtu);
+}
+
+/* Without dynamic multicast control the backend reads it at connect. */
+static int
+allmulti_set(struct rte_eth_dev *dev, bool on)
+{
+	struct netfront_adapter *ad = dev->data->dev_private;
+	int rc;
+
+	if (!netfront_mcast_offered(ad, !on))
+		return on ? 0 : -ENOTSUP;
+	/* ethdev replays the setting at each start */
+	if (ad->allmulti == on)
+		return 0;
+	if (dev->data->dev_started) {
+		if (!ad->feat.mcast_dynamic) {
+			PMD_DRV_LOG(ERR, "vif%u: backend %s lacks "
+				    "feature-dynamic-multicast-control: stop "
+				    "the port first", ad->args.vif,
+				    ad->be_path);
+			return -EBUSY;
+		}
+		rc = netfront_xb_mcast_filter(ad, !on);
+		if (rc != 0)
+			return rc;
+	}
+	ad->allmulti = on;
+	return 0;
+}
+
+static int
+netfront_allmulti_enable(struct rte_eth_dev *dev)
+{
+	return allmulti_set(dev, true);
+}
+
+static int
+netfront_allmulti_disable(struct rte_eth_dev *dev)
+{
+	return allmulti_set(dev, false);
 }
 
 /*
@@ -507,6 +621,36 @@ grants_fit(struct netfront_adapter *ad, unsigned int nq)
 	return -ENOSPC;
 }
 
+/*
+ * What RX asks of the backend, from the application's offloads: chains
+ * with SCATTER or LRO, blank checksums with checksum offload, GSO packets
+ * with LRO if the application takes them whole. A trusted page lent as an
+ * mbuf's buffer gets its headroom,
+ * which costs an extra-info slot per packet.
+ */
+static void
+rx_offloads_choose(struct netfront_adapter *ad)
+{
+	const struct rte_eth_rxmode *rx = &ad->dev->data->dev_conf.rxmode;
+	uint64_t csum = RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
+			RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
+
+	/* Nothing tells the backend how large its GSO packets may be. */
+	ad->rx_gso = (rx->offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) &&
+		     rx->max_lro_pkt_size >= NETFRONT_MAX_GSO_LEN;
+	if ((rx->offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) && !ad->rx_gso)
+		PMD_DRV_LOG(NOTICE, "vif%u: LRO not asked of the backend: its "
+			    "packets may be %u bytes, over max_lro_pkt_size "
+			    "%u", ad->args.vif, NETFRONT_MAX_GSO_LEN,
+			    rx->max_lro_pkt_size);
+	ad->rx_sg = ad->rx_gso || (rx->offloads & RTE_ETH_RX_OFFLOAD_SCATTER);
+	ad->rx_csum = (rx->offloads & csum) == csum;
+	ad->rx_ip_csum = rx->offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
+	ad->max_lro_len = rx->max_lro_pkt_size;
+	ad->rx_headroom = ad->trusted && ad->feat.xdp_headroom ?
+			  RTE_PKTMBUF_HEADROOM : 0;
+}
+
 static int
 netfront_start(struct rte_eth_dev *dev)
 {
@@ -531,11 +675,10 @@ netfront_start(struct rte_eth_dev *dev)
 		rc = grants_fit(ad, dev->data->nb_rx_queues);
 	if (rc != 0)
 		return rc;
-	ad->rx_sg = dev->data->dev_conf.rxmode.offloads &
-		    RTE_ETH_RX_OFFLOAD_SCATTER;
 	rc = netfront_xb_wait_initwait(ad);
 	if (rc != 0)
 		return rc;
+	rx_offloads_choose(ad);
 	/* After InitWait: the features were read again, and may be less. */
 	if (dev->data->nb_rx_queues > ad->feat.max_queues) {
 		PMD_DRV_LOG(ERR, "vif%u: %u queues configured, the backend "
@@ -556,8 +699,11 @@ netfront_start(struct rte_eth_dev *dev)
 	ad->woken = false;
 	ad->removed = false;
 	ad->back = false;
+	netfront_mcast_reset(ad);
 	rc = netfront_xb_connect(ad);
 	if (rc == 0) {
+		/* Before bursts run: the list a new backend starts without. */
+		netfront_mcast_sync(dev->data->tx_queues[0]);
 		ad->link_reported = false;
 		link_report(ad, XenbusStateConnected);
 		rc = watch_start(ad);
@@ -672,6 +818,8 @@ netfront_tx_done_cleanup(void *queue, uint32_t free_cnt __rte_unused)
 
 	if (txq->ring.sring == NULL || txq->ad->failed)
 		return 0;
+	if (txq->qid == 0)
+		netfront_mcast_sync(txq);
 	return netfront_tx_reclaim(txq);
 }
 
@@ -735,6 +883,9 @@ static const struct eth_dev_ops netfront_ops = {
 	.dev_close = netfront_close,
 	.dev_reset = netfront_reset,
 	.mtu_set = netfront_mtu_set,
+	.allmulticast_enable = netfront_allmulti_enable,
+	.allmulticast_disable = netfront_allmulti_disable,
+	.set_mc_addr_list = netfront_mcast_set,
 	.link_update = netfront_link_update,
 	.rx_queue_setup = netfront_rxq_setup,
 	.tx_queue_setup = netfront_txq_setup,
@@ -803,10 +954,15 @@ netfront_probe(struct rte_vdev_device *vdev)
 	}
 	rte_ether_addr_copy(&ad->mac, dev->data->mac_addrs);
 	dev->data->mtu = ad->mtu;
-	/* What reaches the vif is the backend's bridge's choice: the port
-	 * takes all it is given, and cannot filter or ask for more. */
+	/*
+	 * What reaches the vif is the backend's bridge's choice: the port
+	 * takes all it is given and cannot ask for more. Multicast it may
+	 * filter, with feature-multicast-control (netfront_mcast.c).
+	 */
 	dev->data->promiscuous = 1;
 	dev->data->all_multicast = 1;
+	ad->allmulti = true;
+	rte_spinlock_init(&ad->mc.lock);
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV;
 	dev->dev_ops = &netfront_ops;
 	dev->rx_pkt_burst = netfront_rx_burst;

@@ -48,6 +48,7 @@ txq_connect(struct netfront_adapter *ad, struct netfront_txq *txq)
 	netfront_idpool_init(&txq->ids, NET_TX_RING_SIZE);
 	memset(txq->slot, 0, sizeof(txq->slot));
 	txq->zc_held = 0;
+	txq->extras = 0;
 	txq->zc_pool = NULL;
 	txq->violated = false;
 	txq->evtchn = xenplat_evtchn_alloc(ad->xp, ad->be_id);
@@ -80,6 +81,10 @@ rxq_connect(struct netfront_adapter *ad, struct netfront_rxq *rxq,
 	rxq->nslots = 0;
 	rxq->nstash = 0;
 	rxq->discard = false;
+	rxq->more = false;
+	rxq->extra_next = false;
+	rxq->extras_seen = 0;
+	rxq->gso_size = 0;
 	rxq->violated = false;
 	if (ad->feat.split_evtchn && ad->args.split_evtchn) {
 		rxq->evtchn = xenplat_evtchn_alloc(ad->xp, ad->be_id);

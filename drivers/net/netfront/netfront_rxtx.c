@@ -8,10 +8,12 @@
 
 #include <ethdev_driver.h>
 #include <rte_branch_prediction.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
+#include <rte_tcp.h>
 
 #include "xenplat.h"
 #include "netfront.h"
@@ -83,6 +85,7 @@ netfront_rx_refill(struct netfront_rxq *rxq)
 
 		/* Untrusted, page id serves request id and nothing else. */
 		rxq->page[id] = pool->free != NULL ? pg[i] : id;
+		rxq->posted[r->req_prod_pvt & (NET_RX_RING_SIZE - 1)] = id;
 		req = RING_GET_REQUEST(r, r->req_prod_pvt);
 		req->id = id;
 		req->gref = pool->refs[rxq->page[id]];
@@ -113,20 +116,23 @@ rx_csum_flags(uint16_t flags)
 	return 0;
 }
 
-/* Check one response; -1 after a violation. */
+/* Check one response, answering request id; -1 after a violation. */
 static inline int
-rx_check(struct netfront_rxq *rxq, const netif_rx_response_t *rsp)
+rx_check(struct netfront_rxq *rxq, const netif_rx_response_t *rsp,
+	 uint16_t id)
 {
+	const struct netfront_adapter *ad = rxq->ad;
 	enum netfront_viol v;
 	int val;
 
-	if (unlikely(rsp->id >= NET_RX_RING_SIZE ||
-		     rxq->page[rsp->id] == NETFRONT_NO_PAGE)) {
+	/* Netback fills requests in order: a response answers its slot's. */
+	if (unlikely(rsp->id != id)) {
 		v = NETFRONT_VIOL_RSP_ID;
 		val = rsp->id;
-	} else if (unlikely((rsp->flags & NETRXF_extra_info) ||
-			    ((rsp->flags & NETRXF_more_data) &&
-			     !rxq->ad->rx_sg))) {
+	} else if (unlikely(((rsp->flags & NETRXF_extra_info) &&
+			     (rxq->nslots != 0 ||
+			      (!ad->rx_gso && ad->rx_headroom == 0))) ||
+			    ((rsp->flags & NETRXF_more_data) && !ad->rx_sg))) {
 		v = NETFRONT_VIOL_RSP_FLAGS;
 		val = rsp->flags;
 	} else if (unlikely(rxq->nslots >= NETFRONT_MAX_SLOTS)) {
@@ -149,6 +155,42 @@ rx_check(struct netfront_rxq *rxq, const netif_rx_response_t *rsp)
 	}
 	violation(rxq->ad, &rxq->violated, &rxq->st, v, "rx", rxq->qid, val);
 	return -1;
+}
+
+/*
+ * An extra-info slot after a packet's first: only the kinds start asked
+ * for, each once. GSO (LRO on) gives the packet's MSS; XDP answers
+ * xdp-headroom, whose data offset the first response carries already.
+ */
+static int
+rx_extra(struct netfront_rxq *rxq, const netif_extra_info_t *ex)
+{
+	const struct netfront_adapter *ad = rxq->ad;
+	bool ok;
+
+	switch (ex->type) {
+	case XEN_NETIF_EXTRA_TYPE_GSO:
+		ok = ad->rx_gso && ex->u.gso.size != 0 &&
+		     (ex->u.gso.type == XEN_NETIF_GSO_TYPE_TCPV4 ||
+		      ex->u.gso.type == XEN_NETIF_GSO_TYPE_TCPV6);
+		rxq->gso_size = ex->u.gso.size;
+		break;
+	case XEN_NETIF_EXTRA_TYPE_XDP:
+		ok = ad->rx_headroom != 0;
+		break;
+	default:
+		ok = false;
+		break;
+	}
+	if (unlikely(!ok || (rxq->extras_seen & (1u << ex->type)))) {
+		violation(rxq->ad, &rxq->violated, &rxq->st,
+			  NETFRONT_VIOL_RSP_FLAGS, "rx", rxq->qid,
+			  ex->type << 8 | ex->flags);
+		return -1;
+	}
+	rxq->extras_seen |= 1u << ex->type;
+	rxq->extra_next = ex->flags & XEN_NETIF_EXTRA_FLAG_MORE;
+	return 0;
 }
 
 /* An mbuf of the application's mempool, or NULL when it is empty. */
@@ -236,6 +278,78 @@ rx_drop(struct netfront_rxq *rxq, uint64_t *counter)
 	(*counter)++;
 }
 
+/*
+ * RX IPv4 checksum offload: no backend vouches for the IPv4 header, so
+ * the driver checks it, in an untagged or single-tagged frame.
+ */
+static inline uint64_t
+rx_ipv4_flags(const struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const void *);
+	const struct rte_ipv4_hdr *ip;
+	uint16_t type = eh->ether_type;
+	uint32_t off = sizeof(*eh), ihl;
+
+	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) &&
+	    m->data_len >= off + sizeof(struct rte_vlan_hdr)) {
+		type = ((const struct rte_vlan_hdr *)(eh + 1))->eth_proto;
+		off += sizeof(struct rte_vlan_hdr);
+	}
+	if (type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
+	    m->data_len < off + sizeof(*ip))
+		return RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, off);
+	ihl = rte_ipv4_hdr_len(ip);
+	if (ihl < sizeof(*ip))
+		return RTE_MBUF_F_RX_IP_CKSUM_BAD;
+	if (m->data_len < off + ihl)
+		return RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN;
+	/* A correct header sums to all ones. */
+	return rte_raw_cksum(ip, ihl) == 0xffff ? RTE_MBUF_F_RX_IP_CKSUM_GOOD :
+						  RTE_MBUF_F_RX_IP_CKSUM_BAD;
+}
+
+/*
+ * The packet's last slot was taken: hand it over unless it was dropped.
+ * The MTU bounds it, max_lro_pkt_size one with a GSO extra.
+ */
+static inline void
+rx_packet_end(struct netfront_rxq *rxq, struct rte_mbuf **pkts, uint16_t *nb,
+	      uint32_t max_len)
+{
+	struct rte_mbuf *m = rxq->head;
+	bool gso = rxq->gso_size != 0;
+
+	if (rxq->discard) {
+		m = NULL;
+	} else {
+		if (gso) {
+			max_len = rxq->ad->max_lro_len;
+			m->ol_flags |= RTE_MBUF_F_RX_LRO;
+			m->tso_segsz = rxq->gso_size;
+		}
+		if (unlikely(m->pkt_len < RTE_ETHER_HDR_LEN ||
+			     m->pkt_len > max_len)) {
+			rx_drop(rxq, &rxq->st.errors);
+			m = NULL;
+		}
+	}
+	rxq->head = NULL;
+	rxq->tail = NULL;
+	rxq->nslots = 0;
+	rxq->discard = false;
+	rxq->extras_seen = 0;
+	rxq->gso_size = 0;
+	if (m == NULL)
+		return;
+	if (rxq->ad->rx_ip_csum)
+		m->ol_flags |= rx_ipv4_flags(m);
+	rxq->st.packets++;
+	rxq->st.bytes += m->pkt_len;
+	rxq->st.gso += gso;
+	pkts[(*nb)++] = m;
+}
+
 uint16_t
 netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
@@ -258,19 +372,39 @@ netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		return 0;
 	}
 	while (cons != prod && nb < nb_pkts) {
-		netif_rx_response_t rsp =
-			*(volatile netif_rx_response_t *)
-			RING_GET_RESPONSE(r, cons);
+		volatile netif_rx_response_t *slot = RING_GET_RESPONSE(r, cons);
+		uint16_t id = rxq->posted[cons & (NET_RX_RING_SIZE - 1)];
+		netif_rx_response_t rsp;
 		uint16_t pg;
 		int rc;
 
-		if (rx_check(rxq, &rsp) != 0)
+		if (unlikely(rxq->extra_next)) {
+			netif_extra_info_t ex =
+				*(volatile netif_extra_info_t *)slot;
+
+			if (rx_extra(rxq, &ex) != 0)
+				break;
+			/* It used up its slot's request, page unwritten. */
+			pg = rxq->page[id];
+			rxq->page[id] = NETFRONT_NO_PAGE;
+			netfront_idpool_put(&rxq->ids, id);
+			if (pool->free != NULL)
+				netfront_rxpool_put(pool, pg);
+			cons++;
+			if (!rxq->extra_next && !rxq->more)
+				rx_packet_end(rxq, pkts, &nb, max_len);
+			continue;
+		}
+		rsp = *slot;
+		if (rx_check(rxq, &rsp, id) != 0)
 			break;
-		pg = rxq->page[rsp.id];
-		rxq->page[rsp.id] = NETFRONT_NO_PAGE;
-		netfront_idpool_put(&rxq->ids, rsp.id);
+		pg = rxq->page[id];
+		rxq->page[id] = NETFRONT_NO_PAGE;
+		netfront_idpool_put(&rxq->ids, id);
 		cons++;
 		rxq->nslots++;
+		rxq->extra_next = rsp.flags & NETRXF_extra_info;
+		rxq->more = rsp.flags & NETRXF_more_data;
 
 		if (rxq->discard)
 			rc = 0;
@@ -291,23 +425,9 @@ netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		} else if (rxq->nslots == 1 && !rxq->discard) {
 			rxq->head->ol_flags |= rx_csum_flags(rsp.flags);
 		}
-		if (rsp.flags & NETRXF_more_data)
-			continue;
-		rxq->nslots = 0;
-		if (rxq->discard) {
-			rxq->discard = false;
-			continue;
-		}
-		if (unlikely(rxq->head->pkt_len < RTE_ETHER_HDR_LEN ||
-			     rxq->head->pkt_len > max_len)) {
-			rx_drop(rxq, &rxq->st.errors);
-			continue;
-		}
-		rxq->st.packets++;
-		rxq->st.bytes += rxq->head->pkt_len;
-		pkts[nb++] = rxq->head;
-		rxq->head = NULL;
-		rxq->tail = NULL;
+		/* Its extra-info slots come before its more_data ones. */
+		if (!rxq->more && !rxq->extra_next)
+			rx_packet_end(rxq, pkts, &nb, max_len);
 	}
 	r->rsp_cons = cons;
 	if (likely(!rxq->ad->failed))
@@ -337,6 +457,11 @@ netfront_tx_reclaim(struct netfront_txq *txq)
 			RING_GET_RESPONSE(r, cons);
 		struct netfront_tx_slot *s;
 
+		/* An extra-info slot's answer: it has no id to give back. */
+		if (rsp.status == NETIF_RSP_NULL && txq->extras != 0) {
+			txq->extras--;
+			continue;
+		}
 		if (unlikely(rsp.id >= NET_TX_RING_SIZE ||
 			     !txq->slot[rsp.id].busy)) {
 			violation(txq->ad, &txq->violated, &txq->st,
@@ -344,7 +469,7 @@ netfront_tx_reclaim(struct netfront_txq *txq)
 				  rsp.id);
 			break;
 		}
-		/* NULL answers an extra-info slot: we never send one. */
+		/* NULL answers an extra-info slot: none is unanswered. */
 		if (unlikely(rsp.status != NETIF_RSP_OKAY &&
 			     rsp.status != NETIF_RSP_ERROR &&
 			     rsp.status != NETIF_RSP_DROPPED)) {
@@ -366,6 +491,13 @@ netfront_tx_reclaim(struct netfront_txq *txq)
 	}
 	r->rsp_cons = cons;
 	return done;
+}
+
+/* Free ring slots: an id each, but for unanswered extra-info slots. */
+static inline uint32_t
+tx_room(const struct netfront_txq *txq)
+{
+	return netfront_idpool_avail(&txq->ids) - txq->extras;
 }
 
 /* Take an id for the next request; zc is held until it is answered. */
@@ -407,39 +539,63 @@ tx_block_req(struct netfront_txq *txq, uint16_t size, uint8_t **dst)
 	return req;
 }
 
-/* Copy the packet into as many 2 KiB blocks as it needs. */
+/* Where the next byte of a packet to copy is. */
+struct tx_cursor {
+	const struct rte_mbuf *seg;
+	uint32_t off;
+};
+
 static void
+tx_cursor_copy(struct tx_cursor *c, uint8_t *dst, uint32_t len)
+{
+	while (len > 0) {
+		uint32_t n = RTE_MIN(len, (uint32_t)c->seg->data_len - c->off);
+
+		rte_memcpy(dst, rte_pktmbuf_mtod_offset(c->seg, const uint8_t *,
+							c->off), n);
+		dst += n;
+		len -= n;
+		c->off += n;
+		if (c->off == c->seg->data_len) {
+			c->seg = c->seg->next;
+			c->off = 0;
+		}
+	}
+}
+
+/*
+ * Copy len bytes from c behind the used bytes of req's block, then into
+ * new blocks, each request but the last with more_data.
+ */
+static void
+tx_fill(struct netfront_txq *txq, netif_tx_request_t *req, uint8_t *dst,
+	uint32_t used, struct tx_cursor *c, uint32_t len)
+{
+	for (;;) {
+		uint32_t n = RTE_MIN(len, NETFRONT_TX_BLOCK - used);
+
+		tx_cursor_copy(c, dst + used, n);
+		len -= n;
+		if (len == 0)
+			return;
+		req->flags |= NETTXF_more_data;
+		req = tx_block_req(txq, RTE_MIN(len, NETFRONT_TX_BLOCK), &dst);
+		used = 0;
+	}
+}
+
+/* Copy the packet into as many 2 KiB blocks as it needs. */
+static netif_tx_request_t *
 tx_copy_chain(struct netfront_txq *txq, const struct rte_mbuf *m)
 {
-	const struct rte_mbuf *seg = m;
-	uint32_t left = m->pkt_len, seg_off = 0;
-	netif_tx_request_t *req = NULL;
+	struct tx_cursor c = { .seg = m };
+	netif_tx_request_t *first;
+	uint8_t *dst;
 
-	while (left > 0) {
-		uint32_t chunk = RTE_MIN(left, NETFRONT_TX_BLOCK);
-		uint32_t done = 0;
-		uint8_t *dst;
-
-		if (req != NULL)
-			req->flags = NETTXF_more_data;
-		/* The first slot carries the whole packet's size. */
-		req = tx_block_req(txq, left == m->pkt_len ? m->pkt_len :
-				   chunk, &dst);
-		while (done < chunk) {
-			uint32_t n = RTE_MIN(chunk - done,
-					     (uint32_t)seg->data_len - seg_off);
-
-			rte_memcpy(dst + done, rte_pktmbuf_mtod_offset(seg,
-				   const uint8_t *, seg_off), n);
-			done += n;
-			seg_off += n;
-			if (seg_off == seg->data_len) {
-				seg = seg->next;
-				seg_off = 0;
-			}
-		}
-		left -= chunk;
-	}
+	/* The first slot carries the whole packet's size. */
+	first = tx_block_req(txq, m->pkt_len, &dst);
+	tx_fill(txq, first, dst, 0, &c, m->pkt_len);
+	return first;
 }
 
 /* The common case: one segment that fits one block, one copy. */
@@ -450,6 +606,177 @@ tx_copy_one(struct netfront_txq *txq, const struct rte_mbuf *m)
 
 	tx_block_req(txq, m->data_len, &dst);
 	rte_memcpy(dst, rte_pktmbuf_mtod(m, const void *), m->data_len);
+}
+
+/*
+ * Offloads: the backend fills L4 checksums (csum_blank) and segments
+ * (a GSO extra-info slot); the IPv4 header checksum is the driver's, in
+ * the copy. Such packets are always copied, as their headers may be
+ * rewritten.
+ */
+#define TX_OFFLOADS	(RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK | \
+			 RTE_MBUF_F_TX_TCP_SEG)
+/* What one netback packet may take: a TSO packet goes in parts of it. */
+#define TX_TSO_MAX_PART	(NETFRONT_MAX_SLOTS * NETFRONT_TX_BLOCK)
+
+static inline void
+tx_ipv4_cksum(struct rte_ipv4_hdr *ip, uint32_t len)
+{
+	uint16_t ck;
+
+	ip->hdr_checksum = 0;
+	ck = rte_raw_cksum(ip, len);
+	ip->hdr_checksum = ck == 0xffff ? ck : (uint16_t)~ck;
+}
+
+static inline uint32_t
+tx_tso_hlen(const struct rte_mbuf *m)
+{
+	return m->l2_len + m->l3_len + m->l4_len;
+}
+
+/* Payload bytes per part: whole MSS that fit the slots of one. */
+static inline uint32_t
+tx_tso_part(const struct rte_mbuf *m)
+{
+	return (TX_TSO_MAX_PART - tx_tso_hlen(m)) / m->tso_segsz *
+	       m->tso_segsz;
+}
+
+static bool
+tx_tso_ok(const struct netfront_txq *txq, const struct rte_mbuf *m)
+{
+	const struct netfront_backend_features *f = &txq->ad->feat;
+	uint32_t hlen = tx_tso_hlen(m);
+	bool v4 = m->ol_flags & RTE_MBUF_F_TX_IPV4;
+
+	if (!f->sg || !(v4 ? f->gso_tcpv4 : f->gso_tcpv6))
+		return false;
+	if (!v4 && (!(m->ol_flags & RTE_MBUF_F_TX_IPV6) ||
+		    m->l3_len != sizeof(struct rte_ipv6_hdr)))
+		return false;
+	return m->tso_segsz != 0 && m->l4_len >= sizeof(struct rte_tcp_hdr) &&
+	       hlen < m->pkt_len && m->pkt_len <= NETFRONT_MAX_GSO_LEN &&
+	       hlen + m->tso_segsz <= TX_TSO_MAX_PART;
+}
+
+/*
+ * The ring slots an offloaded packet takes, or 0 if it cannot be sent:
+ * the headers the driver rewrites must lie in the first block.
+ */
+static uint32_t
+tx_offload_slots(const struct netfront_txq *txq, const struct rte_mbuf *m,
+		 uint32_t max_len)
+{
+	uint64_t fl = m->ol_flags, l4 = fl & RTE_MBUF_F_TX_L4_MASK;
+	uint32_t hlen = m->l2_len + m->l3_len, part, rest, len, n = 0;
+
+	if (((fl & RTE_MBUF_F_TX_IP_CKSUM) && !(fl & RTE_MBUF_F_TX_IPV4)) ||
+	    (l4 != 0 && l4 != RTE_MBUF_F_TX_TCP_CKSUM &&
+	     l4 != RTE_MBUF_F_TX_UDP_CKSUM) ||
+	    hlen > RTE_MIN(m->pkt_len, NETFRONT_TX_BLOCK))
+		return 0;
+	if (!(fl & RTE_MBUF_F_TX_TCP_SEG))
+		return m->pkt_len > max_len ? 0 :
+		       (m->pkt_len + NETFRONT_TX_BLOCK - 1) >> TX_BLOCK_SHIFT;
+	if (!tx_tso_ok(txq, m))
+		return 0;
+	hlen = tx_tso_hlen(m);
+	part = tx_tso_part(m);
+	for (rest = m->pkt_len - hlen; rest > 0; rest -= len) {
+		len = RTE_MIN(part, rest);
+		/* the GSO extra-info slot, then the blocks */
+		n += 1 + (hlen + len + NETFRONT_TX_BLOCK - 1) / NETFRONT_TX_BLOCK;
+	}
+	return n;
+}
+
+/*
+ * A part's headers, as Linux's GSO makes a segment's: lengths, IPv4 id
+ * and sequence number of its first segment, FIN and PSH on the last part
+ * only, CWR on the first only. The checksum field holds the pseudo-header
+ * sum with the length, which netback's segmentation builds on (DPDK's
+ * TSO convention leaves the length out).
+ */
+static void
+tx_tso_headers(uint8_t *h, const struct rte_mbuf *m, uint32_t off,
+	       uint32_t len, bool last)
+{
+	struct rte_tcp_hdr *th = (void *)(h + m->l2_len + m->l3_len);
+	uint16_t l4_len = m->l4_len + len;
+
+	if (m->ol_flags & RTE_MBUF_F_TX_IPV4) {
+		struct rte_ipv4_hdr *ip = (void *)(h + m->l2_len);
+
+		ip->total_length = rte_cpu_to_be_16(m->l3_len + l4_len);
+		ip->packet_id = rte_cpu_to_be_16(rte_be_to_cpu_16(
+			ip->packet_id) + off / m->tso_segsz);
+		tx_ipv4_cksum(ip, m->l3_len);
+		th->cksum = rte_ipv4_phdr_cksum(ip, 0);
+	} else {
+		struct rte_ipv6_hdr *ip6 = (void *)(h + m->l2_len);
+
+		ip6->payload_len = rte_cpu_to_be_16(l4_len);
+		th->cksum = rte_ipv6_phdr_cksum(ip6, 0);
+	}
+	th->sent_seq = rte_cpu_to_be_32(rte_be_to_cpu_32(th->sent_seq) + off);
+	if (off != 0)
+		th->tcp_flags &= ~RTE_TCP_CWR_FLAG;
+	if (!last)
+		th->tcp_flags &= ~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
+}
+
+/* Each part: its first request, a GSO extra-info slot, its blocks. */
+static void
+tx_tso(struct netfront_txq *txq, const struct rte_mbuf *m)
+{
+	uint32_t hlen = tx_tso_hlen(m), part = tx_tso_part(m);
+	uint32_t total = m->pkt_len - hlen, off, len;
+	struct tx_cursor data = { .seg = m };
+
+	for (off = 0; off < total; off += len) {
+		struct tx_cursor hdr = { .seg = m };
+		netif_tx_request_t *req;
+		netif_extra_info_t *ex;
+		uint8_t *dst;
+
+		len = RTE_MIN(part, total - off);
+		req = tx_block_req(txq, hlen + len, &dst);
+		req->flags = NETTXF_csum_blank | NETTXF_data_validated |
+			     NETTXF_extra_info;
+		ex = (netif_extra_info_t *)RING_GET_REQUEST(&txq->ring,
+						txq->ring.req_prod_pvt++);
+		ex->type = XEN_NETIF_EXTRA_TYPE_GSO;
+		ex->flags = 0;
+		ex->u.gso.size = m->tso_segsz;
+		ex->u.gso.type = m->ol_flags & RTE_MBUF_F_TX_IPV4 ?
+			XEN_NETIF_GSO_TYPE_TCPV4 : XEN_NETIF_GSO_TYPE_TCPV6;
+		ex->u.gso.pad = 0;
+		ex->u.gso.features = 0;
+		txq->extras++;
+		/* The first part's headers are where the data starts. */
+		tx_cursor_copy(off == 0 ? &data : &hdr, dst, hlen);
+		tx_tso_headers(dst, m, off, len, off + len == total);
+		tx_fill(txq, req, dst, hlen, &data, len);
+	}
+	txq->st.gso++;
+}
+
+static void
+tx_offload(struct netfront_txq *txq, const struct rte_mbuf *m)
+{
+	netif_tx_request_t *req;
+
+	if (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) {
+		tx_tso(txq, m);
+		return;
+	}
+	req = tx_copy_chain(txq, m);
+	if (m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM)
+		tx_ipv4_cksum((struct rte_ipv4_hdr *)(tx_block(txq, req->id) +
+						      m->l2_len), m->l3_len);
+	if (m->ol_flags & RTE_MBUF_F_TX_L4_MASK)
+		req->flags |= NETTXF_csum_blank | NETTXF_data_validated;
 }
 
 /* Post the segments in place: they lie in pages granted to our backend. */
@@ -564,6 +891,36 @@ tx_push(struct netfront_txq *txq)
 	}
 }
 
+bool
+netfront_tx_mcast(struct netfront_txq *txq, const struct rte_ether_addr *addr,
+		  bool add)
+{
+	netif_tx_request_t *req;
+	netif_extra_info_t *ex;
+
+	if (tx_room(txq) < 2) {
+		tx_push(txq);
+		netfront_tx_reclaim(txq);
+		if (txq->ad->failed || tx_room(txq) < 2)
+			return false;
+	}
+	/* Netback reads no data of it: any granted block will do. */
+	tx_slot(txq, NULL, &req);
+	req->gref = txq->blk.refs[req->id >> 1];
+	req->offset = 0;
+	req->size = 0;
+	req->flags = NETTXF_extra_info;
+	ex = (netif_extra_info_t *)RING_GET_REQUEST(&txq->ring,
+						     txq->ring.req_prod_pvt++);
+	ex->type = add ? XEN_NETIF_EXTRA_TYPE_MCAST_ADD :
+			 XEN_NETIF_EXTRA_TYPE_MCAST_DEL;
+	ex->flags = 0;
+	memcpy(ex->u.mcast.addr, addr, sizeof(ex->u.mcast.addr));
+	txq->extras++;
+	tx_push(txq);
+	return true;
+}
+
 /* Free what was copied, in bulk: cheaper than one free per packet. */
 static inline void
 tx_flush_copied(struct rte_mbuf **copied, unsigned int *n)
@@ -585,6 +942,10 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 
 	if (unlikely(txq->ad->failed))
 		return 0;
+	if (unlikely(txq->qid == 0 &&
+		     __atomic_load_n(&txq->ad->mc.gen, __ATOMIC_ACQUIRE) !=
+		     txq->ad->mc.synced))
+		netfront_mcast_sync(txq);
 	/* Pages sent in place are the RX pool's: give them back soon. */
 	if (txq->zc_held != 0 ||
 	    netfront_idpool_avail(&txq->ids) < TX_RECLAIM_MIN)
@@ -594,11 +955,20 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		tx_prefetch_block(txq, i, pkts[i]->pkt_len);
 	for (i = 0; i < nb_pkts; i++) {
 		struct rte_mbuf *m = pkts[i];
-		const struct netfront_rxpool *pool = tx_zc_pool(txq, m);
-		uint32_t need = pool != NULL ? m->nb_segs :
-			(m->pkt_len + NETFRONT_TX_BLOCK - 1) >> TX_BLOCK_SHIFT;
+		const struct netfront_rxpool *pool = NULL;
+		uint32_t need;
 
-		if (unlikely(m->pkt_len == 0 || m->pkt_len > max_len)) {
+		if (unlikely(m->ol_flags & TX_OFFLOADS)) {
+			need = tx_offload_slots(txq, m, max_len);
+		} else {
+			pool = tx_zc_pool(txq, m);
+			need = pool != NULL ? m->nb_segs :
+				(m->pkt_len + NETFRONT_TX_BLOCK - 1) >>
+				TX_BLOCK_SHIFT;
+			if (m->pkt_len > max_len)
+				need = 0;
+		}
+		if (unlikely(need == 0)) {
 			txq->st.errors++;
 			rte_pktmbuf_free(m);
 			continue;
@@ -606,15 +976,14 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		if (i + TX_PREFETCH_AHEAD < nb_pkts)
 			tx_prefetch_block(txq, TX_PREFETCH_AHEAD,
 					  pkts[i + TX_PREFETCH_AHEAD]->pkt_len);
-		if (need > netfront_idpool_avail(&txq->ids)) {
+		if (need > tx_room(txq)) {
 			/*
 			 * Only ids the backend was shown may be answered: a
 			 * response for one still being built is a violation.
 			 */
 			tx_push(txq);
 			netfront_tx_reclaim(txq);
-			if (txq->ad->failed ||
-			    need > netfront_idpool_avail(&txq->ids))
+			if (txq->ad->failed || need > tx_room(txq))
 				break;
 		}
 		txq->st.packets++;
@@ -624,7 +993,9 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			tx_zerocopy(txq, pool, m);
 			continue;
 		}
-		if (likely(m->nb_segs == 1 && need == 1))
+		if (unlikely(m->ol_flags & TX_OFFLOADS))
+			tx_offload(txq, m);
+		else if (likely(m->nb_segs == 1 && need == 1))
 			tx_copy_one(txq, m);
 		else
 			tx_copy_chain(txq, m);

@@ -67,9 +67,9 @@ netfront_stats_reset(struct rte_eth_dev *dev)
 }
 
 /* Per-queue xstats, in the order of struct netfront_qstats. */
-static const char *const xstat_names[2][5] = {
-	{ "packets", "bytes", "errors", "nombuf", "notifies" },
-	{ "packets", "bytes", "errors", "zerocopy", "notifies" },
+static const char *const xstat_names[2][6] = {
+	{ "packets", "bytes", "errors", "nombuf", "notifies", "lro" },
+	{ "packets", "bytes", "errors", "zerocopy", "notifies", "tso" },
 };
 static const char *const viol_names[NETFRONT_VIOL_MAX] = {
 	"violation_rsp_prod", "violation_rsp_id", "violation_rsp_size",

@@ -276,12 +276,18 @@ static int
 read_features(struct netfront_adapter *ad)
 {
 	struct netfront_backend_features *f = &ad->feat;
-	unsigned long split, mq, sg, copy;
+	unsigned long split, mq, sg, copy, v6, gso4, gso6, xdp, mc, dmc;
 
 	if (read_feature(ad, "feature-split-event-channels", 1, &split) ||
 	    read_feature(ad, "multi-queue-max-queues", 65535, &mq) ||
 	    read_feature(ad, "feature-sg", 1, &sg) ||
-	    read_feature(ad, "feature-rx-copy", 1, &copy))
+	    read_feature(ad, "feature-rx-copy", 1, &copy) ||
+	    read_feature(ad, "feature-ipv6-csum-offload", 1, &v6) ||
+	    read_feature(ad, "feature-gso-tcpv4", 1, &gso4) ||
+	    read_feature(ad, "feature-gso-tcpv6", 1, &gso6) ||
+	    read_feature(ad, "feature-xdp-headroom", 1, &xdp) ||
+	    read_feature(ad, "feature-multicast-control", 1, &mc) ||
+	    read_feature(ad, "feature-dynamic-multicast-control", 1, &dmc))
 		return -EINVAL;
 	if (!copy) {
 		PMD_DRV_LOG(ERR, "vif%u: backend %s lacks feature-rx-copy, "
@@ -294,6 +300,12 @@ read_features(struct netfront_adapter *ad)
 	f->max_queues = RTE_MAX(RTE_MIN(mq, (unsigned long)NETFRONT_MAX_QUEUES),
 				1ul);
 	f->sg = sg;
+	f->ipv6_csum = v6;
+	f->gso_tcpv4 = gso4;
+	f->gso_tcpv6 = gso6;
+	f->xdp_headroom = xdp;
+	f->mcast_ctrl = mc;
+	f->mcast_dynamic = mc && dmc;
 	return 0;
 }
 
@@ -568,8 +580,9 @@ write_queue(struct netfront_adapter *ad, xs_transaction_t t, unsigned int q)
 
 /*
  * Keys a previous frontend (the kernel's xen-netfront, or this driver with
- * other settings) may have left that the backend would act on: offloads we
- * do not handle, and the layout of another queue count.
+ * other settings) may have left that the backend would act on: offloads,
+ * which write_keys() sets again as this start asks, and the layout of
+ * another queue count.
  */
 static bool
 remove_stale_keys(struct netfront_adapter *ad, xs_transaction_t t)
@@ -577,7 +590,7 @@ remove_stale_keys(struct netfront_adapter *ad, xs_transaction_t t)
 	static const char *const offloads[] = {
 		"feature-gso-tcpv4", "feature-gso-tcpv6",
 		"feature-ipv6-csum-offload", "xdp-headroom",
-		"multi-queue-num-queues",
+		"request-multicast-control", "multi-queue-num-queues",
 	};
 	static const char *const flat[] = {
 		"tx-ring-ref", "rx-ring-ref", "event-channel",
@@ -617,21 +630,28 @@ write_keys(struct netfront_adapter *ad, xs_transaction_t t)
 		if (!write_queue(ad, t, q))
 			return false;
 	/*
-	 * No checksum offload: the backend must deliver complete checksums,
-	 * so csum_blank should never be seen (RX still treats it safely).
-	 * Multi-slot RX packets only when the application takes chains.
+	 * What RX takes, as start chose it from the offloads: blank L4
+	 * checksums only when the application asked for RX checksum
+	 * offload, multi-slot packets only when it takes chains, GSO ones
+	 * only with LRO. remove_stale_keys() took the rest away.
 	 */
 	if (!xb_printf(ad, t, fe, "request-rx-copy", 1) ||
 	    !xb_printf(ad, t, fe, "feature-rx-notify", 1) ||
 	    !xb_printf(ad, t, fe, "feature-sg", ad->rx_sg) ||
-	    !xb_printf(ad, t, fe, "feature-no-csum-offload", 1))
+	    !xb_printf(ad, t, fe, "feature-no-csum-offload", !ad->rx_csum))
 		return false;
-	/*
-	 * No xdp-headroom: Linux netback answers it with an XDP extra-info
-	 * slot in every RX packet, which the RX path does not take yet. RX
-	 * data therefore starts at the page's first byte (no headroom).
-	 */
-	return true;
+	if (ad->rx_csum &&
+	    !xb_printf(ad, t, fe, "feature-ipv6-csum-offload", 1))
+		return false;
+	if (ad->rx_gso &&
+	    (!xb_printf(ad, t, fe, "feature-gso-tcpv4", 1) ||
+	     !xb_printf(ad, t, fe, "feature-gso-tcpv6", 1)))
+		return false;
+	if (netfront_mcast_filtering(ad) &&
+	    !xb_printf(ad, t, fe, "request-multicast-control", 1))
+		return false;
+	return ad->rx_headroom == 0 ||
+	       xb_printf(ad, t, fe, "xdp-headroom", ad->rx_headroom);
 }
 
 /* Rings and channels of every queue are set up: publish and connect. */
@@ -679,6 +699,16 @@ netfront_xb_connect(struct netfront_adapter *ad)
 			    state_name(xb_state(ad, ad->be_path)));
 		return st < 0 ? st : -ECONNREFUSED;
 	}
+	return 0;
+}
+
+/* While connected, with feature-dynamic-multicast-control. */
+int
+netfront_xb_mcast_filter(struct netfront_adapter *ad, bool on)
+{
+	if (!xb_printf(ad, XBT_NULL, ad->fe_path, "request-multicast-control",
+		       on))
+		return -EIO;
 	return 0;
 }
 

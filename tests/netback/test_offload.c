@@ -1,0 +1,513 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * GSO through xensim's netback, against what Linux xen-netback does: a TX
+ * GSO packet (up to 64 KiB in up to 18 slots) reaches the vif's end whole,
+ * its checksum left to complete (fixed up if the frontend did not blank
+ * it); one that is not TCP over its IP version is dropped, a GSO size of
+ * 0 or an unknown type disables the vif. An echo brings it back whole
+ * with a GSO extra-info slot to a frontend with feature-gso-tcpv4/6, SG
+ * and the checksum offload of its IP version, in segments to any other; a
+ * TAP (in a network namespace made here) gets the segments a Linux stack
+ * would make. tcpip.c judges every segment.
+ *
+ * usage: test_offload XENSIM_BINARY
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/socket.h>
+
+#include "fe_ring.h"
+#include "tcpip.h"
+
+/* VIF_ADV: an echo with the adversary holding, reordering, verifying;
+ * VIF_PEER_A and _B: two vifs joined. */
+enum { VIF_ECHO, VIF_ZERO, VIF_TYPE, VIF_TAP, VIF_ADV, VIF_PEER_A,
+       VIF_PEER_B };
+
+static uint8_t frame[65536], got[65536];
+static char ns_name[32], tap_name[IFNAMSIZ];
+
+/* The largest GSO packet there is, and one of IPv6 with its own MSS. */
+static const struct tcp_spec v4_max = {
+	.tcp_opt = 12, .payload = 65535 - 14 - 20 - 32,
+	.flags = TCP_ACK | TCP_PSH | TCP_FIN | TCP_CWR, .ip_id = 0xfff0,
+	.seq = 0xfffff000,
+};
+static const struct tcp_spec v6 = {
+	.ipv6 = true, .tcp_opt = 12, .payload = 30000,
+	.flags = TCP_ACK | TCP_PSH | TCP_CWR, .seq = 5,
+};
+#define MSS4	1448
+#define MSS6	1428
+
+/* The frontend's offload keys, every one written, before it connects. */
+static void
+fe_offloads(unsigned int h, int gso4, int gso6, int no_csum, int ipv6_csum)
+{
+	const struct {
+		const char *key;
+		int val;
+	} k[] = {
+		{ "feature-gso-tcpv4", gso4 },
+		{ "feature-gso-tcpv6", gso6 },
+		{ "feature-no-csum-offload", no_csum },
+		{ "feature-ipv6-csum-offload", ipv6_csum },
+	};
+	char path[96];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		snprintf(path, sizeof(path), "device/vif/%u/%s", h, k[i].key);
+		xwrite(path, "%d", k[i].val);
+	}
+}
+
+/* Post the frame of s as a GSO packet with an extra of mss and type. */
+static struct tcp_layout
+send_gso(struct fq *q, const struct tcp_spec *s, uint16_t mss, uint8_t type,
+	 uint16_t flags, unsigned int seed)
+{
+	struct netif_extra_info ex = {
+		.type = XEN_NETIF_EXTRA_TYPE_GSO,
+		.u.gso = { .size = mss, .type = type },
+	};
+	struct tcp_layout lo = tcp_frame(frame, s, seed);
+
+	put_frame_ex(q, frame, lo.len, flags, &ex, 1);
+	push_tx(q);
+	return lo;
+}
+
+/* The same with csum_blank, at the MSS and type of its IP version. */
+static struct tcp_layout
+send_gso_blank(struct fq *q, const struct tcp_spec *s, unsigned int seed)
+{
+	return send_gso(q, s, s->ipv6 ? MSS6 : MSS4, s->ipv6 ?
+			XEN_NETIF_GSO_TYPE_TCPV6 : XEN_NETIF_GSO_TYPE_TCPV4,
+			NETTXF_csum_blank | NETTXF_data_validated, seed);
+}
+
+/* A frontend that takes GSO gets each packet back whole, after a GSO
+ * extra-info slot (before the XDP one with a headroom). */
+static void
+test_whole(unsigned int h, unsigned int headroom)
+{
+	struct fe fe = { .handle = h, .nq = 1, .headroom = headroom };
+	const uint16_t all = NETRXF_csum_blank | NETRXF_data_validated |
+			     NETRXF_extra_info;
+	const struct tcp_spec *s[2] = { &v4_max, &v6 };
+	long rx_gso = status_value(h, "rx_gso");
+	long tx_gso = status_value(h, "tx_gso");
+	struct tcp_layout lo;
+	struct rx_info ri;
+	unsigned int i;
+	int len;
+
+	printf("vif 1/%u: GSO echoed whole, headroom %u\n", h, headroom);
+	fe_offloads(h, 1, 1, 0, 1);
+	fe_up(&fe);
+	for (i = 0; i < 2; i++) {
+		lo = send_gso_blank(&fe.q[0], s[i], i);
+		len = recv_frame_info(&fe, &fe.q[0], got, sizeof(got), &ri);
+		CHECK(len == (int)lo.len && memcmp(got, frame, lo.len) == 0,
+		      "IPv%d: %d bytes back, not the %u sent", i ? 6 : 4, len,
+		      lo.len);
+		CHECK((ri.flags & all) == all, "IPv%d: first slot flags %#x",
+		      i ? 6 : 4, ri.flags);
+		CHECK(ri.gso.type == XEN_NETIF_EXTRA_TYPE_GSO &&
+		      ri.gso.u.gso.size == (i ? MSS6 : MSS4) &&
+		      ri.gso.u.gso.type == (i ? XEN_NETIF_GSO_TYPE_TCPV6 :
+					    XEN_NETIF_GSO_TYPE_TCPV4) &&
+		      ri.gso.u.gso.features == 0,
+		      "IPv%d: GSO extra type %u size %u gso type %u features "
+		      "%u", i ? 6 : 4, ri.gso.type, ri.gso.u.gso.size,
+		      ri.gso.u.gso.type, ri.gso.u.gso.features);
+		reap_tx_all(&fe.q[0]);
+	}
+	CHECK(status_await(h, "tx_gso", tx_gso + 2) == tx_gso + 2,
+	      "status.json: tx_gso not %ld", tx_gso + 2);
+	CHECK(status_await(h, "rx_gso", rx_gso + 2) == rx_gso + 2,
+	      "status.json: rx_gso not %ld", rx_gso + 2);
+	fe_close(&fe);
+}
+
+/* Receive the segments of the frame of s (cut at mss): with csum_blank
+ * when partial, complete otherwise. */
+static void
+recv_segments(const char *what, struct fe *fe, const struct tcp_layout *lo,
+	      bool ipv6, unsigned int mss, bool partial)
+{
+	unsigned int i, nr = tcp_nr_segs(lo, mss);
+	struct rx_info ri;
+	int len;
+
+	for (i = 0; i < nr; i++) {
+		len = recv_frame_info(fe, &fe->q[0], got, sizeof(got), &ri);
+		REQUIRE(len > 0, "%s: segment %u of %u missing", what, i, nr);
+		CHECK(ri.gso.type == XEN_NETIF_EXTRA_TYPE_NONE,
+		      "%s: segment %u with a GSO extra", what, i);
+		CHECK(!(ri.flags & NETRXF_csum_blank) == !partial,
+		      "%s: segment %u flags %#x", what, i, ri.flags);
+		check_segment(what, frame, lo, ipv6, mss, i, got,
+			      (unsigned int)len, partial);
+	}
+}
+
+struct seg_case {
+	const char *what;
+	int gso4, gso6, no_csum, ipv6_csum;
+	bool no_sg;
+	unsigned int headroom;
+	uint16_t mss;			/* 0: MSS4 and MSS6 */
+};
+
+/* Any other frontend gets the segments, each with its checksum blank if
+ * it takes that (rx_csum_blank_ok), complete otherwise. */
+static void
+test_segmented(unsigned int h, const struct seg_case *c)
+{
+	struct fe fe = { .handle = h, .nq = 1, .no_sg = c->no_sg,
+			 .headroom = c->headroom };
+	const struct tcp_spec *s[2] = { &v4_max, &v6 };
+	long segs = status_value(h, "gso_segs"), want = segs;
+	struct tcp_layout lo;
+	char what[96];
+	unsigned int i, mss;
+
+	printf("vif 1/%u: GSO echoed in segments: %s\n", h, c->what);
+	fe_offloads(h, c->gso4, c->gso6, c->no_csum, c->ipv6_csum);
+	fe_up(&fe);
+	for (i = 0; i < 2; i++) {
+		mss = c->mss ? c->mss : i ? MSS6 : MSS4;
+		lo = send_gso(&fe.q[0], s[i], (uint16_t)mss, i ?
+			      XEN_NETIF_GSO_TYPE_TCPV6 :
+			      XEN_NETIF_GSO_TYPE_TCPV4,
+			      NETTXF_csum_blank, i);
+		snprintf(what, sizeof(what), "%s, IPv%d", c->what, i ? 6 : 4);
+		recv_segments(what, &fe, &lo, i, mss,
+			      !c->no_csum && (!i || c->ipv6_csum));
+		want += tcp_nr_segs(&lo, mss);
+		reap_tx_all(&fe.q[0]);
+	}
+	CHECK(status_await(h, "gso_segs", want) == want,
+	      "status.json: gso_segs not %ld", want);
+	fe_close(&fe);
+}
+
+/* Between two vifs, the receiving frontend's features decide: whole to
+ * the one with GSO, in segments to the one without. */
+static void
+test_peer(void)
+{
+	struct fe a = { .handle = VIF_PEER_A, .nq = 1 };
+	struct fe b = { .handle = VIF_PEER_B, .nq = 1 };
+	struct tcp_layout lo;
+	struct rx_info ri;
+	int len;
+
+	printf("GSO between peers\n");
+	fe_offloads(VIF_PEER_A, 0, 0, 0, 0);
+	fe_offloads(VIF_PEER_B, 1, 1, 0, 1);
+	fe_up(&a);
+	fe_up(&b);
+	lo = send_gso_blank(&a.q[0], &v6, 1);
+	len = recv_frame_info(&b, &b.q[0], got, sizeof(got), &ri);
+	CHECK(len == (int)lo.len && memcmp(got, frame, lo.len) == 0 &&
+	      ri.gso.type == XEN_NETIF_EXTRA_TYPE_GSO,
+	      "a -> b: %d bytes, extra type %u; want %u bytes whole", len,
+	      ri.gso.type, lo.len);
+	lo = send_gso_blank(&b.q[0], &v4_max, 2);
+	recv_segments("b -> a", &a, &lo, false, MSS4, true);
+	reap_tx_all(&a.q[0]);
+	reap_tx_all(&b.q[0]);
+	fe_close(&a);
+	fe_close(&b);
+}
+
+/* No csum_blank on a GSO packet: as Linux's checksum_setup(), the
+ * checksum field gets the pseudo-header sum, and the packet goes on as if
+ * it had been blank. */
+static void
+test_csum_fixup(void)
+{
+	struct fe fe = { .handle = VIF_ECHO, .nq = 1 };
+	long fixups = status_value(VIF_ECHO, "tx_gso_csum_fixup");
+	struct tcp_layout lo;
+	struct rx_info ri;
+	int len;
+
+	printf("GSO without csum_blank\n");
+	fe_offloads(VIF_ECHO, 1, 1, 0, 1);
+	fe_up(&fe);
+	lo = send_gso(&fe.q[0], &v6, MSS6, XEN_NETIF_GSO_TYPE_TCPV6, 0, 7);
+	len = recv_frame_info(&fe, &fe.q[0], got, sizeof(got), &ri);
+	CHECK(len == (int)lo.len, "%d bytes back, not %u", len, lo.len);
+	CHECK((ri.flags & NETRXF_csum_blank) &&
+	      ri.gso.type == XEN_NETIF_EXTRA_TYPE_GSO,
+	      "flags %#x, extra type %u", ri.flags, ri.gso.type);
+	if (len == (int)lo.len) {
+		CHECK(tcp_csum_ok(got, &lo, lo.len, true, true),
+		      "checksum field %02x%02x, not the pseudo-header sum",
+		      got[lo.l4 + 16], got[lo.l4 + 17]);
+		memcpy(got + lo.l4 + 16, frame + lo.l4 + 16, 2);
+		CHECK(memcmp(got, frame, lo.len) == 0,
+		      "more than the checksum changed");
+	}
+	reap_tx_all(&fe.q[0]);
+	CHECK(status_await(VIF_ECHO, "tx_gso_csum_fixup", fixups + 1) ==
+	      fixups + 1, "status.json: tx_gso_csum_fixup not %ld",
+	      fixups + 1);
+	fe_close(&fe);
+}
+
+/* A GSO packet that is not TCP over the IP version of its type is dropped
+ * (answered OKAY, as Linux answers it before it finds out); a frame sent
+ * after it comes back first. */
+static void
+test_bad_gso(void)
+{
+	struct fe fe = { .handle = VIF_ECHO, .nq = 1 };
+	const struct tcp_spec udp = { .payload = 3000, .proto = 17 };
+	long bad = status_value(VIF_ECHO, "tx_gso_bad");
+	struct tcp_spec plain = { .payload = 100 };
+	struct tcp_layout lo;
+	int len;
+
+	printf("GSO packets that are not TCP of their IP version\n");
+	fe_offloads(VIF_ECHO, 1, 1, 0, 1);
+	fe_up(&fe);
+	send_gso(&fe.q[0], &udp, MSS4, XEN_NETIF_GSO_TYPE_TCPV4,
+		 NETTXF_csum_blank, 1);
+	send_gso(&fe.q[0], &v6, MSS4, XEN_NETIF_GSO_TYPE_TCPV4,
+		 NETTXF_csum_blank, 2);
+	lo = tcp_frame(frame, &plain, 3);
+	post_frame(&fe.q[0], frame, lo.len, 0);
+	len = recv_frame(&fe, &fe.q[0], got, sizeof(got));
+	CHECK(len == (int)lo.len && memcmp(got, frame, lo.len) == 0,
+	      "%d bytes came back first, not the plain frame's %u", len,
+	      lo.len);
+	reap_tx_all(&fe.q[0]);
+	CHECK(status_await(VIF_ECHO, "tx_gso_bad", bad + 2) == bad + 2,
+	      "status.json: tx_gso_bad not %ld", bad + 2);
+	fe_close(&fe);
+}
+
+/* A GSO extra of size 0 or of an unknown type: fatal, as Linux's
+ * xenvif_set_skb_gso(); the reason is in xenstore. */
+static void
+test_fatal(unsigned int h, uint16_t mss, uint8_t type, const char *msg)
+{
+	struct fe fe = { .handle = h, .nq = 1 };
+	const struct tcp_spec s = { .payload = 5000 };
+	char *err;
+
+	printf("fatal GSO extra: size %u type %u\n", mss, type);
+	fe_offloads(h, 0, 0, 0, 0);
+	fe_up(&fe);
+	send_gso(&fe.q[0], &s, mss, type, NETTXF_csum_blank, 1);
+	CHECK(wait_be_state(h, XenbusStateClosing),
+	      "backend not Closing after a bad GSO extra (%d)", be_state(h));
+	err = xread("/local/domain/0/error/backend/vif/1/%u/error", h);
+	CHECK(err != NULL && strstr(err, msg) != NULL,
+	      "error key: %s, not about '%s'", err ? err : "(none)", msg);
+	free(err);
+	CHECK(status_await(h, "fatal", 1) == 1, "status.json: fatal not 1");
+	fe_state(&fe, XenbusStateClosed);
+	CHECK(wait_be_state(h, XenbusStateClosed), "backend not Closed (%d)",
+	      be_state(h));
+	fe_release(&fe);
+}
+
+static void
+netns_del(void)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "ip netns del %s", ns_name);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove netns %s\n", ns_name);
+}
+
+/* Before xensim starts: the namespace its TAP goes to. */
+static void
+netns_add(void)
+{
+	char cmd[64];
+
+	snprintf(ns_name, sizeof(ns_name), "nbgso%d", (int)getpid());
+	snprintf(tap_name, sizeof(tap_name), "nbg%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "ip netns add %s", ns_name);
+	REQUIRE(system(cmd) == 0, "cannot create netns %s", ns_name);
+	atexit(netns_del);
+}
+
+/* In a thread of its own: setns() changes the calling thread's netns. */
+static void *
+capture_open(void *arg)
+{
+	int *fd = arg, ns, size = 1 << 22;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_ALL) };
+	char path[64];
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns_name);
+	ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0 || setns(ns, CLONE_NEWNET) != 0)
+		return NULL;
+	close(ns);
+	sll.sll_ifindex = (int)if_nametoindex(tap_name);
+	*fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	if (*fd >= 0 && (sll.sll_ifindex == 0 ||
+			 bind(*fd, (struct sockaddr *)&sll, sizeof(sll)) != 0 ||
+			 setsockopt(*fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
+				    sizeof(size)) != 0)) {
+		close(*fd);
+		*fd = -1;
+	}
+	return NULL;
+}
+
+/* The next frame the TAP's stack got from the test frontend (tcp_frame's
+ * source MAC); its length, or -1 after WAIT_MS. */
+static int
+capture(int fd, uint8_t *buf, size_t max)
+{
+	static const uint8_t src[6] = { 0x00, 0x16, 0x3e, 0, 0, 2 };
+	long end = now_ms() + WAIT_MS;
+	struct sockaddr_ll sll;
+	socklen_t sl;
+	ssize_t n;
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long left = end - now_ms();
+
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			return -1;
+		sl = sizeof(sll);
+		n = recvfrom(fd, buf, max, 0, (struct sockaddr *)&sll, &sl);
+		if (n <= 0)
+			return -1;
+		if (sll.sll_pkttype != PACKET_OUTGOING && n >= 12 &&
+		    memcmp(buf + 6, src, 6) == 0)
+			return (int)n;
+	}
+}
+
+/* A TAP without offloads: the stack gets the segments, checksums
+ * complete. Matched to their place by sequence number, not arrival. */
+static void
+test_tap(void)
+{
+	struct fe fe = { .handle = VIF_TAP, .nq = 1 };
+	const struct tcp_spec *s[2] = { &v4_max, &v6 };
+	long segs = status_value(VIF_TAP, "gso_segs"), want = segs;
+	bool seen[64];
+	struct tcp_layout lo;
+	unsigned int i, k, mss, nr;
+	pthread_t t;
+	uint32_t seq;
+	int fd = -1, len;
+
+	printf("GSO into a TAP in netns %s\n", ns_name);
+	REQUIRE(pthread_create(&t, NULL, capture_open, &fd) == 0 &&
+		pthread_join(t, NULL) == 0 && fd >= 0,
+		"no packet socket on %s in %s", tap_name, ns_name);
+	fe_offloads(VIF_TAP, 0, 0, 0, 0);
+	fe_up(&fe);
+	for (i = 0; i < 2; i++) {
+		lo = send_gso_blank(&fe.q[0], s[i], i);
+		mss = i ? MSS6 : MSS4;
+		nr = tcp_nr_segs(&lo, mss);
+		REQUIRE(nr <= 64, "too many segments");
+		memset(seen, 0, sizeof(seen));
+		for (k = 0; k < nr; k++) {
+			len = capture(fd, got, sizeof(got));
+			REQUIRE(len > 0, "IPv%d: %u of %u segments came",
+				i ? 6 : 4, k, nr);
+			memcpy(&seq, got + lo.l4 + 4, 4);
+			seq = (ntohl(seq) - s[i]->seq) / mss;
+			REQUIRE(seq < nr && !seen[seq], "IPv%d: segment %u "
+				"again, or none of ours", i ? 6 : 4, seq);
+			seen[seq] = true;
+			check_segment(i ? "TAP, IPv6" : "TAP, IPv4", frame,
+				      &lo, i, mss, seq, got,
+				      (unsigned int)len, false);
+		}
+		want += nr;
+		reap_tx_all(&fe.q[0]);
+	}
+	close(fd);
+	CHECK(status_await(VIF_TAP, "gso_segs", want) == want,
+	      "status.json: gso_segs not %ld", want);
+	fe_close(&fe);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct seg_case seg_cases[] = {
+		{ "no GSO", 0, 0, 0, 0, false, 0, 0 },
+		{ "GSO without checksum offload", 1, 1, 1, 1, false, 0, 0 },
+		{ "TCPv6 GSO without IPv6 checksum offload", 0, 1, 0, 0,
+		  false, 0, 0 },
+		{ "GSO without SG", 1, 1, 0, 1, true, 0, 0 },
+		/* More slots than the frontend posts: in several passes. */
+		{ "no GSO, headroom, MSS 500", 0, 0, 0, 1, false, 256, 500 },
+	};
+	char tap[96];
+	const char *args[] = {
+		"--guests", "1",
+		"--vif", "1/0,end=echo,queues=1",
+		"--vif", "1/1,end=echo,queues=1",
+		"--vif", "1/2,end=echo,queues=1",
+		"--vif", tap,
+		"--vif", "1/4,end=echo,queues=1,verify=1,tx-hold=4,"
+			 "tx-reorder=1,tx-delay-us=100,rx-hold=8,"
+			 "rx-delay-us=100,seed=9",
+		"--vif", "1/5,end=peer:1/6,queues=1",
+		"--vif", "1/6,queues=1",
+		"--status-ms", "50",
+		NULL
+	};
+	unsigned int i;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s XENSIM_BINARY\n", argv[0]);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IONBF, 0);
+	netns_add();
+	snprintf(tap, sizeof(tap), "1/3,end=tap:%s@%s,queues=1", tap_name,
+		 ns_name);
+	start_xensim(argv[1], args, "xensim.log");
+	test_whole(VIF_ECHO, 0);
+	test_whole(VIF_ECHO, 256);
+	for (i = 0; i < sizeof(seg_cases) / sizeof(seg_cases[0]); i++)
+		test_segmented(VIF_ECHO, &seg_cases[i]);
+	/* The hostile layer takes GSO packets and their extras in its
+	 * stride, and sees the frontend do nothing wrong. */
+	test_whole(VIF_ADV, 256);
+	test_segmented(VIF_ADV, &seg_cases[4]);
+	CHECK(status_value(VIF_ADV, "violations") == 0,
+	      "vif 1/%u: violations %ld", VIF_ADV,
+	      status_value(VIF_ADV, "violations"));
+	test_peer();
+	test_csum_fixup();
+	test_bad_gso();
+	test_fatal(VIF_ZERO, 0, XEN_NETIF_GSO_TYPE_TCPV4,
+		   "GSO size must not be zero");
+	test_fatal(VIF_TYPE, MSS4, 3, "Bad GSO type 3");
+	test_tap();
+	finish();
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef NETFRONT_PMD_TEST_H
+#define NETFRONT_PMD_TEST_H
+
+/* What pmd_test.c shares with the modes kept in files of their own. */
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#define WAIT_MS		3000
+
+extern struct rte_mempool *tx_pool;
+extern uint16_t port;
+
+void port_setup_conf(uint16_t nq, const struct rte_eth_conf *conf);
+/* The frame as a chain of tx_pool's mbufs. */
+struct rte_mbuf *mbuf_from(const uint8_t *f, uint32_t len);
+void port_start(void);
+/* The next frame on any of nq queues, or NULL after timeout_ms. */
+struct rte_mbuf *rx_one(uint16_t nq, uint64_t timeout_ms);
+uint64_t xstats_sum(const char *suffix);
+
+/* offload.c */
+void mode_csum(int argc, char **argv);
+void mode_tso(int argc, char **argv);
+void mode_mtu(int argc, char **argv);
+
+#endif
