@@ -491,7 +491,7 @@ check_closed(struct xs_handle *xs)
 }
 
 /* status.json holds want, or the test fails saying what. */
-static void
+void
 check_status(const char *run, const char *want, const char *what)
 {
 	char buf[16384];
@@ -783,7 +783,7 @@ mode_survive(int argc, char **argv)
 }
 
 /* The number after "key": summed over status.json. */
-static uint64_t
+uint64_t
 status_sum(const char *run, const char *key)
 {
 	char buf[16384], pat[64];
@@ -1301,6 +1301,7 @@ static const struct {
 	{ "csum", mode_csum, true },
 	{ "tso", mode_tso, true },
 	{ "mtu", mode_mtu, true },
+	{ "mcast", mode_mcast, true },
 	{ "probe-fail", mode_probe_fail, false },
 };
 

@@ -20,10 +20,16 @@ void port_start(void);
 /* The next frame on any of nq queues, or NULL after timeout_ms. */
 struct rte_mbuf *rx_one(uint16_t nq, uint64_t timeout_ms);
 uint64_t xstats_sum(const char *suffix);
+/* xensim's RUN/status.json: it holds want; the sum of key's numbers. */
+void check_status(const char *run, const char *want, const char *what);
+uint64_t status_sum(const char *run, const char *key);
 
 /* offload.c */
 void mode_csum(int argc, char **argv);
 void mode_tso(int argc, char **argv);
 void mode_mtu(int argc, char **argv);
+
+/* mcast.c */
+void mode_mcast(int argc, char **argv);
 
 #endif
