@@ -53,6 +53,16 @@ usage(const char *prog)
 	       "  --json FILE          write the summary as JSON\n"
 	       "  --rx-intr            io, macswap, rxonly: an idle lcore\n"
 	       "                       sleeps until an RX interrupt\n"
+	       "  --offloads           io: RX checksums + LRO and TX\n"
+	       "                       checksums + TSO where the ports have\n"
+	       "                       them; what RX left undone the other\n"
+	       "                       port's TX does\n"
+	       "  --tx-retry N         io, macswap: offer what the TX queue\n"
+	       "                       refused again, up to N times 1 us\n"
+	       "                       apart, before dropping it (0)\n"
+	       "  --record-core-cycles the summary's busy: line, the share of\n"
+	       "                       the forwarding lcores' cycles spent in\n"
+	       "                       polls that received packets\n"
 	       "  --help\n", prog, NFT_MAX_BURST);
 }
 
@@ -165,7 +175,7 @@ enum {
 	OPT_MODE = 256, OPT_BURST, OPT_QUEUES, OPT_RXD, OPT_TXD,
 	OPT_PKT_SIZE, OPT_PKT_ORDER, OPT_DURATION, OPT_COUNT, OPT_MAX_LOST, OPT_WINDOW,
 	OPT_DRAIN, OPT_LINK_WAIT, OPT_STATS_PERIOD, OPT_JSON, OPT_RX_INTR,
-	OPT_HELP,
+	OPT_OFFLOADS, OPT_TX_RETRY, OPT_CORE_CYCLES, OPT_HELP,
 };
 
 static const struct option long_opts[] = {
@@ -186,6 +196,9 @@ static const struct option long_opts[] = {
 	{ "stats-period", required_argument, NULL, OPT_STATS_PERIOD },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "rx-intr", no_argument, NULL, OPT_RX_INTR },
+	{ "offloads", no_argument, NULL, OPT_OFFLOADS },
+	{ "tx-retry", required_argument, NULL, OPT_TX_RETRY },
+	{ "record-core-cycles", no_argument, NULL, OPT_CORE_CYCLES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -246,6 +259,17 @@ parse_one(int opt, const char *arg, struct app_config *cfg, bool *random)
 	case OPT_RX_INTR:
 		cfg->rx_intr = true;
 		return 0;
+	case OPT_OFFLOADS:
+		cfg->offloads = true;
+		return 0;
+	case OPT_TX_RETRY:
+		if (parse_u64(name, arg, 0, 1000000, &v) < 0)
+			return -1;
+		cfg->tx_retry = (uint32_t)v;
+		return 0;
+	case OPT_CORE_CYCLES:
+		cfg->core_cycles = true;
+		return 0;
 	}
 	return -1;
 }
@@ -300,6 +324,11 @@ config_parse(struct app_config *cfg, int argc, char **argv)
 	if (cfg->rx_intr && config_mode_generates(cfg->mode)) {
 		fprintf(stderr, "error: --rx-intr needs a mode that only "
 			"receives or forwards (io, macswap, rxonly)\n");
+		return -1;
+	}
+	if (cfg->offloads && cfg->mode != FWD_IO) {
+		fprintf(stderr, "error: --offloads needs --mode io (frames "
+			"forwarded as they came)\n");
 		return -1;
 	}
 	if (cfg->max_lost != NFT_MAX_LOST_AUTO && cfg->mode != FWD_VERIFY) {

@@ -44,6 +44,9 @@ struct app_config {
 	double drain;		/* seconds of rx after tx stops */
 	double link_wait;	/* seconds to wait for link up */
 	bool rx_intr;		/* sleep on RX interrupts when idle */
+	bool offloads;		/* io: checksums, TSO and LRO on the ports */
+	uint32_t tx_retry;	/* io, macswap: offer what TX refused again */
+	bool core_cycles;	/* count the forwarding lcores' busy cycles */
 	const char *json_path;
 };
 

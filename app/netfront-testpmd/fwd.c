@@ -13,10 +13,12 @@
 #include <rte_mbuf.h>
 
 #include "fwd.h"
+#include "offload.h"
 
 /* Empty polls in a row before an lcore sleeps on its RX interrupts. */
 #define IDLE_POLLS	256
 #define INTR_WAIT_MS	100
+#define TX_RETRY_US	1	/* as testpmd's burst_tx_delay_time */
 
 static inline void
 ctr_add(uint64_t *c, uint64_t n)
@@ -57,11 +59,19 @@ tx_counted(struct stream *s, struct rte_mbuf **pkts, uint16_t n)
 	return sent;
 }
 
+/* What the TX queue does not take is offered again up to --tx-retry
+ * times, TX_RETRY_US apart, then dropped. */
 static void
-forward(struct stream *s, struct rte_mbuf **pkts, uint16_t n)
+forward(const struct fwd *f, struct stream *s, struct rte_mbuf **pkts,
+	uint16_t n)
 {
 	uint16_t sent = tx_counted(s, pkts, n);
+	unsigned int r;
 
+	for (r = 0; sent < n && r < f->tx_retry; r++) {
+		rte_delay_us(TX_RETRY_US);
+		sent += tx_counted(s, pkts + sent, n - sent);
+	}
 	if (sent < n) {
 		ctr_add(&s->st.tx_drop, n - sent);
 		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
@@ -78,7 +88,9 @@ stream_io(const struct fwd *f, struct stream *s, bool run)
 	if (n == 0)
 		return;
 	count_rx(s, pkts, n);
-	forward(s, pkts, n);
+	if (f->offloads)
+		offload_rx_to_tx(pkts, n);
+	forward(f, s, pkts, n);
 }
 
 static void
@@ -101,7 +113,7 @@ stream_macswap(const struct fwd *f, struct stream *s, bool run)
 		rte_ether_addr_copy(&eh->dst_addr, &eh->src_addr);
 		rte_ether_addr_copy(&tmp, &eh->dst_addr);
 	}
-	forward(s, pkts, n);
+	forward(f, s, pkts, n);
 }
 
 /* Returns the number of frames received. */
@@ -262,6 +274,9 @@ fwd_init(struct fwd *f, const struct app_config *cfg, const uint16_t *ports,
 	f->nb_ports = nb_ports;
 	f->nb_queues = cfg->nb_queues;
 	f->rx_intr = cfg->rx_intr;
+	f->offloads = cfg->offloads;
+	f->tx_retry = cfg->tx_retry;
+	f->core_cycles = cfg->core_cycles;
 	for (i = 0; i < nb_ports; i++) {
 		f->ports[i] = ports[i];
 		f->port_limit = RTE_MAX(f->port_limit, ports[i] + 1);
@@ -380,8 +395,8 @@ lcore_main(void *arg)
 {
 	struct lcore_ctx *lc = arg;
 	const struct fwd *f = lc->f;
+	uint64_t rx = 0, now, tsc, start = rte_rdtsc(), last = start;
 	unsigned int i, idle = 0;
-	uint64_t rx = 0, now;
 	int phase;
 
 	if (f->rx_intr)
@@ -390,20 +405,29 @@ lcore_main(void *arg)
 	       PHASE_STOP) {
 		if (unlikely(__atomic_load_n(&f->hold, __ATOMIC_ACQUIRE))) {
 			lcore_park(lc);
+			last = rte_rdtsc();	/* parked is not busy */
 			continue;
 		}
 		for (i = lc->first; i < f->nb_streams; i += lc->step)
 			f->fn(f, &f->streams[i], phase == PHASE_RUN);
-		if (!f->rx_intr)
+		if (!f->rx_intr && !f->core_cycles)
 			continue;
 		now = lcore_rx(lc);
 		idle = now == rx ? idle + 1 : 0;
 		rx = now;
-		if (idle == IDLE_POLLS) {
+		if (f->core_cycles) {
+			tsc = rte_rdtsc();
+			if (idle == 0)
+				lc->busy_tsc += tsc - last;
+			last = tsc;
+		}
+		if (f->rx_intr && idle == IDLE_POLLS) {
 			lcore_sleep(lc);
 			idle = 0;
+			last = rte_rdtsc();
 		}
 	}
+	lc->all_tsc = rte_rdtsc() - start;
 	return 0;
 }
 
@@ -467,6 +491,19 @@ fwd_count_reached(const struct fwd *f, uint64_t count)
 		if (rx[f->ports[i]] < count)
 			return false;
 	return true;
+}
+
+void
+fwd_core_cycles(const struct fwd *f, uint64_t *busy, uint64_t *all)
+{
+	unsigned int k;
+
+	*busy = 0;
+	*all = 0;
+	for (k = 0; k < f->nb_lcores; k++) {
+		*busy += f->lcores[k].busy_tsc;
+		*all += f->lcores[k].all_tsc;
+	}
 }
 
 void

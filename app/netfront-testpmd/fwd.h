@@ -55,6 +55,10 @@ struct lcore_ctx {
 	unsigned int first;	/* streams first, first + step, ... */
 	unsigned int step;
 	int held;		/* atomic: parked at the main lcore's hold */
+	/* --record-core-cycles, read once the lcore returned: TSC cycles
+	 * of polls that received packets, and of all. */
+	uint64_t busy_tsc;
+	uint64_t all_tsc;
 };
 
 struct fwd {
@@ -66,6 +70,9 @@ struct fwd {
 	int phase;		/* enum run_phase, atomic */
 	int hold;		/* atomic: lcores park, ports are set up */
 	bool rx_intr;		/* idle lcores sleep on RX interrupts */
+	bool offloads;		/* io: RX flags become TX requests */
+	unsigned int tx_retry;	/* io, macswap: offers of a refused burst */
+	bool core_cycles;	/* lcores count their busy cycles */
 	/* Frames in flight when a port was reset: they never return, the
 	 * verify window stops waiting for them. Written while held. */
 	uint64_t written_off;
@@ -103,6 +110,10 @@ void fwd_hold(struct fwd *f);
 void fwd_release(struct fwd *f);
 /* While held, after a port reset: its frames in flight are gone. */
 void fwd_write_off(struct fwd *f);
+
+/* After fwd_wait(): the forwarding lcores' busy and total TSC cycles
+ * (--record-core-cycles). */
+void fwd_core_cycles(const struct fwd *f, uint64_t *busy, uint64_t *all);
 
 /* Has every port met --count (sent in generating modes, else received)? */
 bool fwd_count_reached(const struct fwd *f, uint64_t count);

@@ -82,6 +82,13 @@ pool_size(const struct app *a)
 	return n > UINT32_MAX ? UINT32_MAX : (unsigned int)n;
 }
 
+/* The port that ports[i]'s frames go out through in io mode. */
+static uint16_t
+app_peer(const struct app *a, uint16_t i)
+{
+	return a->ports[fwd_peer(i, a->nb_ports)];
+}
+
 static int
 find_ports(struct app *a)
 {
@@ -132,7 +139,8 @@ setup(struct app *a)
 	for (; a->nb_started < a->nb_ports; a->nb_started++)
 		if (port_events_register(a->ports[a->nb_started],
 					 &a->ev) < 0 ||
-		    port_setup(a->ports[a->nb_started], &a->cfg, a->mp) < 0)
+		    port_setup(a->ports[a->nb_started], app_peer(a,
+			       a->nb_started), &a->cfg, a->mp) < 0)
 			return -1;
 	port_wait_links(a->ports, a->nb_ports, a->cfg.link_wait);
 	ret = fwd_init(&a->fwd, &a->cfg, a->ports, a->nb_ports, a->mp,
@@ -163,7 +171,7 @@ handle_events(struct app *a)
 					 __ATOMIC_ACQUIRE))
 			continue;
 		fwd_hold(&a->fwd);
-		if (port_reset(port, &a->cfg, a->mp) == 0) {
+		if (port_reset(port, app_peer(a, i), &a->cfg, a->mp) == 0) {
 			fwd_write_off(&a->fwd);
 			a->ev.reset_done++;
 			printf("port %u: reset after a RESET event, "
@@ -274,6 +282,19 @@ cpu_seconds(void)
 	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+/* Polling lcores use their cores whole: how much of it was work. */
+static void
+print_busy(const struct fwd *f)
+{
+	uint64_t busy, all;
+
+	fwd_core_cycles(f, &busy, &all);
+	printf("busy: %.1f%% of the forwarding lcores' cycles in polls that "
+	       "received packets (%.3f of %.3f s)\n",
+	       all != 0 ? 100.0 * busy / all : 0.0,
+	       (double)busy / rte_get_tsc_hz(), (double)all / rte_get_tsc_hz());
+}
+
 static int
 run(struct app *a)
 {
@@ -300,6 +321,8 @@ run(struct app *a)
 	/* Every polling lcore about 100%; asleep on interrupts, near 0. */
 	printf("cpu: %.2f s in %.2f s, %.1f%% of one core\n", cpu, wall,
 	       100 * cpu / wall);
+	if (a->cfg.core_cycles)
+		print_busy(&a->fwd);
 	if (report_collect(&a->report, &a->fwd, secs) < 0) {
 		fprintf(stderr, "error: out of memory for the summary\n");
 		return EXIT_FAILURE;

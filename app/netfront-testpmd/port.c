@@ -7,6 +7,7 @@
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 
+#include "offload.h"
 #include "port.h"
 
 static int
@@ -105,19 +106,25 @@ port_check(uint16_t port, const struct app_config *cfg)
 }
 
 int
-port_setup(uint16_t port, const struct app_config *cfg,
+port_setup(uint16_t port, uint16_t peer, const struct app_config *cfg,
 	   struct rte_mempool *mp)
 {
 	uint32_t seg_room = rte_pktmbuf_data_room_size(mp) -
 			    RTE_PKTMBUF_HEADROOM;
+	struct rte_eth_dev_info info, peer_info;
 	struct rte_eth_conf conf = { 0 };
-	struct rte_eth_dev_info info;
 	int ret;
 
 	ret = rte_eth_dev_info_get(port, &info);
 	if (ret < 0)
 		return fail(port, "cannot get device info", ret);
 	set_offloads(port, &info, cfg, seg_room, &conf);
+	if (cfg->offloads) {
+		ret = rte_eth_dev_info_get(peer, &peer_info);
+		if (ret < 0)
+			return fail(peer, "cannot get device info", ret);
+		offload_conf(&info, &peer_info, &conf);
+	}
 	conf.rxmode.mtu = wanted_mtu(cfg);
 	conf.intr_conf.rmv = (*info.dev_flags & RTE_ETH_DEV_INTR_RMV) != 0;
 	conf.intr_conf.rxq = cfg->rx_intr;
@@ -215,11 +222,12 @@ port_events_register(uint16_t port, struct port_events *ev)
 }
 
 int
-port_reset(uint16_t port, const struct app_config *cfg, struct rte_mempool *mp)
+port_reset(uint16_t port, uint16_t peer, const struct app_config *cfg,
+	   struct rte_mempool *mp)
 {
 	int ret = rte_eth_dev_reset(port);
 
 	if (ret < 0)
 		return fail(port, "reset", ret);
-	return port_setup(port, cfg, mp);
+	return port_setup(port, peer, cfg, mp);
 }

@@ -13,8 +13,9 @@
 /* Can the port take cfg (queues, MTU)? 0, or -1 with a message. */
 int port_check(uint16_t port, const struct app_config *cfg);
 
-/* Configure and start a checked port; 0, or -1 with a message on stderr. */
-int port_setup(uint16_t port, const struct app_config *cfg,
+/* Configure and start a checked port, whose frames go out through peer
+ * (for --offloads); 0, or -1 with a message on stderr. */
+int port_setup(uint16_t port, uint16_t peer, const struct app_config *cfg,
 	       struct rte_mempool *mp);
 
 /* Wait up to secs for every link to come up; warns about those that
@@ -39,7 +40,7 @@ struct port_events {
 
 int port_events_register(uint16_t port, struct port_events *ev);
 /* After a RESET event: reset, configure and start again; 0 or -1. */
-int port_reset(uint16_t port, const struct app_config *cfg,
+int port_reset(uint16_t port, uint16_t peer, const struct app_config *cfg,
 	       struct rte_mempool *mp);
 
 #endif

@@ -117,6 +117,17 @@ csum_l4_find(const uint8_t *f, uint32_t len, struct csum_l4 *l4)
 	}
 }
 
+/* Where in a TCP or UDP header its checksum is; 0 for neither. */
+static uint32_t
+l4_csum_off(const struct csum_l4 *l4)
+{
+	if (l4->proto == IPPROTO_TCP_ && l4->len >= 20)
+		return 16;
+	if (l4->proto == IPPROTO_UDP_ && l4->len >= 8)
+		return 6;
+	return 0;
+}
+
 /*
  * The TCP or UDP header's checksum field and the pseudo-header sum, not
  * folded; 0 if the frame has neither.
@@ -124,20 +135,30 @@ csum_l4_find(const uint8_t *f, uint32_t len, struct csum_l4 *l4)
 static uint32_t
 l4_field(const uint8_t *f, uint32_t len, struct csum_l4 *l4, uint64_t *sum)
 {
-	uint32_t field;
+	uint32_t off;
 
 	if (csum_l4_find(f, len, l4) != 0)
 		return 0;
-	if (l4->proto == IPPROTO_TCP_ && l4->len >= 20)
-		field = l4->off + 16;
-	else if (l4->proto == IPPROTO_UDP_ && l4->len >= 8)
-		field = l4->off + 6;
-	else
+	off = l4_csum_off(l4);
+	if (off == 0)
 		return 0;
 	*sum = l4->ipv6 ? sum16(f + l4->l3 + 8, 32, 0) :
 			  sum16(f + l4->l3 + 12, 8, 0);
 	*sum += l4->proto + (uint64_t)l4->len;
-	return field;
+	return l4->off + off;
+}
+
+int
+csum_l4_field(const uint8_t *frame, uint32_t len, uint32_t *start,
+	      uint32_t *off)
+{
+	struct csum_l4 l4;
+
+	if (csum_l4_find(frame, len, &l4) != 0 || l4_csum_off(&l4) == 0)
+		return -1;
+	*start = l4.off;
+	*off = l4_csum_off(&l4);
+	return 0;
 }
 
 static void
@@ -176,6 +197,19 @@ csum_partial(uint8_t *frame, uint32_t len)
 	if (field == 0)
 		return -1;
 	put16(frame + field, fold(sum));
+	return 0;
+}
+
+int
+csum_fill(uint8_t *frame, uint32_t len, uint32_t start, uint32_t off)
+{
+	uint16_t c;
+
+	if (start > len || off > len - start || len - start - off < 2)
+		return -1;
+	c = (uint16_t)~fold(sum16(frame + start, len - start, 0));
+	/* As skb_checksum_help(): 0 goes out in its other form. */
+	put16(frame + start + off, c != 0 ? c : 0xffff);
 	return 0;
 }
 

@@ -30,6 +30,15 @@ int csum_complete(uint8_t *frame, uint32_t len);
 int csum_partial(uint8_t *frame, uint32_t len);
 /* Locate the L4 header; 0, or -1 as above (any protocol is located). */
 int csum_l4_find(const uint8_t *frame, uint32_t len, struct csum_l4 *l4);
+/* Where a TCP or UDP frame's checksum field is: off bytes into the L4
+ * header at start; 0, or -1 as above and for any other protocol. */
+int csum_l4_field(const uint8_t *frame, uint32_t len, uint32_t *start,
+		  uint32_t *off);
+/* A device's generic checksum (Linux's CHECKSUM_PARTIAL with csum_start
+ * and csum_offset): the sum of everything from start, the field at
+ * start + off included (it holds the seed), goes into that field. 0, or
+ * -1 when the field is not within the frame. */
+int csum_fill(uint8_t *frame, uint32_t len, uint32_t start, uint32_t off);
 /* The header checksum of the IPv4 header at ip, its IHL trusted. */
 void csum_ip4_header(uint8_t *ip);
 /* Is this an IPv6 frame (the frontend may not take IPv6 csum_blank)? */

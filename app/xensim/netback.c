@@ -258,9 +258,10 @@ netback_status_json(struct netback *nb, FILE *f)
 	unsigned int i;
 
 	fprintf(f, "{\"vif\":\"%u/%u\",\"state\":%d,\"end\":\"%s\","
+		"\"tap_offloads\":%u,"
 		"\"mode\":\"%s\",\"verify\":%s,\"mcast_ctrl\":%s,"
 		"\"mcast_addrs\":%u,\"queues\":[", nb->domid, nb->handle,
-		nb->state, vif_end_name(nb->end),
+		nb->state, vif_end_name(nb->end), nb->tap_offloads,
 		nb->poll_mode ? "poll" : "event",
 		nb->k.v[NB_K_VERIFY] ? "true" : "false",
 		__atomic_load_n(&nb->mcast_ctrl, __ATOMIC_RELAXED) ?
@@ -272,6 +273,7 @@ netback_status_json(struct netback *nb, FILE *f)
 			"\"rx_pkts\":%llu,\"rx_bytes\":%llu,"
 			"\"rx_drops\":%llu,\"tx_errors\":%llu,\"fatal\":%llu,"
 			"\"notify_in\":%llu,\"notify_out\":%llu,"
+			"\"tx_reqs\":%llu,\"rx_reqs\":%llu,"
 			"\"violations\":%llu,\"v_changed\":%llu,"
 			"\"v_id_reuse\":%llu,\"v_grant_ended\":%llu,"
 			"\"v_ring_overflow\":%llu,\"hostile\":%llu,"
@@ -291,6 +293,8 @@ netback_status_json(struct netback *nb, FILE *f)
 			(unsigned long long)nb_stat_get(&s->fatal),
 			(unsigned long long)nb_stat_get(&s->notify_in),
 			(unsigned long long)nb_stat_get(&s->notify_out),
+			(unsigned long long)nb_stat_get(&s->tx_reqs),
+			(unsigned long long)nb_stat_get(&s->rx_reqs),
 			(unsigned long long)nb_stat_get(&s->violations),
 			(unsigned long long)nb_stat_get(&s->v_changed),
 			(unsigned long long)nb_stat_get(&s->v_id_reuse),

@@ -104,6 +104,10 @@ static const struct {
 		"answer TX frames over 128 bytes a pass late, out of order, "
 		"as Linux netback answers a frame it grant-maps once dom0 "
 		"frees it (0: all at once, in order)", .def = 1 },
+	[NB_K_TAP_OFFLOAD] = { "tap-offload", NULL, 0, 1,
+		"end=tap: a virtio-net header on every frame (IFF_VNET_HDR), "
+		"so GSO packets and blank checksums cross the TAP whole; the "
+		"kernel sends those the frontend takes (TUNSETOFFLOAD)" },
 };
 
 void

@@ -60,6 +60,8 @@ enum nb_knob {
 	NB_K_BAD_STATE,
 	/* the honest netback, netback_ring.c */
 	NB_K_TX_LATE,
+	/* the vif's end, vif_end.c */
+	NB_K_TAP_OFFLOAD,
 	NB_K_NR
 };
 

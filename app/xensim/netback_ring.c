@@ -466,7 +466,7 @@ tx_process(struct nb_queue *q)
 {
 	RING_IDX prod = __atomic_load_n(&q->tx.sring->req_prod,
 					__ATOMIC_ACQUIRE);
-	RING_IDX from = q->tx.rsp_prod_pvt;
+	RING_IDX from = q->tx.rsp_prod_pvt, cons = q->tx.req_cons;
 	unsigned int taken = 0, answered = tx_answer_late(q);
 	int notify, n;
 
@@ -487,6 +487,7 @@ tx_process(struct nb_queue *q)
 			return 0;
 		taken += (unsigned int)n;
 	}
+	nb_stat_add(&q->st.tx_reqs, q->tx.req_cons - cons);
 	if (q->tx.rsp_prod_pvt != from) {
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
 		if (q->adv != NULL && nb_adv_pushed(q, false, from))
@@ -503,27 +504,15 @@ tx_process(struct nb_queue *q)
 static bool
 rx_csum_blank_ok(const struct netback *nb, const uint8_t *data, uint32_t len)
 {
-	return !nb->fe_no_csum &&
-	       (nb->fe_ipv6_csum || !csum_is_ipv6(data, len));
+	return nb_fe_csum_blank_ok(nb, csum_is_ipv6(data, len));
 }
 
-/*
- * May the frontend get this GSO frame whole, with a GSO extra-info slot?
- * As Linux's vif has TSO (TSO6) only with feature-gso-tcpv4 (v6), SG and
- * the checksum offload of that IP version (netdev_fix_features).
- */
-static bool
-rx_gso_ok(const struct netback *nb, const struct frame_hdr *h)
-{
-	return nb->fe_sg && (nb->fe_gso & 1u << h->info.gso_type) &&
-	       rx_csum_blank_ok(nb, (const uint8_t *)(h + 1), h->len);
-}
-
-/* A GSO frame the frontend does not take goes in segments. */
+/* A GSO frame the frontend does not take whole, with a GSO extra-info
+ * slot, goes in segments (its type is its IP version's: parsed). */
 static bool
 rx_segmenting(const struct netback *nb, const struct frame_hdr *h)
 {
-	return h->info.gso_size != 0 && !rx_gso_ok(nb, h);
+	return h->info.gso_size != 0 && !nb_fe_gso_ok(nb, h->info.gso_type);
 }
 
 static int
@@ -672,43 +661,51 @@ rx_extras(struct nb_queue *q, const struct frame_hdr *h, unsigned int hostile)
 
 /* Copy one frame into as many posted pages as it takes; extra: the
  * adversary's extra-info slots after the first. A GSO frame goes whole
- * (rx_gso_ok()). */
+ * (nb_fe_gso_ok()). */
 static void
 rx_deliver(struct nb_queue *q, struct frame_hdr *h, unsigned int extra)
 {
 	struct netback *nb = q->nb;
 	uint8_t *data = (uint8_t *)(h + 1);
-	uint32_t off = 0, pg_off = nb->headroom, flags = h->info.flags;
+	uint32_t off = 0, flags = h->info.flags;
 	bool failed = false, extras = nb->headroom != 0 || extra ||
 				      h->info.gso_size != 0;
 
-	/* As Linux completes CHECKSUM_PARTIAL for a vif without csum
-	 * offload: the frame is ours until frame_pop(). */
+	/*
+	 * As Linux completes CHECKSUM_PARTIAL for a vif without csum
+	 * offload (skb_checksum_help: CHECKSUM_NONE, so netback then sets
+	 * no flag at all): the frame is ours until frame_pop().
+	 */
 	if ((flags & NETRXF_csum_blank) &&
 	    !rx_csum_blank_ok(nb, data, h->len)) {
 		csum_complete(data, h->len);
-		flags &= ~NETRXF_csum_blank;
+		flags &= ~(NETRXF_csum_blank | NETRXF_data_validated);
 	}
 
+	/*
+	 * As Linux's xenvif_rx_data_slot(): every slot's data starts at the
+	 * headroom, and its response says offset 0 and a size that counts
+	 * the headroom in.
+	 */
 	do {
 		uint32_t chunk = h->len - off;
 		netif_rx_response_t *rsp;
 		netif_rx_request_t req;
 		int16_t rc;
 
-		if (chunk > NB_PAGE_SIZE - pg_off)
-			chunk = NB_PAGE_SIZE - pg_off;
+		if (chunk > NB_PAGE_SIZE - nb->headroom)
+			chunk = NB_PAGE_SIZE - nb->headroom;
 		RING_COPY_REQUEST(&q->rx, q->rx.req_cons, &req);
-		rc = gnttab_copy_to(nb->fe_gt, 0, req.gref, pg_off, chunk,
-				    data + off);
+		rc = gnttab_copy_to(nb->fe_gt, 0, req.gref, nb->headroom,
+				    chunk, data + off);
 		rsp = rx_next_rsp(q);
 		rsp->id = req.id;
-		rsp->offset = pg_off;
+		rsp->offset = 0;
 		rsp->flags = (off == 0 ? flags : 0) |
 			     (off == 0 && extras ? NETRXF_extra_info : 0) |
 			     (off + chunk < h->len ? NETRXF_more_data : 0);
-		rsp->status = rc == GNTST_okay ? (int16_t)chunk :
-			      NETIF_RSP_ERROR;
+		rsp->status = rc == GNTST_okay ?
+			      (int16_t)(nb->headroom + chunk) : NETIF_RSP_ERROR;
 		if (rc != GNTST_okay)
 			failed = true;
 		if (q->adv != NULL)
@@ -717,7 +714,6 @@ rx_deliver(struct nb_queue *q, struct frame_hdr *h, unsigned int extra)
 		if (off == 0)
 			rx_extras(q, h, extra);
 		off += chunk;
-		pg_off = 0;
 	} while (off < h->len);
 	if (failed) {
 		__atomic_fetch_add(&q->st.rx_drops, 1, __ATOMIC_RELAXED);
@@ -827,6 +823,7 @@ rx_process(struct nb_queue *q)
 		q->next_in = (q->next_in + 1) % q->nr_in;
 	}
 	rx_publish(q);
+	nb_stat_add(&q->st.rx_reqs, q->rx.rsp_prod_pvt - from);
 	if (q->rx.rsp_prod_pvt == from)
 		return done;
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->rx, notify);

@@ -67,6 +67,10 @@ struct nb_stats {
 	uint64_t fatal;
 	uint64_t notify_in;
 	uint64_t notify_out;
+	/* Ring slots consumed: TX requests (extra-info ones included), RX
+	 * requests filled (data, extra-info and the adversary's). */
+	uint64_t tx_reqs;
+	uint64_t rx_reqs;
 	/* The frontend broke the protocol: verify=1 (netback_adv.c), or
 	 * more requests than the ring holds (netback_ring.c). */
 	uint64_t violations;
@@ -188,6 +192,7 @@ struct netback {
 	struct netback *peer;
 	char tap_if[IFNAMSIZ];
 	char tap_ns[128];
+	unsigned int tap_offloads;	/* TUN_F_ set at connect (tap-offload) */
 	bool poll_mode;
 	unsigned int max_queues;
 	char omit[64];
@@ -204,7 +209,7 @@ struct netback {
 	bool fe_no_csum;		/* feature-no-csum-offload */
 	bool fe_ipv6_csum;		/* feature-ipv6-csum-offload */
 	unsigned int fe_gso;		/* bit XEN_NETIF_GSO_TYPE_: takes it */
-	unsigned int headroom;		/* xdp-headroom: first RX slot offset */
+	unsigned int headroom;		/* xdp-headroom: where RX slots' data starts */
 	uint8_t fe_mac[6];
 	int disabled;			/* atomic: a fatal error stopped I/O */
 	/* request-multicast-control, followed while connected (atomic):
@@ -216,16 +221,33 @@ struct netback {
 	struct nb_queue q[NB_MAX_QUEUES];
 };
 
-/* RX slots a frame of len bytes fills with data: the first starts at
- * headroom. */
+/* May the frontend get a frame with its L4 checksum left blank? As
+ * Linux's vif: not with feature-no-csum-offload, IPv6 only with
+ * feature-ipv6-csum-offload. */
+static inline bool
+nb_fe_csum_blank_ok(const struct netback *nb, bool ipv6)
+{
+	return !nb->fe_no_csum && (nb->fe_ipv6_csum || !ipv6);
+}
+
+/* May it get GSO frames of XEN_NETIF_GSO_TYPE_ type whole? As Linux's
+ * vif has TSO (TSO6) only with feature-gso-tcpv4 (v6), SG and the
+ * checksum offload of that IP version (netdev_fix_features). */
+static inline bool
+nb_fe_gso_ok(const struct netback *nb, unsigned int type)
+{
+	return nb->fe_sg && (nb->fe_gso & 1u << type) &&
+	       nb_fe_csum_blank_ok(nb, type == XEN_NETIF_GSO_TYPE_TCPV6);
+}
+
+/* RX slots a frame of len bytes fills with data: each starts at the
+ * headroom, as in Linux's xenvif_rx_data_slot(). */
 static inline unsigned int
 nb_rx_data_slots(const struct netback *nb, uint32_t len)
 {
-	uint32_t first = NB_PAGE_SIZE - nb->headroom;
+	uint32_t room = NB_PAGE_SIZE - nb->headroom;
 
-	if (len <= first)
-		return 1;
-	return 1 + (len - first + NB_PAGE_SIZE - 1) / NB_PAGE_SIZE;
+	return len <= room ? 1 : (len + room - 1) / room;
 }
 
 /* The RX requests it takes: a headroom also costs an XDP extra-info

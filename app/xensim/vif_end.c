@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What is at the other end of a vif: echo (TX comes back on RX), sink,
- * a generator, another vif (peer) or a TAP device.
+ * a generator, another vif (peer) or a TAP device (its virtio-net header
+ * with tap-offload=1: tap_vnet.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,10 +15,12 @@
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "csum.h"
 #include "gso.h"
 #include "imix.h"
+#include "tap_vnet.h"
 #include "vif_end.h"
 
 #define TAP_BUDGET	32	/* frames read per pass */
@@ -143,10 +146,11 @@ tap_open_thread(void *arg)
 {
 	struct tap_open *to = arg;
 	struct netback *nb = to->nb;
+	bool vnet = nb->k.v[NB_K_TAP_OFFLOAD];
 	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI |
-				IFF_MULTI_QUEUE };
+				IFF_MULTI_QUEUE | (vnet ? IFF_VNET_HDR : 0) };
 	unsigned int i;
-	int s;
+	int s, le = 1;
 
 	if (to->nsfd >= 0 && setns(to->nsfd, CLONE_NEWNET) != 0) {
 		snprintf(to->err, sizeof(to->err), "cannot enter netns %s: %s",
@@ -157,7 +161,9 @@ tap_open_thread(void *arg)
 	for (i = 0; i < nb->max_queues; i++) {
 		int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 
-		if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) != 0) {
+		/* The header in little-endian on any host, as virtio 1. */
+		if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) != 0 ||
+		    (vnet && ioctl(fd, TUNSETVNETLE, &le) != 0)) {
 			snprintf(to->err, sizeof(to->err), "cannot create TAP "
 				 "%s: %s", nb->tap_if, strerror(errno));
 			if (fd >= 0)
@@ -234,6 +240,10 @@ vif_end_open(struct netback *nb, char *err, size_t len)
 		nb->gen_frame = calloc(nb->gen_nr, nb->gen_size);
 		if (nb->gen_frame == NULL)
 			goto nomem;
+	}
+	if (nb->k.v[NB_K_TAP_OFFLOAD] && nb->end != NB_END_TAP) {
+		snprintf(err, len, "tap-offload=1 wants end=tap");
+		return -1;
 	}
 	return nb->end == NB_END_TAP ? tap_open(nb, err, len) : 0;
 nomem:
@@ -344,10 +354,12 @@ vif_end_unlink(struct netback *nb)
 /*
  * The kernel spreads a multi-queue TAP's frames over its attached queues:
  * attach one per connected queue, detach the rest, whose frames nobody
- * would read.
+ * would read. With offloads, the kernel may hand over what this
+ * frontend takes as it is (frames queued before still may not: RX
+ * completes and segments for a frontend that does not take them).
  */
 static void
-tap_attach_queues(struct netback *nb)
+tap_connect(struct netback *nb)
 {
 	unsigned int i;
 
@@ -363,6 +375,14 @@ tap_attach_queues(struct netback *nb)
 			fprintf(stderr, "xensim: %s queue %u: TUNSETQUEUE: "
 				"%s\n", nb->tap_if, i, strerror(errno));
 	}
+	if (!nb->k.v[NB_K_TAP_OFFLOAD])
+		return;
+	/* Queue 0 is attached: a detached queue's fd has no device. */
+	nb->tap_offloads = tap_vnet_offloads(nb);
+	if (ioctl(nb->q[0].end_fd, TUNSETOFFLOAD,
+		  (unsigned long)nb->tap_offloads) != 0)
+		fprintf(stderr, "xensim: %s: TUNSETOFFLOAD %#x: %s\n",
+			nb->tap_if, nb->tap_offloads, strerror(errno));
 }
 
 /* A frame the generator sends: UDP to the discard port of the frontend. */
@@ -404,7 +424,7 @@ vif_end_connect(struct netback *nb)
 		gen_frame_build(nb, nb->gen_frame + (size_t)i * nb->gen_size,
 				nb->gen_lens[i]);
 	if (nb->end == NB_END_TAP)
-		tap_attach_queues(nb);
+		tap_connect(nb);
 }
 
 void *
@@ -445,6 +465,23 @@ tap_write(struct nb_queue *q, const void *data, uint32_t len)
 		__atomic_fetch_add(&q->st.rx_drops, 1, __ATOMIC_RELAXED);
 }
 
+/* With offloads: the frame as the frontend sent it, GSO or blank
+ * checksum included, after its header. */
+static void
+tap_write_vnet(struct nb_queue *q, const void *data, uint32_t len,
+	       const struct frame_info *info)
+{
+	struct virtio_net_hdr vh;
+	struct iovec iov[2] = {
+		{ .iov_base = &vh, .iov_len = sizeof(vh) },
+		{ .iov_base = (void *)data, .iov_len = len },
+	};
+
+	tap_vnet_out(&vh, data, len, info);
+	if (writev(q->end_fd, iov, 2) != (ssize_t)(sizeof(vh) + len))
+		__atomic_fetch_add(&q->st.rx_drops, 1, __ATOMIC_RELAXED);
+}
+
 /* A TAP without a vnet header takes neither GSO frames nor blank
  * checksums: the stack segments and completes them, as Linux does. */
 static void
@@ -473,6 +510,10 @@ vif_end_tx_done(struct nb_queue *q, struct frame_ring *ring, void *data,
 	}
 	if (q->nb->end != NB_END_TAP)
 		return;
+	if (q->nb->k.v[NB_K_TAP_OFFLOAD]) {
+		tap_write_vnet(q, data, len, info);
+		return;
+	}
 	if (info->gso_size != 0) {
 		tap_write_gso(q, data, len, info);
 		return;
@@ -506,6 +547,37 @@ vif_end_can_input(struct nb_queue *q)
 	return frame_reserve(q->in[0], TAP_MAX_FRAME) != NULL;
 }
 
+/*
+ * One frame from the TAP into data (room for TAP_MAX_FRAME), and how it
+ * is to reach the frontend; its length, 0 for a frame dropped, or -1
+ * when there is none.
+ */
+static ssize_t
+tap_read(struct nb_queue *q, uint8_t *data, struct frame_info *info)
+{
+	struct virtio_net_hdr vh;
+	struct iovec iov[2] = {
+		{ .iov_base = &vh, .iov_len = sizeof(vh) },
+		{ .iov_base = data, .iov_len = TAP_MAX_FRAME },
+	};
+	ssize_t len;
+
+	*info = (struct frame_info){ 0 };
+	if (!q->nb->k.v[NB_K_TAP_OFFLOAD]) {
+		len = read(q->end_fd, data, TAP_MAX_FRAME);
+		return len > 0 ? len : -1;
+	}
+	len = readv(q->end_fd, iov, 2);
+	if (len <= 0)
+		return -1;
+	len -= (ssize_t)sizeof(vh);
+	if (len <= 0 || tap_vnet_in(&vh, data, (uint32_t)len, info) != 0) {
+		__atomic_fetch_add(&q->st.rx_drops, 1, __ATOMIC_RELAXED);
+		return 0;
+	}
+	return len;
+}
+
 static unsigned int
 tap_input(struct nb_queue *q)
 {
@@ -513,15 +585,16 @@ tap_input(struct nb_queue *q)
 
 	for (n = 0; n < TAP_BUDGET; n++) {
 		void *data = frame_reserve(q->in[0], TAP_MAX_FRAME);
+		struct frame_info info;
 		ssize_t len;
 
 		if (data == NULL)
 			break;
-		len = read(q->end_fd, data, TAP_MAX_FRAME);
-		if (len <= 0)
+		len = tap_read(q, data, &info);
+		if (len < 0)
 			break;
-		frame_commit(q->in[0], (uint32_t)len,
-			     &(struct frame_info){ 0 });
+		if (len > 0)
+			frame_commit(q->in[0], (uint32_t)len, &info);
 	}
 	return n;
 }

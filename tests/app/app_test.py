@@ -137,6 +137,7 @@ def case_bad_options(app, tmp):
         (ring + ['--', '--no-such-option'], 'unknown option'),
         (ring + ['--', '--burst'], 'missing argument'),
         (ring + ['--', '--queues', '64'], 'queues'),
+        (ring + ['--', '--mode', 'macswap', '--offloads'], '--offloads'),
         (eal('bad', 'net_ring0', lcores='0') + ['--', '--mode', 'io'],
          'lcore'),
         (eal('bad') + ['--', '--mode', 'io'], 'no ports'),

@@ -32,6 +32,8 @@ struct fxs_ent {
 	size_t len[FXS_VALS];
 	unsigned int nval;
 	unsigned int cur;
+	bool read;		/* val[last] is what the last read returned */
+	unsigned int last;
 };
 
 struct fxs_store {
@@ -139,6 +141,7 @@ store_put(struct fxs_store *st, const char *path, const void *val,
 			free(e->val[i]);
 		e->nval = 0;
 		e->cur = 0;
+		e->read = false;
 	}
 	if (e->nval == FXS_VALS)
 		return;
@@ -185,6 +188,8 @@ store_copy(struct fxs_store *dst, const struct fxs_store *src)
 		}
 		d->nval = s->nval;
 		d->cur = s->cur;
+		d->read = s->read;
+		d->last = s->last;
 	}
 }
 
@@ -224,6 +229,14 @@ fxs_get(const char *path)
 	struct fxs_ent *e = store_find(&fxs.st, path);
 
 	return e == NULL || e->nval == 0 ? NULL : e->val[e->cur];
+}
+
+const char *
+fxs_last_read(const char *path)
+{
+	struct fxs_ent *e = store_find(&fxs.st, path);
+
+	return e == NULL || !e->read ? NULL : e->val[e->last];
 }
 
 void
@@ -339,6 +352,8 @@ xs_read(struct xs_handle *h, xs_transaction_t t, const char *path,
 	v = dup_mem(e->val[e->cur], e->len[e->cur]);
 	if (len != NULL)
 		*len = e->len[e->cur];
+	e->read = true;
+	e->last = e->cur;
 	if (e->cur + 1 < e->nval)
 		e->cur++;
 	return v;

@@ -30,6 +30,8 @@ void fxs_reset(void);
 void fxs_add(const char *path, const void *val, size_t len);
 /* The current value of path (NUL-terminated), or NULL. */
 const char *fxs_get(const char *path);
+/* The value the last read of path returned, or NULL (none, or absent). */
+const char *fxs_last_read(const char *path);
 /* The nth store operation from now on (1: the next) fails with EIO. */
 void fxs_fail_op(unsigned int nth);
 /* xenplat_xs_open() fails. */

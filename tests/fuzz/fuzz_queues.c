@@ -40,21 +40,38 @@ fq_cfg_parse(struct fq_cfg *cfg, struct fz_in *in)
 	static const RING_IDX bases[] = {
 		0, UINT32_MAX - 255, UINT32_MAX - 1023, 1u << 31,
 	};
-	uint16_t max, mtu;
-	uint8_t flags;
+	uint16_t max, mtu, lro = 0;
+	uint8_t flags, offl = 0;
 
 	if (in->n < FQ_HEADER_LEN)
 		return -1;
 	flags = fz_u8(in);
 	mtu = fz_u16(in);
+	if (flags & 0x80) {
+		offl = fz_u8(in);
+		lro = fz_u16(in);
+	}
 
+	memset(cfg, 0, sizeof(*cfg));
 	cfg->trusted = flags & 1;
-	cfg->rx_sg = flags & 2;
 	cfg->sg = flags & 4;
+	cfg->base = bases[(flags >> 4) & 3];
+	cfg->rx_pages = flags & 0x40 ? FQ_RX_PAGES_MAX : NET_RX_RING_SIZE;
+	/* As netfront_configure and rx_offloads_choose allow and set them. */
+	cfg->rx_gso = offl & 4;
+	cfg->rx_sg = (flags & 2) || cfg->rx_gso;
+	cfg->rx_csum = (offl & 1) || cfg->rx_gso;
+	cfg->rx_ip_csum = offl & 2;
+	cfg->xdp_headroom = offl & 8;
+	cfg->rx_headroom = cfg->trusted && cfg->xdp_headroom ?
+			   RTE_PKTMBUF_HEADROOM : 0;
+	cfg->max_lro_len = lro != 0 ? lro : NETFRONT_MAX_GSO_LEN;
+	cfg->gso_tcpv4 = offl & 0x10;
+	cfg->gso_tcpv6 = offl & 0x20;
+	cfg->ipv6_csum = offl & 0x40;
+	cfg->mcast_ctrl = offl & 0x80;
 	/* Untrusted without SCATTER, a frame must fit one mbuf. */
 	cfg->small = (flags & 8) && (cfg->rx_sg || cfg->trusted);
-	cfg->base = bases[(flags >> 4) & 3];
-	cfg->rx_pages = flags & 0x40 ? 544 : NET_RX_RING_SIZE;
 	/* What mtu_set and rx_frame_fits let an application configure. */
 	max = cfg->sg ? NETFRONT_MAX_MTU_SG : NETFRONT_MAX_MTU;
 	if (!cfg->rx_sg)
@@ -111,13 +128,29 @@ fq_start(const struct fq_cfg *cfg)
 	fq.data.dev_private = ad;
 	if (cfg->rx_sg)
 		fq.data.dev_conf.rxmode.offloads = RTE_ETH_RX_OFFLOAD_SCATTER;
+	if (cfg->rx_gso) {
+		fq.data.dev_conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
+		fq.data.dev_conf.rxmode.max_lro_pkt_size = cfg->max_lro_len;
+	}
 	ad->dev = &fq.dev;
 	ad->xp = fq.xp;
 	ad->rx_pages = cfg->rx_pages;
 	snprintf(ad->args.xensim, sizeof(ad->args.xensim), "fuzz");
 	ad->trusted = cfg->trusted;
 	ad->rx_sg = cfg->rx_sg;
+	ad->rx_csum = cfg->rx_csum;
+	ad->rx_ip_csum = cfg->rx_ip_csum;
+	ad->rx_gso = cfg->rx_gso;
+	ad->rx_headroom = cfg->rx_headroom;
+	ad->max_lro_len = cfg->max_lro_len;
 	ad->feat.sg = cfg->sg;
+	ad->feat.gso_tcpv4 = cfg->gso_tcpv4;
+	ad->feat.gso_tcpv6 = cfg->gso_tcpv6;
+	ad->feat.ipv6_csum = cfg->ipv6_csum;
+	ad->feat.xdp_headroom = cfg->xdp_headroom;
+	ad->feat.mcast_ctrl = cfg->mcast_ctrl;
+	ad->allmulti = !cfg->mcast_ctrl;
+	rte_spinlock_init(&ad->mc.lock);
 	ad->feat.max_queues = 1;
 	ad->mtu = cfg->mtu;
 	fq.rxq->ad = ad;
@@ -131,6 +164,9 @@ fq_start(const struct fq_cfg *cfg)
 	fq.rxb.req_cons = cfg->base;
 	fq.txb.rsp_prod_pvt = cfg->base;
 	fq.txb.req_cons = cfg->base;
+	/* As dev_start: the new backend's list is empty, then made ours. */
+	netfront_mcast_reset(ad);
+	netfront_mcast_sync(fq.txq);
 }
 
 /* refs[] of a granted region: the fake platform numbers them in a row. */

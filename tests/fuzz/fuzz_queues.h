@@ -22,15 +22,29 @@
 #define FQ_RX_SMALL_ROOM	(RTE_PKTMBUF_HEADROOM + 512)
 #define FQ_RX_MBUFS		1024u
 #define FQ_TX_MBUFS		1024u
+/* The larger trusted RX pool fq_cfg_parse picks. */
+#define FQ_RX_PAGES_MAX		544u
 
 struct fq_cfg {
 	bool trusted;
-	bool rx_sg;		/* RTE_ETH_RX_OFFLOAD_SCATTER */
+	bool rx_sg;		/* RTE_ETH_RX_OFFLOAD_SCATTER (or LRO) */
 	bool small;		/* RX from the 512-byte mempool */
 	bool sg;		/* the backend's feature-sg */
 	uint16_t mtu;
 	unsigned int rx_pages;
 	RING_IDX base;		/* ring indices start here (page aligned) */
+	/* What start chose for RX from the offloads (rx_offloads_choose). */
+	bool rx_csum;
+	bool rx_ip_csum;
+	bool rx_gso;		/* LRO */
+	uint16_t rx_headroom;
+	uint32_t max_lro_len;
+	/* The backend's other features. */
+	bool gso_tcpv4;
+	bool gso_tcpv6;
+	bool ipv6_csum;
+	bool xdp_headroom;
+	bool mcast_ctrl;	/* and all-multicast off: it filters */
 };
 
 struct fq {
@@ -57,7 +71,21 @@ void fq_init(const char *prog);
 void fq_start(const struct fq_cfg *cfg);
 /* The largest frame RX may deliver / TX may send. */
 uint32_t fq_max_frame(void);
-/* A cfg from the input's header (u8 flags, u16 mtu); -1 if too short. */
+/*
+ * A cfg from the input's header; -1 if too short.
+ *   u8 flags: bit 0 trusted, bit 1 SCATTER, bit 2 backend feature-sg,
+ *     bit 3 small RX mbufs, bits 4-5 ring base (0, 2^32 - 256,
+ *     2^32 - 1024, 2^31), bit 6 a 544-page trusted pool, bit 7 the
+ *     offload bytes follow
+ *   u16 mtu, modulo the range the application may set
+ *   u8 offloads: bit 0 RX TCP/UDP checksum offload, bit 1 RX IPv4
+ *     checksum offload, bit 2 LRO (implies SCATTER and bit 0), bit 3
+ *     feature-xdp-headroom (a headroom when trusted), bits 4-7 the
+ *     backend's feature-gso-tcpv4, -gso-tcpv6, -ipv6-csum-offload,
+ *     -multicast-control (all-multicast off)
+ *   u16 max_lro_pkt_size, 0 for NETFRONT_MAX_GSO_LEN (what start takes)
+ * Without flags bit 7 (the seeds from before offloads) all are off.
+ */
 #define FQ_HEADER_LEN	3
 int fq_cfg_parse(struct fq_cfg *cfg, struct fz_in *in);
 /* The bytes of request gref's page, or NULL if it is no page we granted. */

@@ -3,22 +3,35 @@
  * netfront_rx_burst over a response ring the input writes.
  *
  * Input: header, then steps until the input ends.
- *   header: u8 flags (fq_cfg_parse: trusted, SCATTER, backend sg, small
- *           mbufs, ring base near 2^32, pool size), u16 mtu (modulo the
- *           range the application may set)
+ *   header: fq_cfg_parse (fuzz_queues.h): u8 flags (trusted, SCATTER,
+ *           backend sg, small mbufs, ring base near 2^32, pool size,
+ *           offloads follow), u16 mtu (modulo the range the application
+ *           may set), with flags bit 7: u8 offloads (RX checksums, IPv4
+ *           checksums, LRO, xdp-headroom, ...), u16 max_lro_pkt_size
  *   step:   u8 slots (low 6 bits), u8 ctl (bits 0-4 burst size - 1,
  *           bit 5 the app holds what it gets until the end, bit 6 no
  *           burst, bit 7 the backend rewrites every page after it),
  *           u8 rsp_prod (< 0xf0: what was written, 0xf0-0xfe: that
- *           -7..+7, 0xff: a u32 follows), then per slot:
- *           u8 sctl (bit 0: a raw u16 id follows, else the id of the
- *           next request; bit 1: no data written), u16 offset,
- *           u16 flags, u16 status: a netif_rx_response as raw fields.
+ *           -7..+7, 0xff: a u32 follows), then per slot a u8 sctl:
+ *           bit 2: an extra-info slot, 8 raw bytes follow (u8 type,
+ *           u8 flags, 6 bytes of the union); it uses up the request
+ *           posted at its slot, as netback's do. Else a response:
+ *           bit 0: a raw u16 id follows, else the id of the request
+ *           posted at this slot; bit 1: no data written; bit 3: the data
+ *           (after xdp-headroom, which the status counts, as Linux
+ *           netback has it) starts with an Ethernet + IPv4 header, bit 4
+ *           VLAN-tagged, bit 5 with a wrong checksum, bits 6-7 its IHL
+ *           (5, 4, 15, 6); then u16 offset, u16 flags, u16 status: a
+ *           netif_rx_response as raw fields.
  * Each packet the driver returns must be one the application can use;
  * untrusted, no later write by the backend may change it; a port that saw
- * a violation stays stopped; at the end every mbuf and page is back.
+ * a violation stays stopped; after each burst every page is in one place
+ * (posted, free, or lent to a segment); at the end every mbuf and page is
+ * back.
  */
 #include <string.h>
+
+#include <rte_ip.h>
 
 #include "fuzz.h"
 #include "fuzz_queues.h"
@@ -39,7 +52,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* Reads every byte the application may read (ASan: all of it valid). */
-static uint32_t
+static FZ_NO_COVERAGE uint32_t
 pkt_sum(const struct rte_mbuf *m)
 {
 	uint32_t sum = 0;
@@ -54,6 +67,37 @@ pkt_sum(const struct rte_mbuf *m)
 	return sum;
 }
 
+/*
+ * What RX IPv4 checksum offload must say of m, from the bytes its first
+ * segment holds: GOOD and BAD only for an IPv4 header (untagged or one
+ * VLAN tag) that the segment holds whole, or whose IHL is too short.
+ */
+static uint64_t
+ipv4_verdict(const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t off = RTE_ETHER_HDR_LEN, len = m->data_len, ihl;
+	uint16_t type;
+
+	if (len < off)
+		return RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN;
+	type = p[12] << 8 | p[13];
+	if (type == RTE_ETHER_TYPE_VLAN && len >= off + 4) {
+		type = p[16] << 8 | p[17];
+		off += 4;
+	}
+	if (type != RTE_ETHER_TYPE_IPV4 ||
+	    len < off + sizeof(struct rte_ipv4_hdr))
+		return RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN;
+	ihl = (p[off] & 0xf) * 4;
+	if (ihl < sizeof(struct rte_ipv4_hdr))
+		return RTE_MBUF_F_RX_IP_CKSUM_BAD;
+	if (len < off + ihl)
+		return RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN;
+	return rte_raw_cksum(p + off, ihl) == 0xffff ?
+		RTE_MBUF_F_RX_IP_CKSUM_GOOD : RTE_MBUF_F_RX_IP_CKSUM_BAD;
+}
+
 static void
 check_pkt(const struct rte_mbuf *m)
 {
@@ -61,8 +105,13 @@ check_pkt(const struct rte_mbuf *m)
 	const struct netfront_adapter *ad = &fq.ad;
 	uint32_t room = rte_pktmbuf_data_room_size(rxq->mp) -
 			RTE_PKTMBUF_HEADROOM;
+	bool lro = m->ol_flags & RTE_MBUF_F_RX_LRO;
+	/* A packet with a GSO extra is bounded by max_lro_pkt_size. */
+	uint32_t max_len = lro ? ad->max_lro_len : fq_max_frame();
 	unsigned int max_segs = !ad->rx_sg ? 1 : ad->trusted ?
-		NETFRONT_MAX_SLOTS : (fq_max_frame() + room - 1) / room;
+		NETFRONT_MAX_SLOTS : (max_len + room - 1) / room;
+	uint64_t ok_flags = RTE_MBUF_F_RX_L4_CKSUM_MASK | RTE_MBUF_F_EXTERNAL;
+	uint64_t ip;
 	const struct rte_mbuf *seg;
 	unsigned int segs = 0;
 	uint32_t len = 0;
@@ -88,45 +137,171 @@ check_pkt(const struct rte_mbuf *m)
 		 m->nb_segs, segs);
 	FZ_CHECK(len == m->pkt_len, "pkt_len %u, segments hold %u",
 		 m->pkt_len, len);
-	FZ_CHECK(m->pkt_len >= RTE_ETHER_HDR_LEN &&
-		 m->pkt_len <= fq_max_frame(), "pkt_len %u outside %u..%u",
-		 m->pkt_len, RTE_ETHER_HDR_LEN, fq_max_frame());
-	FZ_CHECK((m->ol_flags & ~(RTE_MBUF_F_RX_L4_CKSUM_MASK |
-				  RTE_MBUF_F_EXTERNAL)) == 0,
-		 "ol_flags %#" PRIx64, m->ol_flags);
+	FZ_CHECK(m->pkt_len >= RTE_ETHER_HDR_LEN && m->pkt_len <= max_len,
+		 "%spkt_len %u outside %u..%u", lro ? "LRO " : "", m->pkt_len,
+		 RTE_ETHER_HDR_LEN, max_len);
+	if (ad->rx_gso)
+		ok_flags |= RTE_MBUF_F_RX_LRO;
+	if (ad->rx_ip_csum)
+		ok_flags |= RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	FZ_CHECK((m->ol_flags & ~ok_flags) == 0, "ol_flags %#" PRIx64,
+		 m->ol_flags);
+	FZ_CHECK((m->tso_segsz != 0) == lro, "tso_segsz %u, LRO %d",
+		 m->tso_segsz, lro);
+	ip = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	if (ad->rx_ip_csum)
+		FZ_CHECK(ip == ipv4_verdict(m), "IPv4 checksum flags %#" PRIx64
+			 ", the header says %#" PRIx64, ip, ipv4_verdict(m));
 }
 
-/* One response slot; the backend copies data into its page if asked. */
+/* The index of the pool's page that addr lies in. */
+static uint16_t
+page_index(const struct netfront_rxpool *pool, const void *addr)
+{
+	return ((uintptr_t)addr - (uintptr_t)pool->base) >> NETFRONT_PAGE_SHIFT;
+}
+
+static void
+count_lent(uint8_t *cnt, const struct rte_mbuf *m)
+{
+	const struct netfront_rxpool *pool = fq.rxq->pool;
+
+	for (; m != NULL; m = m->next)
+		if (netfront_rxpool_of(m) == pool)
+			cnt[page_index(pool, m->buf_addr)]++;
+}
+
+/*
+ * Every request in flight has its page, every free id none; trusted,
+ * every page is in one place: posted, in the free ring, or lent to a
+ * segment of the packet being taken or of one the application holds.
+ * An extra-info slot gives its request's page back.
+ */
+static FZ_NO_COVERAGE void
+check_pages(void)
+{
+	struct netfront_rxq *rxq = fq.rxq;
+	struct netfront_rxpool *pool = rxq->pool;
+	uint32_t ring[FQ_RX_PAGES_MAX];
+	uint8_t cnt[FQ_RX_PAGES_MAX] = { 0 };
+	bool free_id[NET_RX_RING_SIZE] = { false };
+	unsigned int i, n, posted = 0;
+
+	for (i = 0; i < netfront_idpool_avail(&rxq->ids); i++)
+		free_id[rxq->ids.free[i]] = true;
+	for (i = 0; i < NET_RX_RING_SIZE; i++) {
+		uint16_t pg = rxq->page[i];
+
+		FZ_CHECK(free_id[i] == (pg == NETFRONT_NO_PAGE),
+			 "id %u: %s, page %u", i, free_id[i] ? "free" :
+			 "in flight", pg);
+		if (pg == NETFRONT_NO_PAGE)
+			continue;
+		posted++;
+		FZ_CHECK(pg < pool->npages && (pool->free != NULL || pg == i),
+			 "id %u posted with page %u", i, pg);
+		cnt[pg]++;
+	}
+	FZ_CHECK(posted == rxq->ring.req_prod_pvt - rxq->ring.rsp_cons,
+		 "%u ids in flight, %u requests unanswered", posted,
+		 rxq->ring.req_prod_pvt - rxq->ring.rsp_cons);
+	if (pool->free == NULL)
+		return;
+	/* Taken out and put back in the same order: nothing changes. */
+	n = rte_ring_dequeue_burst_elem(pool->free, ring, sizeof(ring[0]),
+					RTE_DIM(ring), NULL);
+	FZ_CHECK(rte_ring_enqueue_bulk_elem(pool->free, ring, sizeof(ring[0]),
+					    n, NULL) == n, "free ring");
+	for (i = 0; i < n; i++)
+		cnt[ring[i]]++;
+	count_lent(cnt, rxq->head);
+	for (i = 0; i < nheld; i++)
+		count_lent(cnt, held[i]);
+	for (i = 0; i < pool->npages; i++)
+		FZ_CHECK(cnt[i] == 1, "page %u is in %u places", i, cnt[i]);
+}
+
+/*
+ * The start of a frame as sctl asks: Ethernet, maybe a VLAN tag, an IPv4
+ * header of the IHL asked for, its checksum right or wrong. Returns its
+ * length.
+ */
+static unsigned int
+frame_header(uint8_t *h, uint8_t sc)
+{
+	static const uint8_t ihls[] = { 5, 4, 15, 6 };
+	unsigned int off = 2 * RTE_ETHER_ADDR_LEN, ihl = ihls[sc >> 6];
+	struct rte_ipv4_hdr *ip;
+	uint16_t ck;
+
+	memset(h, 0x5a, off);
+	if (sc & 0x10) {
+		h[off++] = RTE_ETHER_TYPE_VLAN >> 8;
+		h[off++] = RTE_ETHER_TYPE_VLAN & 0xff;
+		h[off++] = 0;
+		h[off++] = 1;
+	}
+	h[off++] = RTE_ETHER_TYPE_IPV4 >> 8;
+	h[off++] = RTE_ETHER_TYPE_IPV4 & 0xff;
+	ip = (struct rte_ipv4_hdr *)(h + off);
+	memset(ip, 0, ihl * 4);
+	ip->version_ihl = 0x40 | ihl;
+	ip->total_length = rte_cpu_to_be_16(ihl * 4);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->src_addr = rte_cpu_to_be_32(0x0a000001);
+	ip->dst_addr = rte_cpu_to_be_32(0x0a000002);
+	ck = rte_raw_cksum(ip, ihl * 4);
+	ip->hdr_checksum = (ck == 0xffff ? ck : (uint16_t)~ck) ^
+			   (sc & 0x20 ? 1 : 0);
+	return off + ihl * 4;
+}
+
+/*
+ * One slot: a response, or an extra-info slot. Either answers the request
+ * posted at its ring slot (none if the driver posted none there); the
+ * backend copies data into that request's page if asked.
+ */
 static void
 write_slot(struct fz_in *in)
 {
 	netif_rx_back_ring_t *b = &fq.rxb;
-	uint8_t sc = fz_u8(in);
+	uint8_t sc = fz_u8(in), h[18 + 60];
 	netif_rx_request_t req = { .gref = UINT32_MAX };
 	netif_rx_response_t rsp;
+	unsigned int hr = fq.ad.rx_headroom, hlen, i;
 
-	if (sc & 1) {
-		rsp.id = fz_u16(in);
-	} else if (b->req_cons != b->sring->req_prod &&
-		   (int32_t)(b->rsp_prod_pvt - b->req_cons) <= 0) {
-		/* A request no response was written over yet. */
-		req = *RING_GET_REQUEST(b, b->req_cons++);
-		rsp.id = req.id;
-	} else {
-		rsp.id = 0;
+	if (sc & 4) {
+		uint8_t *ex = (uint8_t *)RING_GET_RESPONSE(b,
+							   b->rsp_prod_pvt++);
+
+		for (i = 0; i < sizeof(netif_extra_info_t); i++)
+			ex[i] = fz_u8(in);
+		return;
 	}
+	if ((int32_t)(b->sring->req_prod - b->rsp_prod_pvt) > 0)
+		req = *RING_GET_REQUEST(b, b->rsp_prod_pvt);
+	rsp.id = sc & 1 ? fz_u16(in) : req.gref != UINT32_MAX ? req.id : 0;
 	rsp.offset = fz_u16(in);
 	rsp.flags = fz_u16(in);
 	rsp.status = (int16_t)fz_u16(in);
-	if (req.gref != UINT32_MAX) {
+	/* A raw id claims another request: its data goes nowhere. */
+	if (req.gref != UINT32_MAX && !(sc & 1)) {
 		uint8_t *pg = fq_page_of(req.gref);
 
 		FZ_CHECK(pg != NULL && pg >= fq.rxq->pool->base,
 			 "RX request %u: gref %u is no RX page", req.id,
 			 req.gref);
 		if (!(sc & 2) && rsp.status > 0 &&
-		    rsp.offset + rsp.status <= (int)NETFRONT_PAGE_SIZE)
+		    rsp.offset + rsp.status <= (int)NETFRONT_PAGE_SIZE) {
 			memset(pg + rsp.offset, fill++, rsp.status);
+			/* After xdp-headroom, which the status counts. */
+			if ((sc & 8) && rsp.status > (int)hr) {
+				hlen = frame_header(h, sc);
+				memcpy(pg + rsp.offset + hr, h,
+				       RTE_MIN(hlen, rsp.status - hr));
+			}
+		}
 	}
 	*RING_GET_RESPONSE(b, b->rsp_prod_pvt++) = rsp;
 }
@@ -176,6 +351,7 @@ burst(uint16_t nb, bool hold, bool rewrite)
 		else
 			rte_pktmbuf_free(pkts[i]);
 	}
+	check_pages();
 }
 
 static void

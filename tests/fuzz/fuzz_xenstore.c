@@ -6,7 +6,10 @@
  * start/stop (dev_reset), detach (close).
  *
  * Input: 4 header bytes, then lines.
- *   byte 0: queues the application configures (modulo what is offered)
+ *   byte 0: bits 0-3 queues the application configures (modulo what is
+ *           offered); what start asks of the backend for RX: bit 4
+ *           SCATTER, bit 5 checksum offload, bit 6 LRO (with both),
+ *           bit 7 all-multicast off (the filter, if offered)
  *   byte 1: bit 0 devarg split_evtchn, bit 1 timeout_ms 1 (else 0),
  *           bit 2 xenstore cannot be opened, bit 3 start twice,
  *           bits 4-6 watch events pending, bit 7 devarg trusted
@@ -15,7 +18,11 @@
  *   lines "F key=value" (device/vif/0/key), "B key=value" (key under
  *   the path F backend names), "P path=value" (any path). A key given
  *   again adds a value the next read returns (the backend changing it).
+ * The backend's feature keys (xenstore.dict lists them) are taken only
+ * as 0 or 1; once connected, the frontend's keys ask for what start
+ * chose and no more.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <ethdev_driver.h>
@@ -127,6 +134,69 @@ check_config(const struct netfront_adapter *ad)
 		 "max_queues %u", ad->feat.max_queues);
 }
 
+/* The value the driver last read of backend key, as a boolean feature. */
+static bool
+feature(const struct netfront_adapter *ad, const char *key)
+{
+	char path[320];
+	const char *v;
+	char *end;
+	unsigned long n;
+
+	snprintf(path, sizeof(path), "%s/%s", ad->be_path, key);
+	v = fxs_last_read(path);
+	if (v == NULL)
+		return false;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	FZ_CHECK(errno == 0 && end != v && *end == '\0' && v[0] != '-' &&
+		 n <= 1, "%s is '%s', yet taken", key, v);
+	return n;
+}
+
+/*
+ * After read_features: each feature as the backend's key says. Unless a
+ * read failed (the driver then takes the key as absent).
+ */
+static void
+check_features(const struct netfront_adapter *ad)
+{
+	const struct netfront_backend_features *f = &ad->feat;
+	static const char *const keys[] = {
+		"feature-split-event-channels", "feature-sg",
+		"feature-ipv6-csum-offload", "feature-gso-tcpv4",
+		"feature-gso-tcpv6", "feature-xdp-headroom",
+		"feature-multicast-control",
+	};
+	const bool got[RTE_DIM(keys)] = {
+		f->split_evtchn, f->sg, f->ipv6_csum, f->gso_tcpv4,
+		f->gso_tcpv6, f->xdp_headroom, f->mcast_ctrl,
+	};
+	unsigned int i;
+
+	if (fxs_account()->faults != 0)
+		return;
+	FZ_CHECK(feature(ad, "feature-rx-copy"), "no feature-rx-copy");
+	for (i = 0; i < RTE_DIM(keys); i++)
+		FZ_CHECK(got[i] == feature(ad, keys[i]), "%s: %d", keys[i],
+			 got[i]);
+	FZ_CHECK(f->mcast_dynamic == (f->mcast_ctrl &&
+		 feature(ad, "feature-dynamic-multicast-control")),
+		 "feature-dynamic-multicast-control: %d", f->mcast_dynamic);
+}
+
+/* As netfront_start, from rx_offloads_choose: what RX asks for. */
+static void
+rx_offloads(struct netfront_adapter *ad, uint8_t conf)
+{
+	ad->rx_gso = conf & 0x40;
+	ad->rx_sg = (conf & 0x10) || ad->rx_gso;
+	ad->rx_csum = (conf & 0x20) || ad->rx_gso;
+	ad->rx_headroom = ad->trusted && ad->feat.xdp_headroom ?
+			  RTE_PKTMBUF_HEADROOM : 0;
+	ad->allmulti = !(conf & 0x80);
+}
+
 /* What queues_connect() sets up that the xenbus side publishes. */
 static void
 queues_up(struct netfront_adapter *ad, unsigned int n)
@@ -182,6 +252,17 @@ check_key(const char *dir, const char *key, uint32_t want)
 		 FE "%s/%s is %s, not %u", dir, key, v ? v : "absent", want);
 }
 
+/* A key the frontend writes only when on: no stale one is left. */
+static void
+check_opt_key(const char *key, uint32_t want)
+{
+	if (want != 0)
+		check_key("", key, want);
+	else
+		FZ_CHECK(fe_key("", key) == NULL, FE "/%s is %s, not absent",
+			 key, fe_key("", key));
+}
+
 /*
  * After a successful connect the frontend's keys are the layout of
  * nr_queues (netif.h) and nothing a backend would take for another one.
@@ -196,6 +277,14 @@ check_connected(const struct netfront_adapter *ad)
 	FZ_CHECK(fe_key("", "state") != NULL &&
 		 strcmp(fe_key("", "state"), "4") == 0, "not Connected");
 	check_key("", "request-rx-copy", 1);
+	check_key("", "feature-sg", ad->rx_sg);
+	check_key("", "feature-no-csum-offload", !ad->rx_csum);
+	check_opt_key("feature-ipv6-csum-offload", ad->rx_csum);
+	check_opt_key("feature-gso-tcpv4", ad->rx_gso);
+	check_opt_key("feature-gso-tcpv6", ad->rx_gso);
+	check_opt_key("xdp-headroom", ad->rx_headroom);
+	check_opt_key("request-multicast-control",
+		      netfront_mcast_filtering(ad));
 	if (n > 1)
 		check_key("", "multi-queue-num-queues", n);
 	else if (fe_key("", "multi-queue-num-queues") != NULL)
@@ -237,15 +326,17 @@ check_connected(const struct netfront_adapter *ad)
 
 /* netfront_start() then netfront_stop(); false if start failed early. */
 static bool
-start_stop(struct netfront_adapter *ad, unsigned int want)
+start_stop(struct netfront_adapter *ad, uint8_t conf)
 {
 	unsigned int n;
 	int rc;
 
 	if (netfront_xb_wait_initwait(ad) != 0)
 		return false;
+	check_features(ad);
+	rx_offloads(ad, conf);
 	/* As netfront_start: the queues fit what InitWait offered. */
-	n = 1 + want % ad->feat.max_queues;
+	n = 1 + (conf & 15) % ad->feat.max_queues;
 	check_config(ad);
 	queues_up(ad, RTE_MIN(n, NETFRONT_MAX_QUEUES));
 	rc = netfront_xb_connect(ad);
@@ -275,12 +366,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct netfront_adapter *ad = &fz.ad;
 	const struct fxs_account *acct = fxs_account();
-	uint8_t queues, flags;
+	uint8_t conf, flags;
 	unsigned int q;
 
 	if (size < 4)
 		return 0;
-	queues = data[0];
+	conf = data[0];
 	flags = data[1];
 	fxs_reset();
 	fxs_fail_op(data[2]);
@@ -310,8 +401,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (netfront_xb_attach(ad) == 0) {
 		check_config(ad);
-		if (start_stop(ad, queues) && (flags & 8))
-			start_stop(ad, queues);
+		check_features(ad);
+		if (start_stop(ad, conf) && (flags & 8))
+			start_stop(ad, conf);
 		netfront_xb_detach(ad, true);
 	}
 	FZ_CHECK(acct->handles == 0, "%u xenstore handles left open",

@@ -10,19 +10,45 @@ CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'corpus')
 
 # fq_cfg_parse flags
 TRUSTED, RX_SG, SG, SMALL, WRAP, POOL = 1, 2, 4, 8, 0x10, 0x40
+# and its offloads byte, after flags with OFFL
+OFFL = 0x80
+RX_CSUM, RX_IP_CSUM, LRO, XDP = 1, 2, 4, 8
+GSO4, GSO6, V6_CSUM, MCAST = 0x10, 0x20, 0x40, 0x80
 
 
-def hdr(flags, mtu=1500):
-    # mtu is taken modulo the allowed range starting at 68
-    return bytes([flags]) + struct.pack('<H', mtu - 68)
+def hdr(flags, mtu=1500, offl=None, lro=0):
+    # mtu is taken modulo the allowed range starting at 68; offloads and
+    # max_lro_pkt_size (0: what start takes) follow with OFFL
+    b = bytes([flags | (OFFL if offl is not None else 0)]) + \
+        struct.pack('<H', mtu - 68)
+    if offl is not None:
+        b += bytes([offl]) + struct.pack('<H', lro)
+    return b
 
 
-def rx_slot(offset, flags, status, raw_id=None, nodata=False):
-    sc = (1 if raw_id is not None else 0) | (2 if nodata else 0)
+# a frame header in the data: IPv4, VLAN-tagged, wrong sum; IHL index
+IP4, VLAN, BAD_SUM = 8, 0x10, 0x20
+IHL5, IHL4, IHL15, IHL6 = 0, 0x40, 0x80, 0xc0
+
+
+def rx_slot(offset, flags, status, raw_id=None, nodata=False, frame=0):
+    sc = (1 if raw_id is not None else 0) | (2 if nodata else 0) | frame
     b = bytes([sc])
     if raw_id is not None:
         b += struct.pack('<H', raw_id)
     return b + struct.pack('<HHh', offset, flags, status)
+
+
+GSO_EXTRA, XDP_EXTRA, HASH_EXTRA, EXTRA_MORE = 1, 5, 4, 1
+TCPV4, TCPV6 = 1, 2
+
+
+def rx_extra(etype, flags=0, size=0, gso_type=TCPV4, raw=None):
+    # an extra-info slot: type, flags, 6 bytes of the union (GSO: size,
+    # type, pad, features; XDP: headroom)
+    u = raw if raw is not None else struct.pack('<HBBH', size, gso_type,
+                                                0, 0)
+    return bytes([4, etype, flags]) + u
 
 
 def rx_step(slots, burst=32, hold=False, noburst=False, rewrite=False,
@@ -66,12 +92,87 @@ def rx_seeds():
             rx_step([], prod=0x7fffffff),
         'burst-after-stop': hdr(TRUSTED) + rx_step([rx_slot(0, EXTRA, 1)]) +
             rx_step(one),
+        # LRO: a GSO extra after the first slot; 9 KB over a 1500 MTU
+        'gso-extra': hdr(TRUSTED | SG, 1500, LRO) + rx_step([
+            rx_slot(0, EXTRA | MORE | VALID, 4096),
+            rx_extra(GSO_EXTRA, size=1448), rx_slot(0, MORE, 4096),
+            rx_slot(0, 0, 1000)] + one),
+        'gso-extra-untrusted': hdr(SG | SMALL, 1500, LRO | RX_IP_CSUM) +
+            rx_step([rx_slot(0, EXTRA | MORE, 4096, frame=IP4),
+                     rx_extra(GSO_EXTRA, size=1440, gso_type=TCPV6),
+                     rx_slot(0, 0, 3000)], rewrite=True),
+        # with max_lro_pkt_size 2000 the packet is over it: dropped
+        'gso-extra-over-max': hdr(TRUSTED | SG, 1500, LRO, 2000) + rx_step([
+            rx_slot(0, EXTRA | MORE, 4096), rx_extra(GSO_EXTRA, size=1448),
+            rx_slot(0, 0, 100)] + one),
+        # xdp-headroom: data after 128 bytes that the status counts
+        'xdp-extra': hdr(TRUSTED, 1500, XDP) + rx_step([
+            rx_slot(0, EXTRA, 128 + 60), rx_extra(XDP_EXTRA, raw=b'\x80' +
+                                                  bytes(5)),
+            rx_slot(0, 0, 128 + 1514)], hold=True),
+        'gso-xdp-chain': hdr(TRUSTED | SG, 1500, LRO | XDP) + rx_step([
+            rx_slot(0, EXTRA | MORE, 4096),
+            rx_extra(GSO_EXTRA, EXTRA_MORE, size=1448),
+            rx_extra(XDP_EXTRA, raw=b'\x80' + bytes(5)),
+            rx_slot(0, 0, 2000)]),
+        'extra-duplicate': hdr(TRUSTED | SG, 1500, LRO) + rx_step([
+            rx_slot(0, EXTRA, 1000),
+            rx_extra(GSO_EXTRA, EXTRA_MORE, size=1448),
+            rx_extra(GSO_EXTRA, size=1448)]) + rx_step(one),
+        # extra_info on a packet's second slot
+        'extra-later-slot': hdr(TRUSTED | SG, 1500, LRO) + rx_step([
+            rx_slot(0, MORE, 1000), rx_slot(0, EXTRA, 1000),
+            rx_extra(GSO_EXTRA, size=1448)]),
+        'extra-not-offered': hdr(TRUSTED, 1500, XDP) + rx_step([
+            rx_slot(0, EXTRA, 1000), rx_extra(GSO_EXTRA, size=1448)]),
+        'extra-gso-size-0': hdr(SG, 1500, LRO) + rx_step([
+            rx_slot(0, EXTRA, 1000), rx_extra(GSO_EXTRA, size=0)]),
+        'extra-hash': hdr(SG, 1500, LRO) + rx_step([
+            rx_slot(0, EXTRA, 1000), rx_extra(HASH_EXTRA)]),
+        # endless: every slot one more extra
+        'extra-endless': hdr(TRUSTED | SG, 1500, LRO | XDP) + rx_step([
+            rx_slot(0, EXTRA, 1000)] +
+            [rx_extra(XDP_EXTRA, EXTRA_MORE, raw=bytes(6))] * 20),
+        # IPv4 header sums the driver checks: good, bad, VLAN, short IHL,
+        # IHL longer than the frame
+        'ipv4-csum': hdr(0, 1500, RX_IP_CSUM) + rx_step([
+            rx_slot(0, 0, 60, frame=IP4), rx_slot(0, 0, 60, frame=IP4 |
+                                                  BAD_SUM),
+            rx_slot(0, 0, 100, frame=IP4 | VLAN),
+            rx_slot(0, 0, 100, frame=IP4 | IHL4),
+            rx_slot(0, 0, 40, frame=IP4 | IHL15), rx_slot(0, 0, 20,
+                                                          frame=IP4)]),
+        'ipv4-csum-trusted-chain': hdr(TRUSTED | RX_SG | SG, 9000,
+                                       RX_IP_CSUM) + rx_step([
+            rx_slot(0, MORE, 20, frame=IP4 | IHL6),
+            rx_slot(0, 0, 100, frame=IP4)]),
     }
 
 
+# TX offload flags of a packet to send
+IPV4, IPV6, IP_CKSUM, L4_TCP, L4_SCTP, L4_UDP, TCP_SEG = \
+    1, 2, 4, 1 << 3, 2 << 3, 3 << 3, 0x20
+LONG, GARBAGE = 0x40, 0x80
+
+
+def tx_pkt(length, segs=1, ol=None, l2=14, l3=20, l4=20, mss=1448,
+           garbage=None, raw=False):
+    # offloaded with ol: the length may be up to 64 KiB + 81; raw: the IP
+    # header's version, IHL and protocol as the pattern has them
+    if ol is None:
+        return struct.pack('<HB', length, segs - 1)
+    ol |= (LONG if length > 0xffff else 0) | \
+        (GARBAGE if garbage is not None else 0)
+    b = struct.pack('<HBB', length & 0xffff, 0x80 | (segs - 1), ol)
+    if garbage is not None:
+        b += bytes([garbage])
+    return b + struct.pack('<BHBH', l2 | (0x80 if raw else 0), l3, l4, mss)
+
+
 def tx_send(pkts):
+    # each a (length, segments) pair or a tx_pkt()
     return bytes([0, len(pkts) - 1]) + \
-        b''.join(struct.pack('<HB', ln, segs - 1) for ln, segs in pkts)
+        b''.join(p if isinstance(p, bytes) else tx_pkt(*p) for p in pkts)
 
 
 def tx_forward(n, length):
@@ -92,7 +193,25 @@ def tx_answer(slots, prod=None):
 
 
 TX_RECLAIM = bytes([3])
+TX_CLEANUP = bytes([5])
 OK, ERROR, DROPPED, NULL = 0, 0xf0, 0xf1, 0xf2
+
+
+def tx_mcast(picks):
+    # 01:00:5e:00:00:x each, but 0xfe a unicast, 0xff broadcast
+    return bytes([4, len(picks)]) + bytes(picks)
+
+
+def tx_answer_all(n, extras):
+    # n requests in flight, then the NULL of each extra-info slot
+    b = b''
+    while n + extras > 0:
+        k = min(n, 31)
+        slots = [(0, OK)] * k + [(0, NULL)] * min(extras, 31 - k)
+        extras -= len(slots) - k
+        n -= k
+        b += tx_answer(slots)
+    return b + TX_RECLAIM
 
 
 def tx_seeds():
@@ -126,6 +245,74 @@ def tx_seeds():
             TX_RECLAIM,
         'bad-lengths': hdr(0) + tx_send([(0, 1), (1, 1), (1600, 1)]) +
             tx_answer([(0, OK)]) + TX_RECLAIM,
+        # IPv4 header sum and L4 checksums left to the backend
+        'csum': hdr(0, 1500, 0) + tx_send([
+            tx_pkt(1000, 2, IPV4 | IP_CKSUM | L4_TCP),
+            tx_pkt(60, 1, IPV4 | IP_CKSUM),
+            tx_pkt(300, 3, IPV6 | L4_UDP, l3=40),
+            tx_pkt(1514, 1, IPV4 | L4_UDP, l2=18)]) +
+            tx_answer_all(4, 0),
+        # a 60000-byte TSO packet: two parts (19 and 13 slots)
+        'tso-v4': hdr(RX_SG | SG, 1500, GSO4 | GSO6 | V6_CSUM) +
+            tx_send([tx_pkt(60000, 1, IPV4 | IP_CKSUM | L4_TCP | TCP_SEG)]) +
+            tx_answer_all(30, 2),
+        # the largest: 64 KiB of IP packet
+        'tso-v6-max': hdr(SG, 9000, GSO6 | V6_CSUM) +
+            tx_send([tx_pkt(65553, 3, IPV6 | L4_TCP | TCP_SEG, l3=40,
+                            mss=8940)]) + tx_answer_all(33, 2),
+        # no more than one segment: a plain packet, csum_blank
+        'tso-one-segment': hdr(SG, 1500, GSO4) +
+            tx_send([tx_pkt(1000, 1, IPV4 | L4_TCP | TCP_SEG),
+                     tx_pkt(1502, 2, IPV4 | L4_TCP | TCP_SEG)]) +
+            tx_answer_all(2, 0),
+        # refused: no MSS, short TCP header, not offered, IPv6 header
+        # length, over 64 KiB, SCTP, IPv6 IP_CKSUM, headers past it
+        'tso-bad': hdr(SG, 1500, GSO4) + tx_send([
+            tx_pkt(3000, 1, IPV4 | L4_TCP | TCP_SEG, mss=0),
+            tx_pkt(3000, 1, IPV4 | L4_TCP | TCP_SEG, l4=19),
+            tx_pkt(3000, 1, IPV6 | L4_TCP | TCP_SEG, l3=40),
+            tx_pkt(3000, 1, IPV6 | L4_TCP | TCP_SEG, l3=20),
+            tx_pkt(65554, 1, IPV4 | L4_TCP | TCP_SEG),
+            tx_pkt(1000, 1, IPV4 | L4_SCTP),
+            tx_pkt(1000, 1, IPV6 | IP_CKSUM),
+            tx_pkt(40, 1, IPV4 | IP_CKSUM, l2=30, l3=20)]) +
+            tx_send([(60, 1)]) + tx_answer_all(1, 0),
+        # flags the driver does not act on: VLAN insertion, UDP
+        # segmentation, outer IPv6
+        'garbage-flags': hdr(SG, 1500, GSO4) + tx_send([
+            tx_pkt(500, 1, 0, garbage=57),
+            tx_pkt(500, 2, IPV4 | IP_CKSUM, garbage=42),
+            tx_pkt(500, 1, 0, garbage=60)]) + tx_answer_all(3, 0),
+        # odd header lengths the driver still takes, raw IP headers
+        'tso-odd-headers': hdr(SG, 1500, GSO4 | GSO6) + tx_send([
+            tx_pkt(5000, 2, IPV4 | L4_TCP | TCP_SEG, l2=0, l3=0, l4=255,
+                   mss=100, raw=True),
+            tx_pkt(40000, 3, IPV4 | L4_UDP | TCP_SEG, l2=127, l3=511,
+                   l4=20, mss=1),
+            tx_pkt(9000, 1, IPV4 | IPV6 | L4_TCP | TCP_SEG, l3=40,
+                   garbage=42)]) + tx_answer_all(28, 4),
+        # NULL answers: one per extra-info slot, then one too many; a
+        # NULL where none is pending
+        'rsp-null-extra': hdr(SG, 1500, GSO4) +
+            tx_send([tx_pkt(4000, 1, IPV4 | L4_TCP | TCP_SEG)]) +
+            tx_answer([(0, NULL), (0, OK), (0, OK), (0, NULL)]) +
+            TX_RECLAIM,
+        'rsp-null-first': hdr(SG, 1500, GSO4) +
+            tx_send([tx_pkt(4000, 1, IPV4 | L4_TCP | TCP_SEG)]) +
+            tx_answer([(0, NULL)]) + TX_RECLAIM +
+            tx_send([tx_pkt(60, 1)]) + tx_answer_all(3, 0),
+        # multicast list: set, synced by a burst, changed, synced by
+        # tx_done_cleanup; refused lists leave it
+        'mcast': hdr(0, 1500, MCAST) + tx_mcast([1, 2, 3, 3]) +
+            tx_send([(60, 1)]) + tx_answer_all(4, 3) +
+            tx_mcast([3, 4]) + TX_CLEANUP + tx_answer_all(3, 3) +
+            tx_mcast([4, 0xff]) + tx_mcast(list(range(65))) +
+            tx_mcast([]) + TX_CLEANUP + tx_answer_all(2, 2),
+        'mcast-full-ring': hdr(0, 1500, MCAST) + tx_send([(60, 1)] * 16) *
+            15 + tx_mcast(list(range(64))) + tx_send([(60, 1)]) +
+            tx_answer_all(31, 0) + TX_CLEANUP + tx_answer_all(31, 16),
+        'mcast-not-offered': hdr(0) + tx_mcast([1]) + tx_send([(60, 1)]) +
+            TX_CLEANUP,
     }
 
 
@@ -149,8 +336,15 @@ def xs_seeds():
     feats = be('feature-rx-copy', '1') + be('feature-sg', '1')
     mq = be('multi-queue-max-queues', '4') + \
         be('feature-split-event-channels', '1')
-    # header: queues, flags (1 split, 2 timeout 1 ms, 4 no xenstore,
-    # 8 start twice, 0x80 trusted), failing op, conflicts
+    offers = b''.join(be(k, '1') for k in (
+        'feature-ipv6-csum-offload', 'feature-gso-tcpv4', 'feature-gso-tcpv6',
+        'feature-xdp-headroom', 'feature-multicast-control',
+        'feature-dynamic-multicast-control'))
+    # header: queues (low 4 bits) and RX offloads (0x10 SCATTER, 0x20
+    # checksums, 0x40 LRO, 0x80 all-multicast off), flags (1 split,
+    # 2 timeout 1 ms, 4 no xenstore, 8 start twice, 0x80 trusted),
+    # failing op, conflicts
+    SCATTER, CSUM, LRO_ON, FILTER = 0x10, 0x20, 0x40, 0x80
     return {
         'connect': bytes([0, 0x82, 0, 0]) + base + feats + life,
         'connect-mq-split': bytes([3, 0x83, 0, 2]) + base + feats + mq + life,
@@ -181,6 +375,25 @@ def xs_seeds():
             be('online', '0') + left,
         'backend-left-online-garbage': bytes([0, 0x82, 0, 0]) + base +
             feats + be('online', 'yes') + left,
+        # every offload offered and asked for: the keys start writes
+        'offloads': bytes([LRO_ON | FILTER, 0x8a, 0, 0]) + base + feats +
+            offers + life + b''.join(be('state', s) for s in '224456'),
+        'offloads-csum-only': bytes([CSUM, 0x82, 0, 0]) + base + feats +
+            offers + life,
+        # a previous frontend's offload keys, not asked for this time
+        'offloads-stale': bytes([SCATTER, 0x82, 0, 0]) + base + feats +
+            be('feature-multicast-control', '1') +
+            fe('feature-gso-tcpv4', '1') + fe('feature-gso-tcpv6', '1') +
+            fe('feature-ipv6-csum-offload', '1') +
+            fe('xdp-headroom', '128') +
+            fe('request-multicast-control', '1') + life,
+        # refused, each as the first read and as a later change
+        'offloads-malformed': bytes([0, 0x82, 0, 0]) + base + feats +
+            be('feature-gso-tcpv4', '2') + life,
+        'offloads-malformed-later': bytes([LRO_ON, 0x8a, 0, 0]) + base +
+            feats + be('feature-xdp-headroom', '1') +
+            be('feature-xdp-headroom', 'yes') +
+            be('feature-multicast-control', '-1') + life,
     }
 
 

@@ -234,15 +234,17 @@ recv_frame_info(struct fe *fe, struct fq *q, uint8_t *out, size_t max,
 		      PAGE,
 		      "RX response offset %u status %d", rsp.offset,
 		      rsp.status);
-		CHECK(rsp.offset == (ri->slots == 0 ? fe->headroom : 0),
-		      "RX slot %u at offset %u", ri->slots, rsp.offset);
-		if (rsp.id >= NR_BUFS || rsp.status <= 0 ||
-		    len + rsp.status > max ||
+		/* Linux: data at the headroom, which the size counts in. */
+		CHECK(rsp.offset == 0 && rsp.status > (int)fe->headroom,
+		      "RX slot %u at offset %u, size %d, headroom %u",
+		      ri->slots, rsp.offset, rsp.status, fe->headroom);
+		if (rsp.id >= NR_BUFS || rsp.status <= (int)fe->headroom ||
+		    len + rsp.status - fe->headroom > max ||
 		    rsp.offset + (unsigned int)rsp.status > PAGE)
 			return -1;
-		memcpy(out + len, q->rxbuf + rsp.id * PAGE + rsp.offset,
-		       rsp.status);
-		len += rsp.status;
+		memcpy(out + len, q->rxbuf + rsp.id * PAGE + fe->headroom,
+		       rsp.status - fe->headroom);
+		len += rsp.status - fe->headroom;
 		more = rsp.flags & NETRXF_more_data;
 		if (ri->slots == 0)
 			ri->flags = rsp.flags;

@@ -39,6 +39,8 @@ refuse 1/0,set=feature-sg set=feature-sg
 refuse 1/0,set=a/b:1 set=a/b:1
 refuse 1/0$(printf ',set=k%d:1' 1 2 3 4 5 6 7 8 9) 'at most 8 set='
 refuse 1/0,bogus=1 "unknown option 'bogus'"
+refuse 1/0,tap-offload=2 tap-offload=2
+refuse 1/0,end=echo,tap-offload=1 'tap-offload=1 wants end=tap'
 for m in bad-rsp-id bad-rsp-prod bad-rx-size bad-rx-offset bad-status \
 	 no-initwait no-connect; do
 	accept "1/0,misbehave=$m"

@@ -25,25 +25,6 @@ inet_fold(uint32_t sum)
 	return (uint16_t)sum;
 }
 
-static void
-put16(uint8_t *p, unsigned int v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static unsigned int
-get16(const uint8_t *p)
-{
-	return (unsigned int)p[0] << 8 | p[1];
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
 struct tcp_layout
 tcp_frame(uint8_t *f, const struct tcp_spec *s, unsigned int seed)
 {

@@ -36,6 +36,33 @@ struct tcp_layout {
 	unsigned int len, l3, l4, hdr_len;
 };
 
+/* Big-endian fields of a frame. */
+static inline void
+put16(uint8_t *p, unsigned int v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void
+put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v);
+}
+
+static inline unsigned int
+get16(const uint8_t *p)
+{
+	return (unsigned int)p[0] << 8 | p[1];
+}
+
+static inline uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) << 16 | get16(p + 2);
+}
+
 /* RFC 1071 sums, not folded, and folding. */
 uint32_t inet_add(uint32_t sum, const uint8_t *p, unsigned int len);
 uint16_t inet_fold(uint32_t sum);

@@ -12,21 +12,14 @@
  *
  * usage: test_offload XENSIM_BINARY
  */
-#include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <net/if.h>
-#include <sys/socket.h>
 
 #include "fe_ring.h"
+#include "netns.h"
 #include "tcpip.h"
 
 /* VIF_ADV: an echo with the adversary holding, reordering, verifying;
@@ -35,7 +28,8 @@ enum { VIF_ECHO, VIF_ZERO, VIF_TYPE, VIF_TAP, VIF_ADV, VIF_PEER_A,
        VIF_PEER_B };
 
 static uint8_t frame[65536], got[65536];
-static char ns_name[32], tap_name[IFNAMSIZ];
+static const char *ns_name;
+static char tap_name[IFNAMSIZ];
 
 /* The largest GSO packet there is, and one of IPv6 with its own MSS. */
 static const struct tcp_spec v4_max = {
@@ -328,81 +322,8 @@ test_fatal(unsigned int h, uint16_t mss, uint8_t type, const char *msg)
 	fe_release(&fe);
 }
 
-static void
-netns_del(void)
-{
-	char cmd[64];
-
-	snprintf(cmd, sizeof(cmd), "ip netns del %s", ns_name);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove netns %s\n", ns_name);
-}
-
-/* Before xensim starts: the namespace its TAP goes to. */
-static void
-netns_add(void)
-{
-	char cmd[64];
-
-	snprintf(ns_name, sizeof(ns_name), "nbgso%d", (int)getpid());
-	snprintf(tap_name, sizeof(tap_name), "nbg%d", (int)getpid());
-	snprintf(cmd, sizeof(cmd), "ip netns add %s", ns_name);
-	REQUIRE(system(cmd) == 0, "cannot create netns %s", ns_name);
-	atexit(netns_del);
-}
-
-/* In a thread of its own: setns() changes the calling thread's netns. */
-static void *
-capture_open(void *arg)
-{
-	int *fd = arg, ns, size = 1 << 22;
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
-				   .sll_protocol = htons(ETH_P_ALL) };
-	char path[64];
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns_name);
-	ns = open(path, O_RDONLY | O_CLOEXEC);
-	if (ns < 0 || setns(ns, CLONE_NEWNET) != 0)
-		return NULL;
-	close(ns);
-	sll.sll_ifindex = (int)if_nametoindex(tap_name);
-	*fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
-	if (*fd >= 0 && (sll.sll_ifindex == 0 ||
-			 bind(*fd, (struct sockaddr *)&sll, sizeof(sll)) != 0 ||
-			 setsockopt(*fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
-				    sizeof(size)) != 0)) {
-		close(*fd);
-		*fd = -1;
-	}
-	return NULL;
-}
-
-/* The next frame the TAP's stack got from the test frontend (tcp_frame's
- * source MAC); its length, or -1 after WAIT_MS. */
-static int
-capture(int fd, uint8_t *buf, size_t max)
-{
-	static const uint8_t src[6] = { 0x00, 0x16, 0x3e, 0, 0, 2 };
-	long end = now_ms() + WAIT_MS;
-	struct sockaddr_ll sll;
-	socklen_t sl;
-	ssize_t n;
-
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long left = end - now_ms();
-
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-			return -1;
-		sl = sizeof(sll);
-		n = recvfrom(fd, buf, max, 0, (struct sockaddr *)&sll, &sl);
-		if (n <= 0)
-			return -1;
-		if (sll.sll_pkttype != PACKET_OUTGOING && n >= 12 &&
-		    memcmp(buf + 6, src, 6) == 0)
-			return (int)n;
-	}
-}
+/* The source MAC of tcp_frame(), the test frontend's. */
+static const uint8_t fe_mac[6] = { 0x00, 0x16, 0x3e, 0, 0, 2 };
 
 /* A TAP without offloads: the stack gets the segments, checksums
  * complete. Matched to their place by sequence number, not arrival. */
@@ -415,14 +336,12 @@ test_tap(void)
 	bool seen[64];
 	struct tcp_layout lo;
 	unsigned int i, k, mss, nr;
-	pthread_t t;
 	uint32_t seq;
-	int fd = -1, len;
+	int fd, len;
 
 	printf("GSO into a TAP in netns %s\n", ns_name);
-	REQUIRE(pthread_create(&t, NULL, capture_open, &fd) == 0 &&
-		pthread_join(t, NULL) == 0 && fd >= 0,
-		"no packet socket on %s in %s", tap_name, ns_name);
+	fd = netns_packet_socket(ns_name, tap_name, false);
+	REQUIRE(fd >= 0, "no packet socket on %s in %s", tap_name, ns_name);
 	fe_offloads(VIF_TAP, 0, 0, 0, 0);
 	fe_up(&fe);
 	for (i = 0; i < 2; i++) {
@@ -432,7 +351,8 @@ test_tap(void)
 		REQUIRE(nr <= 64, "too many segments");
 		memset(seen, 0, sizeof(seen));
 		for (k = 0; k < nr; k++) {
-			len = capture(fd, got, sizeof(got));
+			len = netns_packet_recv(fd, false, fe_mac, NULL, got,
+						sizeof(got));
 			REQUIRE(len > 0, "IPv%d: %u of %u segments came",
 				i ? 6 : 4, k, nr);
 			memcpy(&seq, got + lo.l4 + 4, 4);
@@ -487,7 +407,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IONBF, 0);
-	netns_add();
+	ns_name = netns_add("nbgso");
+	snprintf(tap_name, sizeof(tap_name), "nbg%d", (int)getpid());
 	snprintf(tap, sizeof(tap), "1/3,end=tap:%s@%s,queues=1", tap_name,
 		 ns_name);
 	start_xensim(argv[1], args, "xensim.log");

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pmd_test mode for the multicast filter, against xensim's echo end:
- *   mcast RUN               with feature-multicast-control: all-multicast
+ *   mcast RUN|-             with feature-multicast-control: all-multicast
  *                           off makes the backend drop multicast frames
  *                           outside the list set_mc_addr_list gave (on the
  *                           fly, dynamic control; again after a restart),
  *                           broadcast passes; bad lists are refused.
  *                           Without the feature both calls are -ENOTSUP.
+ *                           RUN: xensim's, whose counters are checked too.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -60,15 +61,33 @@ echoed(const struct rte_ether_addr *dst)
 	return back;
 }
 
+/*
+ * A frame to dst passes (pass) or is filtered; after a switch of
+ * request-multicast-control, within tries frames: the backend reads the
+ * key when its watch fires, a while later on a busy (or emulated) dom0.
+ */
+static void
+expect_within(const struct rte_ether_addr *dst, bool pass, unsigned int tries,
+	      const char *when)
+{
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+	bool got;
+
+	do
+		got = echoed(dst);
+	while (got != pass && --tries > 0);
+	rte_ether_format_addr(mac, sizeof(mac), dst);
+	CHECK(got == pass, "%s: a frame to %s %s", when, mac,
+	      pass ? "was dropped" : "passed the filter");
+}
+
 static void
 expect(const struct rte_ether_addr *dst, bool pass, const char *when)
 {
-	char mac[RTE_ETHER_ADDR_FMT_SIZE];
-
-	rte_ether_format_addr(mac, sizeof(mac), dst);
-	CHECK(echoed(dst) == pass, "%s: a frame to %s %s", when, mac,
-	      pass ? "was dropped" : "passed the filter");
+	expect_within(dst, pass, 1, when);
 }
+
+#define SWITCH_TRIES	20
 
 static void
 set_list(const struct rte_ether_addr *a, uint32_t n, unsigned int want,
@@ -81,6 +100,8 @@ set_list(const struct rte_ether_addr *a, uint32_t n, unsigned int want,
 		"set_mc_addr_list of %u", n);
 	/* Queue 0's next burst hands the list to the backend. */
 	echoed(&bcast);
+	if (run == NULL)
+		return;
 	snprintf(s, sizeof(s), "\"mcast_addrs\":%u,", want);
 	check_status(run, s, "the backend's list");
 }
@@ -126,8 +147,8 @@ mode_mcast(int argc, char **argv)
 	const struct rte_ether_addr list[] = { grp1, grp6 };
 	const char *run;
 
-	REQUIRE(argc >= 1, "mcast RUN");
-	run = argv[0];
+	REQUIRE(argc >= 1, "mcast RUN|-");
+	run = strcmp(argv[0], "-") != 0 ? argv[0] : NULL;
 	port_setup_conf(1, &(struct rte_eth_conf){ 0 });
 	port_start();
 	if (!backend_filters()) {
@@ -145,10 +166,10 @@ mode_mcast(int argc, char **argv)
 	set_list(list, RTE_DIM(list), 2, run);
 	expect(&grp2, true, "all-multicast with a list");
 	REQUIRE(rte_eth_allmulticast_disable(port) == 0, "all-multicast off");
+	expect_within(&grp2, false, SWITCH_TRIES, "filtering");
 	expect(&grp1, true, "filtering");
 	expect(&grp6, true, "filtering");
 	expect(&bcast, true, "filtering");
-	expect(&grp2, false, "filtering");
 	set_list(&grp2, 1, 1, run);
 	expect(&grp2, true, "a new list");
 	expect(&grp1, false, "a new list");
@@ -156,12 +177,14 @@ mode_mcast(int argc, char **argv)
 	/* A new connection: the backend's list is empty until start. */
 	rte_eth_dev_stop(port);
 	port_start();
-	check_status(run, "\"mcast_addrs\":1,", "the list after a restart");
+	if (run != NULL)
+		check_status(run, "\"mcast_addrs\":1,",
+			     "the list after a restart");
 	expect(&grp2, true, "restarted");
 	expect(&grp1, false, "restarted");
 	REQUIRE(rte_eth_allmulticast_enable(port) == 0, "all-multicast on");
-	expect(&grp1, true, "all-multicast again");
-	CHECK(status_sum(run, "rx_mcast_filtered") == 3,
+	expect_within(&grp1, true, SWITCH_TRIES, "all-multicast again");
+	CHECK(run == NULL || status_sum(run, "rx_mcast_filtered") == 3,
 	      "%" PRIu64 " frames filtered, want 3",
 	      status_sum(run, "rx_mcast_filtered"));
 	printf("mcast: the backend filtered by the list while all-multicast "

@@ -18,11 +18,12 @@ mkdir -p /var/run
 dmesg -n 1
 
 VIF=/sys/bus/xen/drivers/vif/vif-0
-APP="/opt/netfront/netfront-testpmd -l 0-1 --no-pci --no-huge -m 256
-	--no-shconf --no-telemetry --iova-mode=va
-	--log-level=pmd.net.netfront:info
+EAL="-l 0-1 --no-pci --no-huge -m 256 --no-shconf --no-telemetry
+	--iova-mode=va --log-level=pmd.net.netfront:info
 	-d /opt/netfront/librte_mempool_ring.so
 	-d /opt/netfront/librte_net_netfront.so"
+APP="/opt/netfront/netfront-testpmd $EAL"
+PMD_TEST="/opt/netfront/pmd_test $EAL"
 
 # xenstore's view of the frontend (sysfs keeps the kernel driver's view).
 kernel_connected() {

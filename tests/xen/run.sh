@@ -7,7 +7,9 @@
 # netback; dom0 sends frames, the app echoes them (macswap); then the app
 # sends verify frames of 60..9000 bytes for XENTEST_LOAD_S seconds, which
 # dom0 mirrors back (tc), and checks each one; the kernel's xen-netfront
-# gets the vif back on close. Then xl network-detach and network-attach,
+# gets the vif back on close. The pmd suite's offload modes (checksums,
+# TSO, LRO, the multicast filter) then run against netback with dom0
+# mirroring every frame. Then xl network-detach and network-attach,
 # and xl save and xl restore, each while the app runs. Steps report
 # "XENTEST role.step ok|fail ..." lines on the serial console, which this
 # script checks.
@@ -23,7 +25,7 @@
 # XENTEST_MIRROR and XENTEST_SECURITY_MIRROR (Debian mirrors; default: the
 # ones the machine's own apt uses),
 # XENTEST_LOAD_S (seconds of the load test, default 60; more for a soak),
-# XENTEST_TIMEOUT (seconds QEMU may run, default 900 + XENTEST_LOAD_S).
+# XENTEST_TIMEOUT (seconds QEMU may run, default 1500 + XENTEST_LOAD_S).
 # Results: $XENTEST_RUN/serial.log and xenstore.txt (the backend and
 # frontend directories at each stage).
 set -Eeuo pipefail
@@ -53,6 +55,8 @@ dom0_mods="net/sched/sch_ingress net/sched/cls_u32 net/sched/act_mirred
 xen_pkgs="xen-utils-4.17 xenstore-utils"
 app=$build/app/netfront-testpmd/netfront-testpmd
 pmd=$build/drivers/net/netfront/librte_net_netfront.so
+# The offload tests of the pmd suite, run in the domU against real netback.
+pmd_test=$build/tests/pmd/pmd_test
 # A shared DPDK loads its mempool handlers as drivers: the app's pool needs
 # this one, which the domU has no PMD directory to find it in.
 dpdk_libdir=$(pkg-config --variable=libdir libdpdk)
@@ -72,7 +76,7 @@ die() { echo "xentest: error: $*" >&2; exit 1; }
 [[ $load_s =~ ^[0-9]{1,6}$ ]] && [ $((10#$load_s)) -ge 10 ] ||
 	die "XENTEST_LOAD_S='$load_s': expected whole seconds, at least 10"
 load_s=$((10#$load_s))
-boot_timeout=${XENTEST_TIMEOUT:-$((900 + load_s))}
+boot_timeout=${XENTEST_TIMEOUT:-$((1500 + load_s))}
 [ -n "$mirror" ] && [ -n "$security" ] ||
 	die "no deb entry for '$codename' or '$codename-security' in the" \
 	    "machine's apt sources: set XENTEST_MIRROR and XENTEST_SECURITY_MIRROR"
@@ -192,7 +196,7 @@ build_domu() {
 		"$m"/xen/xen-gntalloc.ko "$m"/xen/xen-gntdev.ko \
 		"$d/lib/modules/"
 	mkdir -p "$d/opt/netfront"
-	cp "$app" "$pmd" "$d/opt/netfront/"
+	cp "$app" "$pmd" "$pmd_test" "$d/opt/netfront/"
 	cp -L "$mempool" $peers "$d/opt/netfront/"
 	mkdir -p "$d$bpf_objs"
 	cp "$bpf_objs"/xsk_def_xdp_prog*.o "$bpf_objs/xdp-dispatcher.o" \
@@ -201,7 +205,7 @@ build_domu() {
 	for tool in read write ls exists; do
 		ln -s xenstore "$d/bin/xenstore-$tool"
 	done
-	copy_with_libs "$d" "$app" "$pmd" "$mempool" $peers \
+	copy_with_libs "$d" "$app" "$pmd" "$pmd_test" "$mempool" $peers \
 		/usr/bin/xenstore /bin/busybox
 	# glibc loads it when a thread is cancelled (EAL's cleanup does).
 	lib=$(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ { p = $NF }
@@ -301,7 +305,10 @@ check() {
 		dom0.traffic domu.app-exit domu.app-counters dom0.stage-load
 		dom0.echo domu.load-start dom0.stage-load-run
 		dom0.mq-handshake dom0.stage-load-done dom0.vifcounters
-		dom0.queuecounters domu.load dom0.stage-lifecycle
+		dom0.queuecounters domu.load dom0.stage-offload
+		dom0.offload-echo domu.offload-csum-0 domu.offload-csum-1
+		domu.offload-tso-0 domu.offload-tso-1 domu.offload-mcast
+		dom0.stage-offload-done dom0.stage-lifecycle
 		dom0.life-before-traffic dom0.detach dom0.reattach
 		dom0.life-after-traffic domu.lifecycle domu.rebind
 		dom0.stage-rebind domu.restore-start dom0.stage-restore

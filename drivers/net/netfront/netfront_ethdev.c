@@ -505,9 +505,7 @@ rx_frame_fits(struct rte_eth_dev *dev, uint16_t mtu)
 	if (dev->data->dev_conf.rxmode.offloads &
 	    (RTE_ETH_RX_OFFLOAD_SCATTER | RTE_ETH_RX_OFFLOAD_TCP_LRO))
 		return 0;
-	/* A trusted page starts with the mbuf headroom (xdp-headroom). */
-	if (len > NETFRONT_PAGE_SIZE -
-		  (ad->trusted ? RTE_PKTMBUF_HEADROOM : 0)) {
+	if (len > NETFRONT_PAGE_SIZE) {
 		PMD_DRV_LOG(ERR, "vif%u: MTU %u: frames over a page need "
 			    "RTE_ETH_RX_OFFLOAD_SCATTER", ad->args.vif, mtu);
 		return -EINVAL;
@@ -624,9 +622,12 @@ grants_fit(struct netfront_adapter *ad, unsigned int nq)
 /*
  * What RX asks of the backend, from the application's offloads: chains
  * with SCATTER or LRO, blank checksums with checksum offload, GSO packets
- * with LRO if the application takes them whole. A trusted page lent as an
- * mbuf's buffer gets its headroom,
- * which costs an extra-info slot per packet.
+ * with LRO if the application takes them whole. Never xdp-headroom: Linux
+ * netback (6.1) counts neither its extra-info slot nor the headroom when
+ * it checks that a packet's RX requests are posted, so it may consume
+ * requests the frontend has not posted (seen on real Xen: lost frames and
+ * a guest whose console died). The RX path still takes a headroom
+ * (rx_headroom, fuzzed) for a netback that counts it.
  */
 static void
 rx_offloads_choose(struct netfront_adapter *ad)
@@ -647,8 +648,7 @@ rx_offloads_choose(struct netfront_adapter *ad)
 	ad->rx_csum = (rx->offloads & csum) == csum;
 	ad->rx_ip_csum = rx->offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
 	ad->max_lro_len = rx->max_lro_pkt_size;
-	ad->rx_headroom = ad->trusted && ad->feat.xdp_headroom ?
-			  RTE_PKTMBUF_HEADROOM : 0;
+	ad->rx_headroom = 0;
 }
 
 static int

@@ -144,7 +144,7 @@ rx_check(struct netfront_rxq *rxq, const netif_rx_response_t *rsp,
 		v = NETFRONT_VIOL_RSP_STATUS;
 		val = rsp->status;
 	} else if (unlikely(rsp->status >= 0 &&
-			    (rsp->status == 0 ||
+			    (rsp->status <= ad->rx_headroom ||
 			     rsp->offset >= NETFRONT_PAGE_SIZE ||
 			     rsp->offset + (unsigned int)rsp->status >
 			     NETFRONT_PAGE_SIZE))) {
@@ -285,20 +285,24 @@ rx_drop(struct netfront_rxq *rxq, uint64_t *counter)
 static inline uint64_t
 rx_ipv4_flags(const struct rte_mbuf *m)
 {
-	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const void *);
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	const struct rte_ipv4_hdr *ip;
-	uint16_t type = eh->ether_type;
-	uint32_t off = sizeof(*eh), ihl;
+	uint32_t off = RTE_ETHER_HDR_LEN, ihl;
+	uint16_t type;
 
+	/* Any offset the backend chose: no aligned loads. */
+	if (m->data_len < RTE_ETHER_HDR_LEN)
+		return RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN;
+	memcpy(&type, p + off - sizeof(type), sizeof(type));
 	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) &&
 	    m->data_len >= off + sizeof(struct rte_vlan_hdr)) {
-		type = ((const struct rte_vlan_hdr *)(eh + 1))->eth_proto;
 		off += sizeof(struct rte_vlan_hdr);
+		memcpy(&type, p + off - sizeof(type), sizeof(type));
 	}
 	if (type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
 	    m->data_len < off + sizeof(*ip))
 		return RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN;
-	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, off);
+	ip = (const struct rte_ipv4_hdr *)(p + off);
 	ihl = rte_ipv4_hdr_len(ip);
 	if (ihl < sizeof(*ip))
 		return RTE_MBUF_F_RX_IP_CKSUM_BAD;
@@ -406,14 +410,20 @@ netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		rxq->extra_next = rsp.flags & NETRXF_extra_info;
 		rxq->more = rsp.flags & NETRXF_more_data;
 
+		/*
+		 * With xdp-headroom, Linux netback puts every slot's data at
+		 * the headroom and counts it in the size (offset 0).
+		 */
 		if (rxq->discard)
 			rc = 0;
 		else if (rsp.status < 0)
 			rc = -EIO;
 		else if (pool->free != NULL)
-			rc = rx_lend(rxq, pg, rsp.offset, rsp.status);
+			rc = rx_lend(rxq, pg, rsp.offset + rxq->ad->rx_headroom,
+				     rsp.status - rxq->ad->rx_headroom);
 		else
-			rc = rx_copy(rxq, pg, rsp.offset, rsp.status);
+			rc = rx_copy(rxq, pg, rsp.offset + rxq->ad->rx_headroom,
+				     rsp.status - rxq->ad->rx_headroom);
 		/* Not lent: a trusted page goes straight back. */
 		if ((rc != 0 || rxq->discard) && pool->free != NULL)
 			netfront_rxpool_put(pool, pg);
@@ -629,6 +639,26 @@ tx_ipv4_cksum(struct rte_ipv4_hdr *ip, uint32_t len)
 	ip->hdr_checksum = ck == 0xffff ? ck : (uint16_t)~ck;
 }
 
+/*
+ * The IPv6 pseudo-header sum of a TCP segment of l4_len bytes: TCP, not
+ * whatever next header the application wrote (DPDK's own would shift a
+ * byte over 127 into the sign bit).
+ */
+static inline uint16_t
+tx_ipv6_phdr_cksum(const struct rte_ipv6_hdr *ip6, uint32_t l4_len)
+{
+	struct {
+		uint8_t addrs[32];
+		rte_be32_t len;
+		rte_be32_t proto;
+	} psd;
+
+	memcpy(psd.addrs, &ip6->src_addr, sizeof(psd.addrs));
+	psd.len = rte_cpu_to_be_32(l4_len);
+	psd.proto = rte_cpu_to_be_32(IPPROTO_TCP);
+	return rte_raw_cksum(&psd, sizeof(psd));
+}
+
 static inline uint32_t
 tx_tso_hlen(const struct rte_mbuf *m)
 {
@@ -671,7 +701,9 @@ tx_offload_slots(const struct netfront_txq *txq, const struct rte_mbuf *m,
 	uint64_t fl = m->ol_flags, l4 = fl & RTE_MBUF_F_TX_L4_MASK;
 	uint32_t hlen = m->l2_len + m->l3_len, part, rest, len, n = 0;
 
-	if (((fl & RTE_MBUF_F_TX_IP_CKSUM) && !(fl & RTE_MBUF_F_TX_IPV4)) ||
+	if (((fl & RTE_MBUF_F_TX_IP_CKSUM) &&
+	     (!(fl & RTE_MBUF_F_TX_IPV4) ||
+	      m->l3_len < sizeof(struct rte_ipv4_hdr))) ||
 	    (l4 != 0 && l4 != RTE_MBUF_F_TX_TCP_CKSUM &&
 	     l4 != RTE_MBUF_F_TX_UDP_CKSUM) ||
 	    hlen > RTE_MIN(m->pkt_len, NETFRONT_TX_BLOCK))
@@ -686,7 +718,8 @@ tx_offload_slots(const struct netfront_txq *txq, const struct rte_mbuf *m,
 	for (rest = m->pkt_len - hlen; rest > 0; rest -= len) {
 		len = RTE_MIN(part, rest);
 		/* the GSO extra-info slot, then the blocks */
-		n += 1 + (hlen + len + NETFRONT_TX_BLOCK - 1) / NETFRONT_TX_BLOCK;
+		n += (len > m->tso_segsz) +
+		     (hlen + len + NETFRONT_TX_BLOCK - 1) / NETFRONT_TX_BLOCK;
 	}
 	return n;
 }
@@ -717,7 +750,7 @@ tx_tso_headers(uint8_t *h, const struct rte_mbuf *m, uint32_t off,
 		struct rte_ipv6_hdr *ip6 = (void *)(h + m->l2_len);
 
 		ip6->payload_len = rte_cpu_to_be_16(l4_len);
-		th->cksum = rte_ipv6_phdr_cksum(ip6, 0);
+		th->cksum = tx_ipv6_phdr_cksum(ip6, l4_len);
 	}
 	th->sent_seq = rte_cpu_to_be_32(rte_be_to_cpu_32(th->sent_seq) + off);
 	if (off != 0)
@@ -726,7 +759,12 @@ tx_tso_headers(uint8_t *h, const struct rte_mbuf *m, uint32_t off,
 		th->tcp_flags &= ~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
 }
 
-/* Each part: its first request, a GSO extra-info slot, its blocks. */
+/*
+ * Each part: its first request, a GSO extra-info slot, its blocks. A part
+ * of one segment goes as a plain packet: Linux never makes such a GSO
+ * packet, and drops it (skb_warn_bad_offload) when it must complete its
+ * checksum without segmenting it.
+ */
 static void
 tx_tso(struct netfront_txq *txq, const struct rte_mbuf *m)
 {
@@ -742,18 +780,21 @@ tx_tso(struct netfront_txq *txq, const struct rte_mbuf *m)
 
 		len = RTE_MIN(part, total - off);
 		req = tx_block_req(txq, hlen + len, &dst);
-		req->flags = NETTXF_csum_blank | NETTXF_data_validated |
-			     NETTXF_extra_info;
-		ex = (netif_extra_info_t *)RING_GET_REQUEST(&txq->ring,
-						txq->ring.req_prod_pvt++);
-		ex->type = XEN_NETIF_EXTRA_TYPE_GSO;
-		ex->flags = 0;
-		ex->u.gso.size = m->tso_segsz;
-		ex->u.gso.type = m->ol_flags & RTE_MBUF_F_TX_IPV4 ?
-			XEN_NETIF_GSO_TYPE_TCPV4 : XEN_NETIF_GSO_TYPE_TCPV6;
-		ex->u.gso.pad = 0;
-		ex->u.gso.features = 0;
-		txq->extras++;
+		req->flags = NETTXF_csum_blank | NETTXF_data_validated;
+		if (len > m->tso_segsz) {
+			req->flags |= NETTXF_extra_info;
+			ex = (netif_extra_info_t *)RING_GET_REQUEST(
+				&txq->ring, txq->ring.req_prod_pvt++);
+			ex->type = XEN_NETIF_EXTRA_TYPE_GSO;
+			ex->flags = 0;
+			ex->u.gso.size = m->tso_segsz;
+			ex->u.gso.type = m->ol_flags & RTE_MBUF_F_TX_IPV4 ?
+				XEN_NETIF_GSO_TYPE_TCPV4 :
+				XEN_NETIF_GSO_TYPE_TCPV6;
+			ex->u.gso.pad = 0;
+			ex->u.gso.features = 0;
+			txq->extras++;
+		}
 		/* The first part's headers are where the data starts. */
 		tx_cursor_copy(off == 0 ? &data : &hdr, dst, hlen);
 		tx_tso_headers(dst, m, off, len, off + len == total);
