@@ -526,8 +526,10 @@ rx_gso_parse(const struct frame_hdr *h, struct gso *g)
 /*
  * The RX requests the next delivery from frame h takes (the frame, with
  * an extra-info slot for a GSO one, or the frame's next segment), and in
- * data those that hold data; 0 for a frame that cannot be segmented (it
- * cannot be: TX checked it).
+ * data those that hold data; 0 for a frame to drop: one that cannot be
+ * segmented (TX checked it), or a GSO frame of one segment whose checksum
+ * must be completed. Linux's tcp_gso_segment() leaves that one whole, and
+ * skb_checksum_help() refuses a GSO skb (skb_warn_bad_offload).
  */
 static unsigned int
 rx_need(const struct nb_queue *q, const struct frame_hdr *h,
@@ -539,7 +541,9 @@ rx_need(const struct nb_queue *q, const struct frame_hdr *h,
 	struct gso g;
 
 	if (!whole) {
-		if (rx_gso_parse(h, &g) != 0)
+		if (rx_gso_parse(h, &g) != 0 ||
+		    (g.nr_segs == 1 &&
+		     !rx_csum_blank_ok(nb, (const uint8_t *)(h + 1), h->len)))
 			return 0;
 		len = gso_seg_len(&g, q->seg_next);
 	}

@@ -483,7 +483,8 @@ tap_write_vnet(struct nb_queue *q, const void *data, uint32_t len,
 }
 
 /* A TAP without a vnet header takes neither GSO frames nor blank
- * checksums: the stack segments and completes them, as Linux does. */
+ * checksums: the stack segments and completes them, as Linux does, and
+ * drops a frame of one segment (see rx_need()). */
 static void
 tap_write_gso(struct nb_queue *q, const uint8_t *data, uint32_t len,
 	      const struct frame_info *info)
@@ -495,6 +496,10 @@ tap_write_gso(struct nb_queue *q, const uint8_t *data, uint32_t len,
 	/* The ring parsed it already. */
 	gso_parse(&g, data, len, info->gso_size,
 		  info->gso_type == XEN_NETIF_GSO_TYPE_TCPV6);
+	if (g.nr_segs == 1) {
+		__atomic_fetch_add(&q->st.rx_drops, 1, __ATOMIC_RELAXED);
+		return;
+	}
 	for (i = 0; i < g.nr_segs; i++)
 		tap_write(q, seg, gso_segment(&g, i, seg, false));
 	nb_stat_add(&q->st.gso_segs, g.nr_segs);

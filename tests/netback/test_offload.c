@@ -296,6 +296,60 @@ test_bad_gso(void)
 	fe_close(&fe);
 }
 
+/*
+ * A GSO packet of one segment toward a frontend without GSO: whole with
+ * its checksum blank if the frontend takes that; dropped if its checksum
+ * must be completed, as Linux drops it (skb_checksum_help() refuses a GSO
+ * skb that tcp_gso_segment() left whole). A frame sent after it comes
+ * back first.
+ */
+static void
+test_one_segment(void)
+{
+	struct fe fe = { .handle = VIF_ECHO, .nq = 1 };
+	const struct tcp_spec one = { .payload = 100, .seq = 9 };
+	struct tcp_spec plain = { .payload = 60 };
+	long drops = status_value(VIF_ECHO, "rx_drops");
+	struct tcp_layout lo;
+	struct rx_info ri;
+	int len;
+
+	printf("GSO packets of one segment\n");
+	fe_offloads(VIF_ECHO, 0, 0, 0, 1);
+	fe_up(&fe);
+	lo = send_gso_blank(&fe.q[0], &one, 1);
+	len = recv_frame_info(&fe, &fe.q[0], got, sizeof(got), &ri);
+	CHECK(len == (int)lo.len && (ri.flags & NETRXF_csum_blank) &&
+	      ri.gso.type == XEN_NETIF_EXTRA_TYPE_NONE,
+	      "checksum offload: %d bytes, flags %#x, extra type %u; want "
+	      "%u bytes, csum_blank, no extra", len, ri.flags, ri.gso.type,
+	      lo.len);
+	if (len == (int)lo.len) {
+		CHECK(tcp_csum_ok(got, &lo, lo.len, false, true),
+		      "checksum field %02x%02x, not the pseudo-header sum",
+		      got[lo.l4 + 16], got[lo.l4 + 17]);
+		memcpy(got + lo.l4 + 16, frame + lo.l4 + 16, 2);
+		CHECK(memcmp(got, frame, lo.len) == 0,
+		      "more than the checksum changed");
+	}
+	reap_tx_all(&fe.q[0]);
+	fe_close(&fe);
+
+	fe_offloads(VIF_ECHO, 0, 0, 1, 0);
+	fe_up(&fe);
+	send_gso_blank(&fe.q[0], &one, 2);
+	lo = tcp_frame(frame, &plain, 3);
+	post_frame(&fe.q[0], frame, lo.len, 0);
+	len = recv_frame(&fe, &fe.q[0], got, sizeof(got));
+	CHECK(len == (int)lo.len && memcmp(got, frame, lo.len) == 0,
+	      "no checksum offload: %d bytes came back first, not the plain "
+	      "frame's %u", len, lo.len);
+	reap_tx_all(&fe.q[0]);
+	CHECK(status_await(VIF_ECHO, "rx_drops", drops + 1) == drops + 1,
+	      "status.json: rx_drops not %ld", drops + 1);
+	fe_close(&fe);
+}
+
 /* A GSO extra of size 0 or of an unknown type: fatal, as Linux's
  * xenvif_set_skb_gso(); the reason is in xenstore. */
 static void
@@ -326,13 +380,18 @@ test_fatal(unsigned int h, uint16_t mss, uint8_t type, const char *msg)
 static const uint8_t fe_mac[6] = { 0x00, 0x16, 0x3e, 0, 0, 2 };
 
 /* A TAP without offloads: the stack gets the segments, checksums
- * complete. Matched to their place by sequence number, not arrival. */
+ * complete. Matched to their place by sequence number, not arrival. A GSO
+ * packet of one segment is dropped (see test_one_segment()): the plain
+ * frame after it comes first. */
 static void
 test_tap(void)
 {
 	struct fe fe = { .handle = VIF_TAP, .nq = 1 };
 	const struct tcp_spec *s[2] = { &v4_max, &v6 };
+	const struct tcp_spec one = { .payload = 100 };
+	struct tcp_spec plain = { .payload = 60 };
 	long segs = status_value(VIF_TAP, "gso_segs"), want = segs;
+	long drops = status_value(VIF_TAP, "rx_drops");
 	bool seen[64];
 	struct tcp_layout lo;
 	unsigned int i, k, mss, nr;
@@ -367,6 +426,16 @@ test_tap(void)
 		want += nr;
 		reap_tx_all(&fe.q[0]);
 	}
+	send_gso_blank(&fe.q[0], &one, 3);
+	lo = tcp_frame(frame, &plain, 4);
+	post_frame(&fe.q[0], frame, lo.len, 0);
+	len = netns_packet_recv(fd, false, fe_mac, NULL, got, sizeof(got));
+	CHECK(len == (int)lo.len && memcmp(got, frame, lo.len) == 0,
+	      "one segment: %d bytes came first, not the plain frame's %u",
+	      len, lo.len);
+	reap_tx_all(&fe.q[0]);
+	CHECK(status_await(VIF_TAP, "rx_drops", drops + 1) == drops + 1,
+	      "status.json: rx_drops not %ld", drops + 1);
 	close(fd);
 	CHECK(status_await(VIF_TAP, "gso_segs", want) == want,
 	      "status.json: gso_segs not %ld", want);
@@ -426,6 +495,7 @@ main(int argc, char **argv)
 	test_peer();
 	test_csum_fixup();
 	test_bad_gso();
+	test_one_segment();
 	test_fatal(VIF_ZERO, 0, XEN_NETIF_GSO_TYPE_TCPV4,
 		   "GSO size must not be zero");
 	test_fatal(VIF_TYPE, MSS4, 3, "Bad GSO type 3");
