@@ -62,9 +62,6 @@ fq_cfg_parse(struct fq_cfg *cfg, struct fz_in *in)
 	cfg->rx_sg = (flags & 2) || cfg->rx_gso;
 	cfg->rx_csum = (offl & 1) || cfg->rx_gso;
 	cfg->rx_ip_csum = offl & 2;
-	cfg->xdp_headroom = offl & 8;
-	cfg->rx_headroom = cfg->trusted && cfg->xdp_headroom ?
-			   RTE_PKTMBUF_HEADROOM : 0;
 	cfg->max_lro_len = lro != 0 ? lro : NETFRONT_MAX_GSO_LEN;
 	cfg->gso_tcpv4 = offl & 0x10;
 	cfg->gso_tcpv6 = offl & 0x20;
@@ -141,15 +138,13 @@ fq_start(const struct fq_cfg *cfg)
 	ad->rx_csum = cfg->rx_csum;
 	ad->rx_ip_csum = cfg->rx_ip_csum;
 	ad->rx_gso = cfg->rx_gso;
-	ad->rx_headroom = cfg->rx_headroom;
 	ad->max_lro_len = cfg->max_lro_len;
 	ad->feat.sg = cfg->sg;
 	ad->feat.gso_tcpv4 = cfg->gso_tcpv4;
 	ad->feat.gso_tcpv6 = cfg->gso_tcpv6;
 	ad->feat.ipv6_csum = cfg->ipv6_csum;
-	ad->feat.xdp_headroom = cfg->xdp_headroom;
 	ad->feat.mcast_ctrl = cfg->mcast_ctrl;
-	ad->allmulti = !cfg->mcast_ctrl;
+	fq.data.all_multicast = !cfg->mcast_ctrl;
 	rte_spinlock_init(&ad->mc.lock);
 	ad->feat.max_queues = 1;
 	ad->mtu = cfg->mtu;

@@ -37,13 +37,11 @@ struct fq_cfg {
 	bool rx_csum;
 	bool rx_ip_csum;
 	bool rx_gso;		/* LRO */
-	uint16_t rx_headroom;
 	uint32_t max_lro_len;
 	/* The backend's other features. */
 	bool gso_tcpv4;
 	bool gso_tcpv6;
 	bool ipv6_csum;
-	bool xdp_headroom;
 	bool mcast_ctrl;	/* and all-multicast off: it filters */
 };
 
@@ -80,7 +78,7 @@ uint32_t fq_max_frame(void);
  *   u16 mtu, modulo the range the application may set
  *   u8 offloads: bit 0 RX TCP/UDP checksum offload, bit 1 RX IPv4
  *     checksum offload, bit 2 LRO (implies SCATTER and bit 0), bit 3
- *     feature-xdp-headroom (a headroom when trusted), bits 4-7 the
+ *     unused (was xdp-headroom: the driver never asks for it), bits 4-7 the
  *     backend's feature-gso-tcpv4, -gso-tcpv6, -ipv6-csum-offload,
  *     -multicast-control (all-multicast off)
  *   u16 max_lro_pkt_size, 0 for NETFRONT_MAX_GSO_LEN (what start takes)

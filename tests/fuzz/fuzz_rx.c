@@ -7,7 +7,7 @@
  *           backend sg, small mbufs, ring base near 2^32, pool size,
  *           offloads follow), u16 mtu (modulo the range the application
  *           may set), with flags bit 7: u8 offloads (RX checksums, IPv4
- *           checksums, LRO, xdp-headroom, ...), u16 max_lro_pkt_size
+ *           checksums, LRO, ...), u16 max_lro_pkt_size
  *   step:   u8 slots (low 6 bits), u8 ctl (bits 0-4 burst size - 1,
  *           bit 5 the app holds what it gets until the end, bit 6 no
  *           burst, bit 7 the backend rewrites every page after it),
@@ -18,8 +18,7 @@
  *           posted at its slot, as netback's do. Else a response:
  *           bit 0: a raw u16 id follows, else the id of the request
  *           posted at this slot; bit 1: no data written; bit 3: the data
- *           (after xdp-headroom, which the status counts, as Linux
- *           netback has it) starts with an Ethernet + IPv4 header, bit 4
+ *           starts with an Ethernet + IPv4 header, bit 4
  *           VLAN-tagged, bit 5 with a wrong checksum, bits 6-7 its IHL
  *           (5, 4, 15, 6); then u16 offset, u16 flags, u16 status: a
  *           netif_rx_response as raw fields.
@@ -269,7 +268,7 @@ write_slot(struct fz_in *in)
 	uint8_t sc = fz_u8(in), h[18 + 60];
 	netif_rx_request_t req = { .gref = UINT32_MAX };
 	netif_rx_response_t rsp;
-	unsigned int hr = fq.ad.rx_headroom, hlen, i;
+	unsigned int hlen, i;
 
 	if (sc & 4) {
 		uint8_t *ex = (uint8_t *)RING_GET_RESPONSE(b,
@@ -295,11 +294,10 @@ write_slot(struct fz_in *in)
 		if (!(sc & 2) && rsp.status > 0 &&
 		    rsp.offset + rsp.status <= (int)NETFRONT_PAGE_SIZE) {
 			memset(pg + rsp.offset, fill++, rsp.status);
-			/* After xdp-headroom, which the status counts. */
-			if ((sc & 8) && rsp.status > (int)hr) {
+			if (sc & 8) {
 				hlen = frame_header(h, sc);
-				memcpy(pg + rsp.offset + hr, h,
-				       RTE_MIN(hlen, rsp.status - hr));
+				memcpy(pg + rsp.offset, h,
+				       RTE_MIN(hlen, (unsigned int)rsp.status));
 			}
 		}
 	}

@@ -693,11 +693,9 @@ op_forward(struct fz_in *in)
 	netif_rx_back_ring_t *b = &fq.rxb;
 	struct rte_mbuf *pkts[TX_BURST_MAX];
 	uint16_t n = 1 + fz_u8(in) % TX_BURST_MAX, i;
-	/* As Linux netback: data at the headroom, counted in the size. */
-	uint16_t hr = fq.ad.rx_headroom;
 	struct sent s = {
 		.len = RTE_ETHER_HDR_LEN + fz_u16(in) %
-		       (RTE_MIN(fq_max_frame(), NETFRONT_PAGE_SIZE - hr) -
+		       (RTE_MIN(fq_max_frame(), NETFRONT_PAGE_SIZE) -
 			RTE_ETHER_HDR_LEN + 1),
 	};
 
@@ -706,11 +704,11 @@ op_forward(struct fz_in *in)
 		netif_rx_response_t *rsp =
 			RING_GET_RESPONSE(b, b->rsp_prod_pvt++);
 
-		fill(fq_page_of(req.gref) + hr, 0, s.len, new_serial(&s));
+		fill(fq_page_of(req.gref), 0, s.len, new_serial(&s));
 		rsp->id = req.id;
 		rsp->offset = 0;
 		rsp->flags = 0;
-		rsp->status = hr + s.len;
+		rsp->status = s.len;
 	}
 	RING_PUSH_RESPONSES(b);
 	n = netfront_rx_burst(fq.rxq, pkts, n);

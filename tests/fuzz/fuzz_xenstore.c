@@ -165,12 +165,11 @@ check_features(const struct netfront_adapter *ad)
 	static const char *const keys[] = {
 		"feature-split-event-channels", "feature-sg",
 		"feature-ipv6-csum-offload", "feature-gso-tcpv4",
-		"feature-gso-tcpv6", "feature-xdp-headroom",
-		"feature-multicast-control",
+		"feature-gso-tcpv6", "feature-multicast-control",
 	};
 	const bool got[RTE_DIM(keys)] = {
 		f->split_evtchn, f->sg, f->ipv6_csum, f->gso_tcpv4,
-		f->gso_tcpv6, f->xdp_headroom, f->mcast_ctrl,
+		f->gso_tcpv6, f->mcast_ctrl,
 	};
 	unsigned int i;
 
@@ -192,9 +191,7 @@ rx_offloads(struct netfront_adapter *ad, uint8_t conf)
 	ad->rx_gso = conf & 0x40;
 	ad->rx_sg = (conf & 0x10) || ad->rx_gso;
 	ad->rx_csum = (conf & 0x20) || ad->rx_gso;
-	ad->rx_headroom = ad->trusted && ad->feat.xdp_headroom ?
-			  RTE_PKTMBUF_HEADROOM : 0;
-	ad->allmulti = !(conf & 0x80);
+	ad->dev->data->all_multicast = !(conf & 0x80);
 }
 
 /* What queues_connect() sets up that the xenbus side publishes. */
@@ -282,7 +279,8 @@ check_connected(const struct netfront_adapter *ad)
 	check_opt_key("feature-ipv6-csum-offload", ad->rx_csum);
 	check_opt_key("feature-gso-tcpv4", ad->rx_gso);
 	check_opt_key("feature-gso-tcpv6", ad->rx_gso);
-	check_opt_key("xdp-headroom", ad->rx_headroom);
+	/* Never asked for: a previous frontend's is removed. */
+	check_opt_key("xdp-headroom", 0);
 	check_opt_key("request-multicast-control",
 		      netfront_mcast_filtering(ad));
 	if (n > 1)

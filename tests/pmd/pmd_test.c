@@ -50,6 +50,8 @@
  *                          (the wake-up times are printed, not judged)
  *   start-fail TEXT [QUEUES]
  *                          dev_start fails and the log names TEXT
+ *   grants-ports TEXT      two ports: the second's start fails naming
+ *                          TEXT while the first runs, works after
  *   probe-fail DEVARGS TEXT [KEY VALUE]
  *                          hot-plugging net_netfront with DEVARGS fails
  *                          and the log names TEXT; first xenstore KEY is
@@ -1280,6 +1282,35 @@ mode_start_fail(int argc, char **argv)
 	printf("start-fail: refused with a message naming '%s'\n", argv[0]);
 }
 
+/*
+ * gntalloc's limit is the whole guest's: with the first port started, the
+ * second counts the grants the first holds and is refused naming the
+ * limit both need (TEXT); once the first has stopped, the second starts.
+ */
+static void
+mode_grants_ports(int argc, char **argv)
+{
+	uint16_t first = port, second = rte_eth_find_next(port + 1);
+	FILE *f;
+
+	REQUIRE(argc >= 1, "grants-ports TEXT");
+	REQUIRE(second < RTE_MAX_ETHPORTS, "give two net_netfront ports");
+	port_setup(1);
+	port_start();
+	port = second;
+	port_setup(1);
+	f = log_capture();
+	CHECK(rte_eth_dev_start(second) != 0, "the second port started");
+	log_expect(f, argv[0]);
+	REQUIRE(rte_eth_dev_stop(first) == 0, "cannot stop the first port");
+	port_start();
+	rte_eth_dev_close(second);
+	rte_eth_dev_close(first);
+	port = first;
+	printf("grants-ports: the second port refused with a message naming "
+	       "'%s', started once the first stopped\n", argv[0]);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(int argc, char **argv);
@@ -1298,6 +1329,7 @@ static const struct {
 	{ "lifecycle", mode_lifecycle, true },
 	{ "rx-intr", mode_rx_intr, true },
 	{ "start-fail", mode_start_fail, true },
+	{ "grants-ports", mode_grants_ports, true },
 	{ "csum", mode_csum, true },
 	{ "tso", mode_tso, true },
 	{ "mtu", mode_mtu, true },

@@ -51,13 +51,6 @@ extern int netfront_logtype;
 #define NETFRONT_FRAME_OVERHEAD	(RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
 /* GSO: one IP packet of at most 64 KiB, each way. */
 #define NETFRONT_MAX_GSO_LEN	(XEN_NETIF_MAX_TX_SIZE + NETFRONT_FRAME_OVERHEAD)
-/*
- * Linux's number for the extra-info slot that answers xdp-headroom, in
- * netif.h only since Xen 4.18; u.xdp.headroom is the union's first field.
- */
-#ifndef XEN_NETIF_EXTRA_TYPE_XDP
-#define XEN_NETIF_EXTRA_TYPE_XDP	5
-#endif
 
 
 static_assert(NET_TX_RING_SIZE <= NETFRONT_IDPOOL_MAX &&
@@ -181,7 +174,6 @@ struct netfront_backend_features {
 	bool ipv6_csum;		/* takes csum_blank for IPv6 too */
 	bool gso_tcpv4;
 	bool gso_tcpv6;
-	bool xdp_headroom;
 	bool mcast_ctrl;	/* filters multicast by our list */
 	bool mcast_dynamic;	/* ... and may be told so while connected */
 	unsigned int max_queues;
@@ -228,7 +220,6 @@ struct netfront_adapter {
 	bool rx_csum;			/* no feature-no-csum-offload */
 	bool rx_ip_csum;		/* IPv4 headers checked on RX */
 	bool rx_gso;			/* feature-gso-tcpv4/v6: LRO on */
-	uint16_t rx_headroom;		/* xdp-headroom, or 0 */
 	uint32_t max_lro_len;		/* of an RX packet with a GSO extra */
 	unsigned int rx_pages;		/* trusted RX pool size, per queue */
 	bool link_reported;		/* last state link_report reported */
@@ -240,7 +231,6 @@ struct netfront_adapter {
 	bool removed;
 	bool back;
 	struct netfront_mcast mc;
-	bool allmulti;			/* no filter asked of the backend */
 	/* The domain was restored: the connection's channels are dead. */
 	bool restored;
 	int fe_state;			/* the frontend state last written */

@@ -552,8 +552,8 @@ allmulti_set(struct rte_eth_dev *dev, bool on)
 
 	if (!netfront_mcast_offered(ad, !on))
 		return on ? 0 : -ENOTSUP;
-	/* ethdev replays the setting at each start */
-	if (ad->allmulti == on)
+	/* ethdev sets all_multicast after this; it replays it at start */
+	if (dev->data->all_multicast == on)
 		return 0;
 	if (dev->data->dev_started) {
 		if (!ad->feat.mcast_dynamic) {
@@ -567,7 +567,6 @@ allmulti_set(struct rte_eth_dev *dev, bool on)
 		if (rc != 0)
 			return rc;
 	}
-	ad->allmulti = on;
 	return 0;
 }
 
@@ -583,17 +582,43 @@ netfront_allmulti_disable(struct rte_eth_dev *dev)
 	return allmulti_set(dev, false);
 }
 
+static const struct eth_dev_ops netfront_ops;
+
+/* Grants the other started netfront ports of this process hold. */
+static unsigned int
+grants_held_elsewhere(const struct netfront_adapter *ad)
+{
+	unsigned int held = 0;
+	uint16_t p;
+
+	RTE_ETH_FOREACH_DEV(p) {
+		const struct rte_eth_dev *d = &rte_eth_devices[p];
+		const struct netfront_adapter *o = d->data->dev_private;
+
+		if (d->dev_ops == &netfront_ops && o != ad &&
+		    d->data->dev_started)
+			held += d->data->nb_rx_queues *
+				(QUEUE_GRANTS + o->rx_pages);
+	}
+	return held;
+}
+
 /*
  * gntalloc's limit counts every grant of the guest, so the queue pairs
- * must fit in it together: the default pool shrinks to fit, and what
- * cannot fit is refused naming what to raise.
+ * must fit in it together, with those of the process's other ports: the
+ * default pool shrinks to fit, and what cannot fit is refused naming
+ * what to raise.
  */
 static int
 grants_fit(struct netfront_adapter *ad, unsigned int nq)
 {
 	unsigned int limit = xenplat_grant_limit(ad->xp);
+	unsigned int held = grants_held_elsewhere(ad);
 	unsigned int budget = limit != 0 ? limit : GNTALLOC_DEFAULT_LIMIT;
-	unsigned int share = budget / nq, rx, need;
+	unsigned int share, rx, need;
+
+	budget = budget > held ? budget - held : 0;
+	share = budget / nq;
 
 	if (!ad->trusted) {
 		rx = NET_RX_RING_SIZE;
@@ -607,14 +632,15 @@ grants_fit(struct netfront_adapter *ad, unsigned int nq)
 	}
 	ad->rx_pages = rx;
 	need = nq * (QUEUE_GRANTS + rx);
-	if (limit == 0 || need <= limit)
+	if (limit == 0 || held + need <= limit)
 		return 0;
 	PMD_DRV_LOG(ERR, "vif%u: %u queue pair(s) need %u grants (%u each: "
 		    "2 rings, %u TX pages, %u RX pages), but this guest may "
-		    "grant %u in all (gntalloc's limit): raise "
+		    "grant %u in all (gntalloc's limit) and the other started "
+		    "ports of this process hold %u: raise "
 		    "/sys/module/xen_gntalloc/parameters/limit to %u or more, "
 		    "or use fewer queues%s", ad->args.vif, nq, need,
-		    need / nq, NETFRONT_TX_PAGES, rx, limit, need,
+		    need / nq, NETFRONT_TX_PAGES, rx, limit, held, held + need,
 		    ad->trusted ? ", or trusted=0 (256 RX pages each)" : "");
 	return -ENOSPC;
 }
@@ -626,8 +652,7 @@ grants_fit(struct netfront_adapter *ad, unsigned int nq)
  * netback (6.1) counts neither its extra-info slot nor the headroom when
  * it checks that a packet's RX requests are posted, so it may consume
  * requests the frontend has not posted (seen on real Xen: lost frames and
- * a guest whose console died). The RX path still takes a headroom
- * (rx_headroom, fuzzed) for a netback that counts it.
+ * a guest whose console died).
  */
 static void
 rx_offloads_choose(struct netfront_adapter *ad)
@@ -648,7 +673,6 @@ rx_offloads_choose(struct netfront_adapter *ad)
 	ad->rx_csum = (rx->offloads & csum) == csum;
 	ad->rx_ip_csum = rx->offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
 	ad->max_lro_len = rx->max_lro_pkt_size;
-	ad->rx_headroom = 0;
 }
 
 static int
@@ -961,7 +985,6 @@ netfront_probe(struct rte_vdev_device *vdev)
 	 */
 	dev->data->promiscuous = 1;
 	dev->data->all_multicast = 1;
-	ad->allmulti = true;
 	rte_spinlock_init(&ad->mc.lock);
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV;
 	dev->dev_ops = &netfront_ops;

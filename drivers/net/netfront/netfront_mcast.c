@@ -16,7 +16,7 @@
 bool
 netfront_mcast_filtering(const struct netfront_adapter *ad)
 {
-	return ad->feat.mcast_ctrl && !ad->allmulti;
+	return ad->feat.mcast_ctrl && !ad->dev->data->all_multicast;
 }
 
 bool

@@ -130,8 +130,7 @@ rx_check(struct netfront_rxq *rxq, const netif_rx_response_t *rsp,
 		v = NETFRONT_VIOL_RSP_ID;
 		val = rsp->id;
 	} else if (unlikely(((rsp->flags & NETRXF_extra_info) &&
-			     (rxq->nslots != 0 ||
-			      (!ad->rx_gso && ad->rx_headroom == 0))) ||
+			     (rxq->nslots != 0 || !ad->rx_gso)) ||
 			    ((rsp->flags & NETRXF_more_data) && !ad->rx_sg))) {
 		v = NETFRONT_VIOL_RSP_FLAGS;
 		val = rsp->flags;
@@ -144,7 +143,7 @@ rx_check(struct netfront_rxq *rxq, const netif_rx_response_t *rsp,
 		v = NETFRONT_VIOL_RSP_STATUS;
 		val = rsp->status;
 	} else if (unlikely(rsp->status >= 0 &&
-			    (rsp->status <= ad->rx_headroom ||
+			    (rsp->status == 0 ||
 			     rsp->offset >= NETFRONT_PAGE_SIZE ||
 			     rsp->offset + (unsigned int)rsp->status >
 			     NETFRONT_PAGE_SIZE))) {
@@ -158,9 +157,8 @@ rx_check(struct netfront_rxq *rxq, const netif_rx_response_t *rsp,
 }
 
 /*
- * An extra-info slot after a packet's first: only the kinds start asked
- * for, each once. GSO (LRO on) gives the packet's MSS; XDP answers
- * xdp-headroom, whose data offset the first response carries already.
+ * An extra-info slot after a packet's first: only GSO, once, and only
+ * with LRO on; it gives the packet's MSS.
  */
 static int
 rx_extra(struct netfront_rxq *rxq, const netif_extra_info_t *ex)
@@ -174,9 +172,6 @@ rx_extra(struct netfront_rxq *rxq, const netif_extra_info_t *ex)
 		     (ex->u.gso.type == XEN_NETIF_GSO_TYPE_TCPV4 ||
 		      ex->u.gso.type == XEN_NETIF_GSO_TYPE_TCPV6);
 		rxq->gso_size = ex->u.gso.size;
-		break;
-	case XEN_NETIF_EXTRA_TYPE_XDP:
-		ok = ad->rx_headroom != 0;
 		break;
 	default:
 		ok = false;
@@ -409,21 +404,14 @@ netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		rxq->nslots++;
 		rxq->extra_next = rsp.flags & NETRXF_extra_info;
 		rxq->more = rsp.flags & NETRXF_more_data;
-
-		/*
-		 * With xdp-headroom, Linux netback puts every slot's data at
-		 * the headroom and counts it in the size (offset 0).
-		 */
 		if (rxq->discard)
 			rc = 0;
 		else if (rsp.status < 0)
 			rc = -EIO;
 		else if (pool->free != NULL)
-			rc = rx_lend(rxq, pg, rsp.offset + rxq->ad->rx_headroom,
-				     rsp.status - rxq->ad->rx_headroom);
+			rc = rx_lend(rxq, pg, rsp.offset, rsp.status);
 		else
-			rc = rx_copy(rxq, pg, rsp.offset + rxq->ad->rx_headroom,
-				     rsp.status - rxq->ad->rx_headroom);
+			rc = rx_copy(rxq, pg, rsp.offset, rsp.status);
 		/* Not lent: a trusted page goes straight back. */
 		if ((rc != 0 || rxq->discard) && pool->free != NULL)
 			netfront_rxpool_put(pool, pg);

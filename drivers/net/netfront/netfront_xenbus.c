@@ -276,7 +276,7 @@ static int
 read_features(struct netfront_adapter *ad)
 {
 	struct netfront_backend_features *f = &ad->feat;
-	unsigned long split, mq, sg, copy, v6, gso4, gso6, xdp, mc, dmc;
+	unsigned long split, mq, sg, copy, v6, gso4, gso6, mc, dmc;
 
 	if (read_feature(ad, "feature-split-event-channels", 1, &split) ||
 	    read_feature(ad, "multi-queue-max-queues", 65535, &mq) ||
@@ -285,7 +285,6 @@ read_features(struct netfront_adapter *ad)
 	    read_feature(ad, "feature-ipv6-csum-offload", 1, &v6) ||
 	    read_feature(ad, "feature-gso-tcpv4", 1, &gso4) ||
 	    read_feature(ad, "feature-gso-tcpv6", 1, &gso6) ||
-	    read_feature(ad, "feature-xdp-headroom", 1, &xdp) ||
 	    read_feature(ad, "feature-multicast-control", 1, &mc) ||
 	    read_feature(ad, "feature-dynamic-multicast-control", 1, &dmc))
 		return -EINVAL;
@@ -303,7 +302,6 @@ read_features(struct netfront_adapter *ad)
 	f->ipv6_csum = v6;
 	f->gso_tcpv4 = gso4;
 	f->gso_tcpv6 = gso6;
-	f->xdp_headroom = xdp;
 	f->mcast_ctrl = mc;
 	f->mcast_dynamic = mc && dmc;
 	return 0;
@@ -647,11 +645,8 @@ write_keys(struct netfront_adapter *ad, xs_transaction_t t)
 	    (!xb_printf(ad, t, fe, "feature-gso-tcpv4", 1) ||
 	     !xb_printf(ad, t, fe, "feature-gso-tcpv6", 1)))
 		return false;
-	if (netfront_mcast_filtering(ad) &&
-	    !xb_printf(ad, t, fe, "request-multicast-control", 1))
-		return false;
-	return ad->rx_headroom == 0 ||
-	       xb_printf(ad, t, fe, "xdp-headroom", ad->rx_headroom);
+	return !netfront_mcast_filtering(ad) ||
+	       xb_printf(ad, t, fe, "request-multicast-control", 1);
 }
 
 /* Rings and channels of every queue are set up: publish and connect. */
