@@ -68,9 +68,7 @@ done
 in_range "$runs" 1 100 || die "--runs '$runs': expected 1..100"
 in_range "$window" 1 600 || die "--window '$window': expected 1..600 seconds"
 in_range "$warmup" 0 60 || die "--warmup '$warmup': expected 0..60 seconds"
-[[ $cpus =~ ^([0-9]+),([0-9]+)$ ]] || die "--cpus '$cpus': expected A,B"
-cpu_a=${BASH_REMATCH[1]}
-cpu_b=${BASH_REMATCH[2]}
+parse_cpus "$cpus"
 IFS=, read -r -a size_list <<<"$sizes"
 IFS=, read -r -a case_list <<<"$cases"
 ((${#size_list[@]} > 0)) || die "--sizes: empty list"

@@ -22,6 +22,13 @@ in_range() {
 	is_uint "$1" && (($1 >= $2 && $1 <= $3))
 }
 
+# parse_cpus A,B: --cpus into cpu_a and cpu_b.
+parse_cpus() {
+	[[ $1 =~ ^([0-9]+),([0-9]+)$ ]] || die "--cpus '$1': expected A,B"
+	cpu_a=${BASH_REMATCH[1]}
+	cpu_b=${BASH_REMATCH[2]}
+}
+
 pgids=()
 declare -A logs
 prefixes=()
@@ -164,3 +171,16 @@ wait_for() {
 	done
 	return 1
 }
+
+# An awk function for the tables: median(s) of the numbers in string s
+# (space separated); sets lo and hi to their least and greatest.
+median_awk='
+function median(s,   n, v, i, j, t) {
+	n = split(s, v, " ")
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) {
+			t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+		}
+	lo = v[1]; hi = v[n]
+	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}'

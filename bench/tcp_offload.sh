@@ -67,9 +67,7 @@ in_range "$runs" 1 100 || die "--runs '$runs': expected 1..100"
 in_range "$secs" 1 600 || die "--time '$secs': expected 1..600 seconds"
 in_range "$retry" 0 1000000 || die "--tx-retry '$retry': expected 0..1000000"
 in_range "$quiet" 0 200 || die "--quiet-pct '$quiet': expected 0..200"
-[[ $cpus =~ ^([0-9]+),([0-9]+)$ ]] || die "--cpus '$cpus': expected A,B"
-cpu_a=${BASH_REMATCH[1]}
-cpu_b=${BASH_REMATCH[2]}
+parse_cpus "$cpus"
 [[ $(id -u) == 0 ]] || die "needs root (network namespaces, TAPs)"
 if [[ $tool == auto ]]; then
 	tool=socat
@@ -357,16 +355,7 @@ done
 # markdown table, over the runs during which other processes used at most
 # MAX % of a core (all runs without MAX).
 table() {
-	awk -F, -v max="${1:-}" '
-	function median(s,   n, v, i, j, t) {
-		n = split(s, v, " ")
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) {
-				t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
-			}
-		lo = v[1]; hi = v[n]
-		return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-	}
+	awk -F, -v max="${1:-}" "$median_awk"'
 	NR > 1 && (max == "" || $18 <= max + 0) {
 		n[$2]++
 		for (k = 3; k <= 19; k++)

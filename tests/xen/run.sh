@@ -18,7 +18,8 @@
 # Environment: NETFRONT_BUILD (build dir, default build/), XENTEST_CACHE
 # (default .cache/xen/; delete it to pick up newer Debian packages),
 # XENTEST_SCENARIO (a directory with the dom0-init and domu-init to boot
-# instead of this test's, e.g. bench/xen; then only dom0's end is
+# instead of this test's, e.g. bench/xen, and a domu.cfg if the domU
+# differs; then only dom0's end is
 # checked and the caller reads the serial log), XENTEST_ENV (a file of
 # shell variables for them), XENTEST_RUN (run directory, default
 # $XENTEST_CACHE/run),
@@ -45,8 +46,9 @@ security=${XENTEST_SECURITY_MIRROR:-$(apt_uri "$codename-security")}
 load_s=${XENTEST_LOAD_S:-60}
 stall=180
 suite=bookworm
-# dom0's user space; xen-utils comes from the same apt as the hypervisor.
-dom0_pkgs="iproute2 bridge-utils kmod iputils-ping procps"
+# dom0's user space (iperf3: bench/xen_tcp.sh's TCP ends); xen-utils
+# comes from the same apt as the hypervisor.
+dom0_pkgs="iproute2 bridge-utils kmod iputils-ping procps iperf3"
 # dom0's network modules beyond Xen's, netback's and the bridge's: the
 # load test's echo (tc mirred, queue steering) and the benchmark's
 # generator (pktgen).
@@ -219,7 +221,7 @@ build_domu() {
 
 # What dom0 adds to the cached base: its scenario and the guest.
 build_overlay() {
-	local kver=$1 o=$run/overlay
+	local kver=$1 o=$run/overlay cfg
 
 	rm -rf "$o" && mkdir -p "$o/guest"
 	install -m 755 "$scenario/dom0-init" "$o/init"
@@ -227,7 +229,9 @@ build_overlay() {
 	install -m 644 "$run/xentest.env" "$o/xentest.env"
 	cp "$cache/vmlinuz" "$o/guest/vmlinuz"
 	cp "$run/domu.cpio.gz" "$o/guest/"
-	cp "$here/domu.cfg" "$o/guest/"
+	cfg=$scenario/domu.cfg
+	[ -f "$cfg" ] || cfg=$here/domu.cfg
+	cp "$cfg" "$o/guest/domu.cfg"
 	pack "$o" "$run/overlay.cpio.gz"
 	# Concatenated archives: the kernel unpacks them in order.
 	cat "$cache/dom0-base.cpio.gz" "$run/overlay.cpio.gz" > "$run/dom0.img"
