@@ -178,7 +178,7 @@ uint8_t *
 fq_page_of(uint32_t gref)
 {
 	const struct netfront_rxpool *p = fq.rxq->pool;
-	uint8_t *pg = page_in(p->base, p->refs, p->npages, gref);
+	uint8_t *pg = page_in(p->reg.base, p->refs, p->reg.npages, gref);
 
 	return pg != NULL ? pg : page_in(fq.txq->blk.base, fq.txq->blk.refs,
 					 NETFRONT_TX_PAGES, gref);

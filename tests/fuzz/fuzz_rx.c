@@ -125,7 +125,7 @@ check_pkt(const struct rte_mbuf *m)
 		FZ_CHECK(seg->pool == rxq->mp, "mbuf not from the app's pool");
 		if (ad->trusted)
 			FZ_CHECK(netfront_rxpool_of(seg) == rxq->pool &&
-				 netfront_rxpool_holds(rxq->pool, seg),
+				 netfront_region_holds(&rxq->pool->reg, seg),
 				 "trusted segment outside the queue's pages");
 		else
 			FZ_CHECK(RTE_MBUF_DIRECT(seg),
@@ -157,7 +157,7 @@ check_pkt(const struct rte_mbuf *m)
 static uint16_t
 page_index(const struct netfront_rxpool *pool, const void *addr)
 {
-	return ((uintptr_t)addr - (uintptr_t)pool->base) >> NETFRONT_PAGE_SHIFT;
+	return ((uintptr_t)addr - (uintptr_t)pool->reg.base) >> NETFRONT_PAGE_SHIFT;
 }
 
 static void
@@ -197,7 +197,7 @@ check_pages(void)
 		if (pg == NETFRONT_NO_PAGE)
 			continue;
 		posted++;
-		FZ_CHECK(pg < pool->npages && (pool->free != NULL || pg == i),
+		FZ_CHECK(pg < pool->reg.npages && (pool->free != NULL || pg == i),
 			 "id %u posted with page %u", i, pg);
 		cnt[pg]++;
 	}
@@ -216,7 +216,7 @@ check_pages(void)
 	count_lent(cnt, rxq->head);
 	for (i = 0; i < nheld; i++)
 		count_lent(cnt, held[i]);
-	for (i = 0; i < pool->npages; i++)
+	for (i = 0; i < pool->reg.npages; i++)
 		FZ_CHECK(cnt[i] == 1, "page %u is in %u places", i, cnt[i]);
 }
 
@@ -288,7 +288,7 @@ write_slot(struct fz_in *in)
 	if (req.gref != UINT32_MAX && !(sc & 1)) {
 		uint8_t *pg = fq_page_of(req.gref);
 
-		FZ_CHECK(pg != NULL && pg >= fq.rxq->pool->base,
+		FZ_CHECK(pg != NULL && pg >= fq.rxq->pool->reg.base,
 			 "RX request %u: gref %u is no RX page", req.id,
 			 req.gref);
 		if (!(sc & 2) && rsp.status > 0 &&
@@ -336,8 +336,8 @@ burst(uint16_t nb, bool hold, bool rewrite)
 		sum[i] = pkt_sum(pkts[i]);
 	}
 	if (rewrite) {
-		memset(pool->base, 0xee,
-		       (size_t)pool->npages * NETFRONT_PAGE_SIZE);
+		memset(pool->reg.base, 0xee,
+		       (size_t)pool->reg.npages * NETFRONT_PAGE_SIZE);
 		for (i = 0; !fq.ad.trusted && i < got; i++)
 			FZ_CHECK(pkt_sum(pkts[i]) == sum[i],
 				 "untrusted: the backend rewrote a packet the "

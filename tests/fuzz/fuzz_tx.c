@@ -504,7 +504,7 @@ take_requests(void)
 				 "id %u does not use its own block", req.id);
 			f->len = mcast ? 0 : NETFRONT_TX_BLOCK;
 		} else {
-			FZ_CHECK(fq.ad.trusted && pg >= pool->base && !mcast,
+			FZ_CHECK(fq.ad.trusted && pg >= pool->reg.base && !mcast,
 				 "id %u: untrusted yet sent in place", req.id);
 			f->len = NETFRONT_PAGE_SIZE - req.offset;
 		}

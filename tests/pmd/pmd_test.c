@@ -50,6 +50,8 @@
  *                          (the wake-up times are printed, not judged)
  *   start-fail TEXT [QUEUES]
  *                          dev_start fails and the log names TEXT
+ *   tx-pool [MBUFS TEXT]   frames built in a TX pool go out in place;
+ *                          or making a pool of MBUFS fails naming TEXT
  *   grants-ports TEXT      two ports: the second's start fails naming
  *                          TEXT while the first runs, works after
  *   probe-fail DEVARGS TEXT [KEY VALUE]
@@ -134,11 +136,17 @@ port_start(void)
 struct rte_mbuf *
 mbuf_from(const uint8_t *f, uint32_t len)
 {
+	return mbuf_from_pool(tx_pool, f, len);
+}
+
+struct rte_mbuf *
+mbuf_from_pool(struct rte_mempool *mp, const uint8_t *f, uint32_t len)
+{
 	struct rte_mbuf *head = NULL, *tail = NULL;
 	uint32_t off = 0;
 
 	while (off < len) {
-		struct rte_mbuf *m = rte_pktmbuf_alloc(tx_pool);
+		struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
 		uint32_t n;
 
 		REQUIRE(m != NULL, "out of mbufs");
@@ -157,9 +165,8 @@ mbuf_from(const uint8_t *f, uint32_t len)
 	return head;
 }
 
-/* A frame whose every byte is a function of (seq, offset). */
-static struct rte_mbuf *
-make_frame(uint32_t seq, uint32_t len)
+struct rte_mbuf *
+make_frame_in(struct rte_mempool *mp, uint32_t seq, uint32_t len)
 {
 	uint8_t f[9100];
 	uint32_t i;
@@ -172,10 +179,16 @@ make_frame(uint32_t seq, uint32_t len)
 	f[12] = 0x88;
 	f[13] = 0xb5;	/* local experimental ethertype */
 	memcpy(f + 14, &seq, 4);
-	return mbuf_from(f, len);
+	return mbuf_from_pool(mp, f, len);
 }
 
-static void
+static struct rte_mbuf *
+make_frame(uint32_t seq, uint32_t len)
+{
+	return make_frame_in(tx_pool, seq, len);
+}
+
+void
 check_frame(struct rte_mbuf *m, uint32_t seq, uint32_t len)
 {
 	uint8_t buf[9100];
@@ -988,7 +1001,7 @@ log_write(void *c, const char *buf, size_t size)
 	return size;
 }
 
-static FILE *
+FILE *
 log_capture(void)
 {
 	cookie_io_functions_t io = { .write = log_write };
@@ -1000,7 +1013,7 @@ log_capture(void)
 	return f;
 }
 
-static void
+void
 log_expect(FILE *f, const char *text)
 {
 	rte_openlog_stream(NULL);
@@ -1334,6 +1347,7 @@ static const struct {
 	{ "tso", mode_tso, true },
 	{ "mtu", mode_mtu, true },
 	{ "mcast", mode_mcast, true },
+	{ "tx-pool", mode_tx_pool, true },
 	{ "probe-fail", mode_probe_fail, false },
 };
 

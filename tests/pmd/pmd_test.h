@@ -4,6 +4,7 @@
 
 /* What pmd_test.c shares with the modes kept in files of their own. */
 #include <stdint.h>
+#include <stdio.h>
 
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -14,8 +15,19 @@ extern struct rte_mempool *tx_pool;
 extern uint16_t port;
 
 void port_setup_conf(uint16_t nq, const struct rte_eth_conf *conf);
-/* The frame as a chain of tx_pool's mbufs. */
+/* The frame as a chain of tx_pool's (mp's) mbufs. */
 struct rte_mbuf *mbuf_from(const uint8_t *f, uint32_t len);
+struct rte_mbuf *mbuf_from_pool(struct rte_mempool *mp, const uint8_t *f,
+				uint32_t len);
+/* A frame whose every byte is a function of (seq, offset), in mp. */
+struct rte_mbuf *make_frame_in(struct rte_mempool *mp, uint32_t seq,
+			       uint32_t len);
+/* m is that frame, whole. */
+void check_frame(struct rte_mbuf *m, uint32_t seq, uint32_t len);
+/* The log from now on is kept; log_expect stops that and checks that it
+ * says text. */
+FILE *log_capture(void);
+void log_expect(FILE *f, const char *text);
 void port_start(void);
 /* The next frame on any of nq queues, or NULL after timeout_ms. */
 struct rte_mbuf *rx_one(uint16_t nq, uint64_t timeout_ms);
@@ -31,5 +43,8 @@ void mode_mtu(int argc, char **argv);
 
 /* mcast.c */
 void mode_mcast(int argc, char **argv);
+
+/* txpool.c */
+void mode_tx_pool(int argc, char **argv);
 
 #endif

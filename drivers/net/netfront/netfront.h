@@ -108,8 +108,8 @@ struct netfront_txq {
 	struct netfront_txblocks blk;
 	struct netfront_adapter *ad;
 	struct xenplat_evtchn *evtchn;
-	/* The last RX pool found granted to our backend, by its serial. */
-	const struct netfront_rxpool *zc_pool;
+	/* The last region found granted to our backend, by its serial. */
+	const struct netfront_region *zc_reg;
 	uint64_t zc_serial;
 	RING_IDX pushed;		/* req_prod as the backend sees it */
 	uint16_t zc_held;		/* zero-copy segments in flight */
@@ -270,21 +270,30 @@ void netfront_mcast_sync(struct netfront_txq *txq);
 
 /* netfront_pool.c */
 /*
+ * Pages granted to one backend, whose mbufs TX may post in place: a
+ * trusted RX pool's, or a TX pool's (rte_pmd_netfront_tx_pool_create).
+ */
+struct netfront_region {
+	uint8_t *base;
+	const uint32_t *refs;		/* a grant ref per page */
+	uint64_t serial;		/* unique for the process's life */
+	unsigned int npages;
+	uint16_t backend;
+	char domain[sizeof(((struct netfront_args *)0)->xensim)];
+};
+
+/*
  * RX pages granted writable to the backend. Trusted: rx_pages pages that
  * travel to the application attached to its mbufs and come back when it
  * frees them. Untrusted: one page per request id, never handed out.
  */
 struct netfront_rxpool {
-	uint8_t *base;
-	rte_iova_t iova;		/* of base, or RTE_BAD_IOVA */
+	struct netfront_region reg;
+	rte_iova_t iova;		/* of reg.base, or RTE_BAD_IOVA */
 	struct xenplat *xp;
 	struct rte_ring *free;		/* trusted: pages nobody holds */
 	struct rte_mbuf_ext_shared_info *shinfo;	/* trusted: per page */
-	uint64_t serial;		/* unique for the process's life */
-	unsigned int npages;
-	uint16_t backend;
 	bool close_xp;			/* the last retired pool closes xp */
-	char domain[sizeof(((struct netfront_args *)0)->xensim)];
 	uint32_t refs[];
 };
 
@@ -303,27 +312,50 @@ void netfront_rxpool_attach(struct netfront_rxpool *p, uint16_t pg,
 void netfront_rxpool_put(struct netfront_rxpool *p, uint16_t pg);
 /* The pool m's buffer is a page of, or NULL. */
 const struct netfront_rxpool *netfront_rxpool_of(const struct rte_mbuf *m);
-bool netfront_rxpool_holds(const struct netfront_rxpool *p,
-			   const struct rte_mbuf *m);
+/* A new serial, and the backend and domain of ad; base is the caller's. */
+void netfront_region_init(struct netfront_region *r,
+			  const struct netfront_adapter *ad,
+			  unsigned int npages, const uint32_t *refs);
+/* The granted region m's data lies in, RX pool or TX pool, or NULL. */
+const struct netfront_region *netfront_region_of(const struct rte_mbuf *m);
+
+/* True when the segment's data lies in one page of region r. */
+static inline bool
+netfront_region_holds(const struct netfront_region *r,
+		      const struct rte_mbuf *m)
+{
+	uintptr_t off = rte_pktmbuf_mtod(m, uintptr_t) - (uintptr_t)r->base;
+
+	return off < (uintptr_t)r->npages * NETFRONT_PAGE_SIZE &&
+	       (off & (NETFRONT_PAGE_SIZE - 1)) + m->data_len <=
+	       NETFRONT_PAGE_SIZE;
+}
 
 static inline uint8_t *
 netfront_rxpool_page(const struct netfront_rxpool *p, uint16_t pg)
 {
-	return p->base + ((size_t)pg << NETFRONT_PAGE_SHIFT);
+	return p->reg.base + ((size_t)pg << NETFRONT_PAGE_SHIFT);
 }
 
-static inline uint32_t
-netfront_rxpool_gref(const struct netfront_rxpool *p, const void *addr)
-{
-	return p->refs[((uintptr_t)addr - (uintptr_t)p->base) >>
-		       NETFRONT_PAGE_SHIFT];
-}
+/* netfront_txpool.c */
+/* Pages all TX pools of the process hold granted. */
+unsigned int netfront_txpool_pages(void);
+/* The TX pool region of mempool mp, or NULL. */
+const struct netfront_region *netfront_txpool_region(
+	const struct rte_mempool *mp);
 int netfront_txblocks_create(struct netfront_adapter *ad,
 			     struct netfront_txblocks *blk);
 void netfront_txblocks_destroy(struct netfront_adapter *ad,
 			       struct netfront_txblocks *blk);
 
 /* netfront_queue.c */
+/* Grants of a queue pair besides its RX pages: two rings, the TX blocks. */
+#define NETFRONT_QUEUE_GRANTS	(2 + NETFRONT_TX_PAGES)
+/* The adapter of a net_netfront port, or NULL. */
+struct netfront_adapter *netfront_adapter_of(uint16_t port_id);
+/* Grants the queue pairs of the process's started ports but except's
+ * hold: gntalloc's limit counts them all. */
+unsigned int netfront_queues_grants(const struct netfront_adapter *except);
 int netfront_queues_connect(struct netfront_adapter *ad);
 void netfront_queues_disconnect(struct netfront_adapter *ad);
 

@@ -34,8 +34,6 @@
 #define RX_PAGES_MIN		(NET_RX_RING_SIZE + 32)
 #define GNTALLOC_DEFAULT_LIMIT	1024
 #define RX_PAGES_MAX		GNTALLOC_DEFAULT_LIMIT
-/* Grants of a queue pair besides its RX pages: two rings, the TX blocks. */
-#define QUEUE_GRANTS		(2 + NETFRONT_TX_PAGES)
 #define TIMEOUT_DEFAULT		10000
 
 static const char *const valid_args[] = {
@@ -582,38 +580,18 @@ netfront_allmulti_disable(struct rte_eth_dev *dev)
 	return allmulti_set(dev, false);
 }
 
-static const struct eth_dev_ops netfront_ops;
-
-/* Grants the other started netfront ports of this process hold. */
-static unsigned int
-grants_held_elsewhere(const struct netfront_adapter *ad)
-{
-	unsigned int held = 0;
-	uint16_t p;
-
-	RTE_ETH_FOREACH_DEV(p) {
-		const struct rte_eth_dev *d = &rte_eth_devices[p];
-		const struct netfront_adapter *o = d->data->dev_private;
-
-		if (d->dev_ops == &netfront_ops && o != ad &&
-		    d->data->dev_started)
-			held += d->data->nb_rx_queues *
-				(QUEUE_GRANTS + o->rx_pages);
-	}
-	return held;
-}
-
 /*
  * gntalloc's limit counts every grant of the guest, so the queue pairs
- * must fit in it together, with those of the process's other ports: the
- * default pool shrinks to fit, and what cannot fit is refused naming
- * what to raise.
+ * must fit in it together, with those of the process's other ports and
+ * TX pools: the default pool shrinks to fit, and what cannot fit is
+ * refused naming what to raise.
  */
 static int
 grants_fit(struct netfront_adapter *ad, unsigned int nq)
 {
 	unsigned int limit = xenplat_grant_limit(ad->xp);
-	unsigned int held = grants_held_elsewhere(ad);
+	unsigned int held = netfront_queues_grants(ad) +
+			    netfront_txpool_pages();
 	unsigned int budget = limit != 0 ? limit : GNTALLOC_DEFAULT_LIMIT;
 	unsigned int share, rx, need;
 
@@ -626,18 +604,19 @@ grants_fit(struct netfront_adapter *ad, unsigned int nq)
 		rx = ad->args.rx_pages;
 	} else {
 		/* What a pair's share leaves, within the default and least. */
-		rx = share > QUEUE_GRANTS ? share - QUEUE_GRANTS : 0;
+		rx = share > NETFRONT_QUEUE_GRANTS ?
+		     share - NETFRONT_QUEUE_GRANTS : 0;
 		rx = RTE_MAX(RTE_MIN(rx, (unsigned int)RX_PAGES_DEFAULT),
 			     (unsigned int)RX_PAGES_MIN);
 	}
 	ad->rx_pages = rx;
-	need = nq * (QUEUE_GRANTS + rx);
+	need = nq * (NETFRONT_QUEUE_GRANTS + rx);
 	if (limit == 0 || held + need <= limit)
 		return 0;
 	PMD_DRV_LOG(ERR, "vif%u: %u queue pair(s) need %u grants (%u each: "
 		    "2 rings, %u TX pages, %u RX pages), but this guest may "
 		    "grant %u in all (gntalloc's limit) and the other started "
-		    "ports of this process hold %u: raise "
+		    "ports and TX pools of this process hold %u: raise "
 		    "/sys/module/xen_gntalloc/parameters/limit to %u or more, "
 		    "or use fewer queues%s", ad->args.vif, nq, need,
 		    need / nq, NETFRONT_TX_PAGES, rx, limit, held, held + need,

@@ -42,7 +42,7 @@ rxpage_free(void *addr, void *opaque)
 {
 	struct netfront_rxpool *p = opaque;
 
-	netfront_rxpool_put(p, ((uintptr_t)addr - (uintptr_t)p->base) >>
+	netfront_rxpool_put(p, ((uintptr_t)addr - (uintptr_t)p->reg.base) >>
 			    NETFRONT_PAGE_SHIFT);
 }
 
@@ -52,13 +52,13 @@ rxpool_lend(struct netfront_rxpool *p, const char *name, int socket)
 	uint32_t pg;
 
 	p->shinfo = rte_zmalloc_socket("netfront_shinfo",
-				       p->npages * sizeof(p->shinfo[0]), 0,
+				       p->reg.npages * sizeof(p->shinfo[0]), 0,
 				       socket);
-	p->free = rte_ring_create_elem(name, sizeof(uint32_t), p->npages,
+	p->free = rte_ring_create_elem(name, sizeof(uint32_t), p->reg.npages,
 				       socket, RING_F_SC_DEQ | RING_F_EXACT_SZ);
 	if (p->shinfo == NULL || p->free == NULL)
 		return -ENOMEM;
-	for (pg = 0; pg < p->npages; pg++) {
+	for (pg = 0; pg < p->reg.npages; pg++) {
 		p->shinfo[pg].free_cb = rxpage_free;
 		p->shinfo[pg].fcb_opaque = p;
 		rte_ring_sp_enqueue_elem(p->free, &pg, sizeof(pg));
@@ -69,13 +69,25 @@ rxpool_lend(struct netfront_rxpool *p, const char *name, int socket)
 static void
 rxpool_free(struct netfront_rxpool *p)
 {
-	if (p->base != NULL &&
-	    xenplat_unshare(p->xp, p->base, p->npages) != 0)
+	if (p->reg.base != NULL &&
+	    xenplat_unshare(p->xp, p->reg.base, p->reg.npages) != 0)
 		PMD_DRV_LOG(WARNING, "RX pages still in use by the backend: "
 			    "released once it lets go");
 	rte_ring_free(p->free);
 	rte_free(p->shinfo);
 	rte_free(p);
+}
+
+void
+netfront_region_init(struct netfront_region *r,
+		     const struct netfront_adapter *ad, unsigned int npages,
+		     const uint32_t *refs)
+{
+	r->refs = refs;
+	r->npages = npages;
+	r->backend = ad->be_id;
+	r->serial = __atomic_add_fetch(&pool_serial, 1, __ATOMIC_RELAXED);
+	memcpy(r->domain, ad->args.xensim, sizeof(r->domain));
 }
 
 struct netfront_rxpool *
@@ -93,12 +105,9 @@ netfront_rxpool_create(struct netfront_adapter *ad, uint16_t qid, int socket)
 		return NULL;
 	}
 	p->xp = ad->xp;
-	p->npages = n;
-	p->backend = ad->be_id;
-	p->serial = __atomic_add_fetch(&pool_serial, 1, __ATOMIC_RELAXED);
-	memcpy(p->domain, ad->args.xensim, sizeof(p->domain));
-	p->base = xenplat_share(ad->xp, ad->be_id, n, true, p->refs);
-	if (p->base == NULL) {
+	netfront_region_init(&p->reg, ad, n, p->refs);
+	p->reg.base = xenplat_share(ad->xp, ad->be_id, n, true, p->refs);
+	if (p->reg.base == NULL) {
 		PMD_DRV_LOG(ERR, "vif%u rxq%u: cannot grant %u RX pages: %s",
 			    ad->args.vif, qid, n, xenplat_strerror(ad->xp));
 		rte_free(p);
@@ -106,8 +115,8 @@ netfront_rxpool_create(struct netfront_adapter *ad, uint16_t qid, int socket)
 	}
 	/* Not pinned for DMA: only an IOVA-as-VA process has one. */
 	p->iova = rte_eal_iova_mode() == RTE_IOVA_VA ?
-		(rte_iova_t)(uintptr_t)p->base : RTE_BAD_IOVA;
-	snprintf(name, sizeof(name), "nfrx%" PRIu64, p->serial);
+		(rte_iova_t)(uintptr_t)p->reg.base : RTE_BAD_IOVA;
+	snprintf(name, sizeof(name), "nfrx%" PRIu64, p->reg.serial);
 	if (ad->trusted && rxpool_lend(p, name, socket) != 0) {
 		PMD_DRV_LOG(ERR, "vif%u rxq%u: no memory for the page ring: "
 			    "%s", ad->args.vif, qid, rte_strerror(rte_errno));
@@ -121,7 +130,7 @@ netfront_rxpool_create(struct netfront_adapter *ad, uint16_t qid, int socket)
 static bool
 rxpool_idle(const struct netfront_rxpool *p)
 {
-	return p->free == NULL || rte_ring_count(p->free) == p->npages;
+	return p->free == NULL || rte_ring_count(p->free) == p->reg.npages;
 }
 
 /* Another retired pool than p that still uses xp, or NULL. Locked. */
@@ -176,13 +185,13 @@ netfront_rxpool_destroy(struct netfront_rxpool *p)
 		return;
 	}
 	PMD_DRV_LOG(NOTICE, "RX pool %" PRIu64 ": the application holds %u "
-		    "pages; they stay granted until it frees them", p->serial,
-		    p->npages - rte_ring_count(p->free));
+		    "pages; they stay granted until it frees them",
+		    p->reg.serial, p->reg.npages - rte_ring_count(p->free));
 	r = malloc(sizeof(*r));
 	if (r == NULL) {
 		/* Leak it granted rather than free it under the app. */
 		PMD_DRV_LOG(ERR, "RX pool %" PRIu64 ": no memory to retire it",
-			    p->serial);
+			    p->reg.serial);
 		return;
 	}
 	r->p = p;
@@ -213,7 +222,7 @@ netfront_rxpool_attach(struct netfront_rxpool *p, uint16_t pg,
 	size_t off = (size_t)pg << NETFRONT_PAGE_SHIFT;
 
 	rte_mbuf_ext_refcnt_set(shinfo, 1);
-	rte_pktmbuf_attach_extbuf(m, p->base + off, p->iova == RTE_BAD_IOVA ?
+	rte_pktmbuf_attach_extbuf(m, p->reg.base + off, p->iova == RTE_BAD_IOVA ?
 				  RTE_BAD_IOVA : p->iova + off,
 				  NETFRONT_PAGE_SIZE, shinfo);
 }
@@ -235,16 +244,17 @@ netfront_rxpool_of(const struct rte_mbuf *m)
 	return m->shinfo->fcb_opaque;
 }
 
-/* True when the segment's data lies in one page of pool p. */
-bool
-netfront_rxpool_holds(const struct netfront_rxpool *p,
-		      const struct rte_mbuf *m)
+const struct netfront_region *
+netfront_region_of(const struct rte_mbuf *m)
 {
-	uintptr_t off = (uintptr_t)m->buf_addr - (uintptr_t)p->base;
+	const struct netfront_rxpool *p;
 
-	return off < (uintptr_t)p->npages * NETFRONT_PAGE_SIZE &&
-	       (off & (NETFRONT_PAGE_SIZE - 1)) == 0 &&
-	       m->data_off + m->data_len <= NETFRONT_PAGE_SIZE;
+	if (!RTE_MBUF_HAS_EXTBUF(m))
+		return NULL;
+	if (RTE_MBUF_HAS_PINNED_EXTBUF(m))
+		return netfront_txpool_region(m->pool);
+	p = netfront_rxpool_of(m);
+	return p != NULL ? &p->reg : NULL;
 }
 
 int

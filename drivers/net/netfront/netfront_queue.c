@@ -13,6 +13,34 @@
 
 RTE_LOG_REGISTER_SUFFIX(netfront_logtype, netfront, NOTICE);
 
+struct netfront_adapter *
+netfront_adapter_of(uint16_t port_id)
+{
+	struct rte_eth_dev *dev;
+
+	if (!rte_eth_dev_is_valid_port(port_id))
+		return NULL;
+	dev = &rte_eth_devices[port_id];
+	return dev->rx_pkt_burst == netfront_rx_burst ?
+	       dev->data->dev_private : NULL;
+}
+
+unsigned int
+netfront_queues_grants(const struct netfront_adapter *except)
+{
+	unsigned int held = 0;
+	uint16_t p;
+
+	RTE_ETH_FOREACH_DEV(p) {
+		const struct netfront_adapter *o = netfront_adapter_of(p);
+
+		if (o != NULL && o != except && o->dev->data->dev_started)
+			held += o->dev->data->nb_rx_queues *
+				(NETFRONT_QUEUE_GRANTS + o->rx_pages);
+	}
+	return held;
+}
+
 static void *
 ring_share(struct netfront_adapter *ad, uint32_t *ref)
 {
@@ -49,7 +77,7 @@ txq_connect(struct netfront_adapter *ad, struct netfront_txq *txq)
 	memset(txq->slot, 0, sizeof(txq->slot));
 	txq->zc_held = 0;
 	txq->extras = 0;
-	txq->zc_pool = NULL;
+	txq->zc_reg = NULL;
 	txq->violated = false;
 	txq->evtchn = xenplat_evtchn_alloc(ad->xp, ad->be_id);
 	if (txq->evtchn == NULL) {

@@ -88,7 +88,7 @@ netfront_rx_refill(struct netfront_rxq *rxq)
 		rxq->posted[r->req_prod_pvt & (NET_RX_RING_SIZE - 1)] = id;
 		req = RING_GET_REQUEST(r, r->req_prod_pvt);
 		req->id = id;
-		req->gref = pool->refs[rxq->page[id]];
+		req->gref = pool->reg.refs[rxq->page[id]];
 		r->req_prod_pvt++;
 	}
 	if (n == 0)
@@ -810,20 +810,22 @@ tx_offload(struct netfront_txq *txq, const struct rte_mbuf *m)
 
 /* Post the segments in place: they lie in pages granted to our backend. */
 static void
-tx_zerocopy(struct netfront_txq *txq, const struct netfront_rxpool *pool,
+tx_zerocopy(struct netfront_txq *txq, const struct netfront_region *reg,
 	    struct rte_mbuf *m)
 {
 	netif_tx_request_t *req = NULL;
 	uint32_t pkt_len = m->pkt_len;
 	struct rte_mbuf *seg, *next;
+	uintptr_t off;
 
 	for (seg = m; seg != NULL; seg = next) {
 		next = seg->next;
 		if (req != NULL)
 			req->flags = NETTXF_more_data;
 		tx_slot(txq, seg, &req);
-		req->gref = netfront_rxpool_gref(pool, seg->buf_addr);
-		req->offset = seg->data_off;
+		off = rte_pktmbuf_mtod(seg, uintptr_t) - (uintptr_t)reg->base;
+		req->gref = reg->refs[off >> NETFRONT_PAGE_SHIFT];
+		req->offset = off & (NETFRONT_PAGE_SIZE - 1);
 		req->size = seg == m ? pkt_len : seg->data_len;
 		req->flags = 0;
 		txq->zc_held++;
@@ -831,31 +833,35 @@ tx_zerocopy(struct netfront_txq *txq, const struct netfront_rxpool *pool,
 }
 
 /*
- * The trusted RX pool whose pages hold all of m, if it is granted to this
- * port's backend. The pool lives while m holds one of its pages.
+ * The granted region (a trusted RX pool's, or a TX pool's) whose pages
+ * hold all of m, if it is granted to this port's backend. The region
+ * lives while m holds one of its buffers.
  */
-static inline const struct netfront_rxpool *
-tx_zc_pool(struct netfront_txq *txq, const struct rte_mbuf *m)
+static inline const struct netfront_region *
+tx_zc_region(struct netfront_txq *txq, const struct rte_mbuf *m)
 {
-	const struct netfront_rxpool *pool = netfront_rxpool_of(m);
 	const struct netfront_adapter *ad = txq->ad;
+	const struct netfront_region *reg;
 	const struct rte_mbuf *seg;
 
-	if (pool == NULL || !ad->trusted ||
+	if (!RTE_MBUF_HAS_EXTBUF(m) || !ad->trusted ||
 	    m->nb_segs > (ad->feat.sg ? NETFRONT_MAX_SLOTS : 1))
 		return NULL;
-	if (pool != txq->zc_pool || pool->serial != txq->zc_serial) {
-		if (pool->backend != ad->be_id ||
-		    strcmp(pool->domain, ad->args.xensim) != 0)
+	reg = netfront_region_of(m);
+	if (reg == NULL)
+		return NULL;
+	if (reg != txq->zc_reg || reg->serial != txq->zc_serial) {
+		if (reg->backend != ad->be_id ||
+		    strcmp(reg->domain, ad->args.xensim) != 0)
 			return NULL;
-		txq->zc_pool = pool;
-		txq->zc_serial = pool->serial;
+		txq->zc_reg = reg;
+		txq->zc_serial = reg->serial;
 	}
 	for (seg = m; seg != NULL; seg = seg->next)
-		if (seg->data_len == 0 || netfront_rxpool_of(seg) != pool ||
-		    !netfront_rxpool_holds(pool, seg))
+		if (seg->data_len == 0 || netfront_region_of(seg) != reg ||
+		    !netfront_region_holds(reg, seg))
 			return NULL;
-	return pool;
+	return reg;
 }
 
 /*
@@ -975,7 +981,7 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		     __atomic_load_n(&txq->ad->mc.gen, __ATOMIC_ACQUIRE) !=
 		     txq->ad->mc.synced))
 		netfront_mcast_sync(txq);
-	/* Pages sent in place are the RX pool's: give them back soon. */
+	/* Buffers sent in place are pools': give them back soon. */
 	if (txq->zc_held != 0 ||
 	    netfront_idpool_avail(&txq->ids) < TX_RECLAIM_MIN)
 		netfront_tx_reclaim(txq);
@@ -984,14 +990,14 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		tx_prefetch_block(txq, i, pkts[i]->pkt_len);
 	for (i = 0; i < nb_pkts; i++) {
 		struct rte_mbuf *m = pkts[i];
-		const struct netfront_rxpool *pool = NULL;
+		const struct netfront_region *reg = NULL;
 		uint32_t need;
 
 		if (unlikely(m->ol_flags & TX_OFFLOADS)) {
 			need = tx_offload_slots(txq, m, max_len);
 		} else {
-			pool = tx_zc_pool(txq, m);
-			need = pool != NULL ? m->nb_segs :
+			reg = tx_zc_region(txq, m);
+			need = reg != NULL ? m->nb_segs :
 				(m->pkt_len + NETFRONT_TX_BLOCK - 1) >>
 				TX_BLOCK_SHIFT;
 			if (m->pkt_len > max_len)
@@ -1017,9 +1023,9 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		}
 		txq->st.packets++;
 		txq->st.bytes += m->pkt_len;
-		if (pool != NULL) {
+		if (reg != NULL) {
 			txq->st.nombuf_or_zc++;
-			tx_zerocopy(txq, pool, m);
+			tx_zerocopy(txq, reg, m);
 			continue;
 		}
 		if (unlikely(m->ol_flags & TX_OFFLOADS))
