@@ -338,6 +338,11 @@ netfront_rxpool_page(const struct netfront_rxpool *p, uint16_t pg)
 }
 
 /* netfront_txpool.c */
+/* rte_pmd_netfront_tx_pool_create() for an adapter. */
+struct rte_mempool *netfront_txpool_create(const struct netfront_adapter *ad,
+					   const char *name, unsigned int n,
+					   unsigned int cache_size,
+					   uint16_t priv_size, int socket_id);
 /* Pages all TX pools of the process hold granted. */
 unsigned int netfront_txpool_pages(void);
 /* The TX pool region of mempool mp, or NULL. */

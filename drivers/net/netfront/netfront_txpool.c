@@ -150,10 +150,6 @@ rte_pmd_netfront_tx_pool_create(uint16_t port_id, const char *name,
 				uint16_t priv_size, int socket_id)
 {
 	const struct netfront_adapter *ad = netfront_adapter_of(port_id);
-	unsigned int npages = (n + 1) / 2, i;
-	struct rte_pktmbuf_extmem ext;
-	struct rte_mempool *mp = NULL;
-	int rc;
 
 	if (ad == NULL || n == 0) {
 		PMD_DRV_LOG(ERR, "TX pool %s: port %u is no net_netfront port, "
@@ -161,6 +157,20 @@ rte_pmd_netfront_tx_pool_create(uint16_t port_id, const char *name,
 		rte_errno = EINVAL;
 		return NULL;
 	}
+	return netfront_txpool_create(ad, name, n, cache_size, priv_size,
+				      socket_id);
+}
+
+struct rte_mempool *
+netfront_txpool_create(const struct netfront_adapter *ad, const char *name,
+		       unsigned int n, unsigned int cache_size,
+		       uint16_t priv_size, int socket_id)
+{
+	unsigned int npages = (n + 1) / 2, i;
+	struct rte_pktmbuf_extmem ext;
+	struct rte_mempool *mp = NULL;
+	int rc;
+
 	if (!ad->trusted) {
 		PMD_DRV_LOG(ERR, "vif%u: TX pool %s: trusted=0, the driver "
 			    "shares no application memory with the backend",
