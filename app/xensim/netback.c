@@ -258,10 +258,11 @@ netback_status_json(struct netback *nb, FILE *f)
 	unsigned int i;
 
 	fprintf(f, "{\"vif\":\"%u/%u\",\"state\":%d,\"end\":\"%s\","
-		"\"tap_offloads\":%u,"
+		"\"end_region\":%zu,\"tap_offloads\":%u,"
 		"\"mode\":\"%s\",\"verify\":%s,\"mcast_ctrl\":%s,"
 		"\"mcast_addrs\":%u,\"queues\":[", nb->domid, nb->handle,
-		nb->state, vif_end_name(nb->end), nb->tap_offloads,
+		nb->state, vif_end_name(nb->end), nb->end_region,
+		nb->tap_offloads,
 		nb->poll_mode ? "poll" : "event",
 		nb->k.v[NB_K_VERIFY] ? "true" : "false",
 		__atomic_load_n(&nb->mcast_ctrl, __ATOMIC_RELAXED) ?
@@ -282,7 +283,7 @@ netback_status_json(struct netback *nb, FILE *f)
 			"\"tx_gso_csum_fixup\":%llu,\"tx_gso_bad\":%llu,"
 			"\"rx_gso\":%llu,\"gso_segs\":%llu,"
 			"\"mcast_adds\":%llu,\"mcast_dels\":%llu,"
-			"\"rx_mcast_filtered\":%llu}",
+			"\"rx_mcast_filtered\":%llu,\"sink_wraps\":%llu}",
 			i ? "," : "",
 			(unsigned long long)nb_stat_get(&s->tx_pkts),
 			(unsigned long long)nb_stat_get(&s->tx_bytes),
@@ -311,7 +312,8 @@ netback_status_json(struct netback *nb, FILE *f)
 			(unsigned long long)nb_stat_get(&s->gso_segs),
 			(unsigned long long)nb_stat_get(&s->mcast_adds),
 			(unsigned long long)nb_stat_get(&s->mcast_dels),
-			(unsigned long long)nb_stat_get(&s->rx_mcast_filtered));
+			(unsigned long long)nb_stat_get(&s->rx_mcast_filtered),
+			(unsigned long long)nb_stat_get(&s->sink_wraps));
 	}
 	fprintf(f, "]}");
 }

@@ -98,6 +98,7 @@ struct nb_stats {
 	uint64_t mcast_adds;
 	uint64_t mcast_dels;
 	uint64_t rx_mcast_filtered;
+	uint64_t sink_wraps;		/* the sink's region started over */
 };
 
 /* One TX packet's requests, taken off the ring. */
@@ -148,6 +149,8 @@ struct nb_queue {
 	unsigned int nr_in;
 	unsigned int next_in;		/* round robin over in[] */
 	uint8_t *scratch;		/* a whole TX frame that goes nowhere */
+	uint8_t *sink;			/* the sink's region (end_region) */
+	size_t sink_off;		/* where its next frame may start */
 	/* A segment of a GSO frame, on its way to a TAP or to RX; for RX,
 	 * the next segment of the frame at the head of in[next_in]. */
 	struct frame_hdr *seg;
@@ -185,8 +188,10 @@ struct netback {
 	unsigned int gen_size;		/* largest frame */
 	unsigned int gen_nr;		/* frame lengths, sent in turn */
 	uint16_t gen_lens[NB_GEN_MAX_LENS];
-	uint8_t *gen_frame;		/* gen_nr templates of gen_size bytes,
-					 * seq number patched in */
+	uint8_t *gen_hdr;		/* gen_nr frame headers, one a length */
+	/* Bytes a sink queue's frames or a generator queue's frame ring
+	 * rotate through (vif_end.c), 0 for the other ends. */
+	size_t end_region;
 	domid_t peer_dom;
 	unsigned int peer_handle;
 	struct netback *peer;

@@ -15,8 +15,9 @@ void vif_end_close(struct netback *nb);
 /* Loop thread, before the queue threads start (frontend MAC and queue
  * count known). */
 void vif_end_connect(struct netback *nb);
-/* Queue thread: where a TX frame of len bytes goes; NULL: copy it to
- * q->scratch and pass it to vif_end_tx_done() all the same. */
+/* Queue thread: where a TX frame of len bytes goes, and the frame ring
+ * to commit it to (NULL for a sink); NULL: copy it to q->scratch and
+ * pass it to vif_end_tx_done() all the same. */
 void *vif_end_tx_reserve(struct nb_queue *q, uint32_t len,
 			 struct frame_ring **ring);
 void vif_end_tx_done(struct nb_queue *q, struct frame_ring *ring,

@@ -307,6 +307,47 @@ test_tx_late(unsigned int h, bool late)
 }
 
 /*
+ * The sink copies each frame to the next 64-byte boundary of its queue's
+ * region, as a receiver into rotating mbufs: wherever it is, a lap's
+ * worth of frames and one more make it start over exactly once. A sink
+ * that copies into one buffer never does.
+ */
+static void
+test_sink_region(unsigned int h)
+{
+	struct fe fe = { .handle = h, .nq = 1 };
+	struct fq *q = &fe.q[0];
+	const unsigned int len = 9000, step = (len + 63) & ~63u;
+	const unsigned int batch = NR_BUFS / ((len + PAGE - 1) / PAGE);
+	uint8_t frame[9000];
+	long region, wraps, pkts;
+	unsigned int i, n;
+
+	printf("end=sink region on vif 1/%u\n", h);
+	fe_up(&fe);
+	region = status_value(h, "end_region");
+	REQUIRE(region >= 4L << 20, "status.json: end_region %ld, want 4 MiB "
+		"or more", region);
+	wraps = status_value(h, "sink_wraps");
+	pkts = status_value(h, "tx_pkts");
+	n = (unsigned int)((region - len) / step + 2);
+	fill(frame, len, 4);
+	for (i = 0; i < n; i++) {
+		put_frame(q, frame, len, 0);
+		if ((i + 1) % batch != 0 && i + 1 != n)
+			continue;
+		push_tx(q);
+		reap_tx_all(q);
+	}
+	CHECK(status_await(h, "tx_pkts", pkts + n) == pkts + n,
+	      "status.json: tx_pkts not %ld", pkts + n);
+	wraps = status_value(h, "sink_wraps") - wraps;
+	CHECK(wraps == 1, "%u frames of %u bytes into a region of %ld: it "
+	      "started over %ld times, not once", n, len, region, wraps);
+	fe_close(&fe);
+}
+
+/*
  * A frontend without feature-sg but with a headroom: a frame that fits a
  * page comes back in one data slot, its XDP extra-info slot after it (an
  * extra slot holds no data); a larger one is dropped.
@@ -433,8 +474,30 @@ test_no_rx_copy(void)
 }
 
 /*
+ * A generated frame's payload after its sequence number seq (big-endian at
+ * byte 42): byte j is byte j % 8 of the big-endian word seq << 32 | ~seq.
+ * A template copied for each frame does not make it.
+ */
+static bool
+gen_payload_ok(const uint8_t *f, unsigned int len, uint32_t seq)
+{
+	uint8_t w[8];
+	unsigned int j;
+
+	for (j = 0; j < 4; j++) {
+		w[j] = (uint8_t)(seq >> (24 - 8 * j));
+		w[4 + j] = (uint8_t)(~seq >> (24 - 8 * j));
+	}
+	for (j = 46; j < len; j++)
+		if (f[j] != w[j % 8])
+			return false;
+	return true;
+}
+
+/*
  * A generator fills RX with valid frames to our MAC, of one size or of
- * the IMIX lengths in turn.
+ * the IMIX lengths in turn, each written for its sequence number, out of
+ * a frame ring of 4 MiB or more.
  */
 static void
 test_gen(unsigned int handle, const uint16_t *lens, unsigned int nr)
@@ -442,7 +505,9 @@ test_gen(unsigned int handle, const uint16_t *lens, unsigned int nr)
 	struct fe fe = { .handle = handle, .nq = 1 };
 	uint8_t got[2048], mac[6];
 	char path[32], *macs;
+	uint32_t seq, prev = 0;
 	unsigned int i;
+	long region;
 
 	printf("end=gen: vif 1/%u, %u frame length(s)\n", handle, nr);
 	snprintf(path, sizeof(path), "device/vif/%u/mac", handle);
@@ -463,7 +528,21 @@ test_gen(unsigned int handle, const uint16_t *lens, unsigned int nr)
 		      "not %u", i, len, lens[i % nr]);
 		CHECK(memcmp(got, mac, 6) == 0 && got[12] == 0x08,
 		      "generated frame not IPv4 to our MAC");
+		if (len < 46)
+			continue;
+		seq = (uint32_t)got[42] << 24 | (uint32_t)got[43] << 16 |
+		      (uint32_t)got[44] << 8 | got[45];
+		CHECK(i == 0 || seq == prev + 1, "generated frame %u: "
+		      "sequence number %u after %u", i, seq, prev);
+		CHECK(gen_payload_ok(got, (unsigned int)len, seq),
+		      "generated frame %u: payload not that of its sequence "
+		      "number %u", i, seq);
+		prev = seq;
 	}
+	region = status_value(handle, "end_region");
+	CHECK(region >= 4L << 20 && (region & (region - 1)) == 0,
+	      "status.json: end_region %ld, want a power of two of 4 MiB or "
+	      "more", region);
 	fe_close(&fe);
 }
 
@@ -555,5 +634,6 @@ main(int argc, char **argv)
 	test_ring_overflow(9);
 	test_tx_late(10, true);
 	test_tx_late(11, false);
+	test_sink_region(11);
 	finish();
 }
