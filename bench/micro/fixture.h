@@ -17,6 +17,13 @@ extern "C" {
 
 /* The largest burst: one full ring. */
 #define FX_BURST_MAX	256
+/*
+ * TSO: IPv4/TCP frames with 45 segments of payload, 63.7 KiB; one takes
+ * 35 TX ring slots (33 copy blocks, 2 GSO extras), so a ring holds 7.
+ */
+#define FX_TSO_MSS	1448u
+#define FX_TSO_SEGS	45u
+#define FX_TSO_BURST_MAX	7
 
 struct fx;
 
@@ -65,6 +72,20 @@ int fx_tx_reclaim(struct fx *fx, unsigned int n, unsigned int len,
 int fx_rx_burst(struct fx *fx, unsigned int n, unsigned int len,
 		struct fx_step *s);
 int fx_rx_refill(struct fx *fx, unsigned int n, struct fx_step *s);
+/* tx_burst of mbufs of a TX pool, posted in place. */
+int fx_tx_zerocopy(struct fx *fx, unsigned int n, unsigned int len,
+		   struct fx_step *s);
+/* tx_burst of IPv4/TCP frames asking for IPv4 and TCP checksums. */
+int fx_tx_csum(struct fx *fx, unsigned int n, unsigned int len,
+	       struct fx_step *s);
+/* tx_burst of TSO frames (see FX_TSO_SEGS), chains of 2 KiB segments. */
+int fx_tx_tso(struct fx *fx, unsigned int n, struct fx_step *s);
+
+/*
+ * Reconnect the queues with RX copying into the application's mbufs (on,
+ * as untrusted) or lending the pages (off, the default); 0 or -1.
+ */
+int fx_rx_copy(struct fx *fx, int on);
 
 #ifdef __cplusplus
 }
