@@ -4,8 +4,15 @@
 # DPDK's own shared-memory PMDs (net_memif pair, net_virtio_user against
 # net_vhost). One side transmits, the other only receives, one core each;
 # the rate is read from the receiving side's counters over a fixed window.
+# Every case runs under two applications: Debian's stock dpdk-testpmd,
+# which DPDK users compare PMDs with (one size at a time, its receiver
+# never reads the data), and netfront-testpmd, whose receivers read every
+# byte (--rx-sum) and which also sends IMIX.
 # Cases are interleaved (A B C A B C ...) so that a slow spell of the
-# machine hits them all alike; the table shows medians.
+# machine hits them all alike. The host may move the VM's vCPUs between
+# CPU pairs of very different cache-line handoff while the script runs:
+# bench/c2c measures it before every run, and the tables give medians per
+# handoff band, so that no median mixes regimes.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +25,7 @@ warmup=1
 window=5
 sizes=64,1500,imix
 cases=netfront-tx,netfront-rx,memif,vhost
+apps=testpmd,netfront-testpmd
 cpus=0,1
 out=
 profile=0
@@ -30,19 +38,24 @@ usage: $0 [options]
   -r, --runs N       runs of every case and size ($runs)
   -w, --window S     measured seconds ($window), after a warmup of
       --warmup S     S seconds ($warmup)
-  -s, --sizes LIST   frame bytes without FCS, or imix ($sizes)
+  -s, --sizes LIST   frame bytes without FCS, or imix ($sizes); stock
+                     testpmd sends one size: imix only with
+                     netfront-testpmd
   -c, --cases LIST   of netfront-tx (app txonly -> netback sink),
                      netfront-rx (netback gen -> app rxonly), memif,
                      vhost ($cases)
+  -a, --apps LIST    testpmd (Debian's dpdk-testpmd), netfront-testpmd
+                     ($apps)
       --cpus A,B     app / transmitting side on CPU A, the other on B ($cpus)
       --no-hugepages run with --no-huge even when root could set up 2 MiB
                      hugepages
-      --profile      also record perf profiles of both sides of netfront
-                     at the smallest size (OUT/profile-*.txt)
+      --profile      also record perf profiles of both sides of the
+                     netfront cases under every app, at the first size
+                     (OUT/profile-*.txt)
       --quick        1 run, 1 s window: a smoke test of the script
   -h, --help
-Writes OUT/runs.csv, OUT/summary.csv, OUT/e2e.png (with gnuplot) and
-OUT/logs/; Gbit/s count frame bytes without FCS.
+Writes OUT/runs.csv, OUT/summary.csv, OUT/commands.txt, OUT/e2e.png (with
+gnuplot) and OUT/logs/; Gbit/s count frame bytes without FCS.
 EOF
 }
 
@@ -55,6 +68,7 @@ while [[ $# -gt 0 ]]; do
 	--warmup) warmup=${2:?$1 wants seconds}; shift ;;
 	-s|--sizes) sizes=${2:?$1 wants a list}; shift ;;
 	-c|--cases) cases=${2:?$1 wants a list}; shift ;;
+	-a|--apps) apps=${2:?$1 wants a list}; shift ;;
 	--cpus) cpus=${2:?$1 wants A,B}; shift ;;
 	--no-hugepages) huge=off ;;
 	--profile) profile=1 ;;
@@ -71,8 +85,10 @@ in_range "$warmup" 0 60 || die "--warmup '$warmup': expected 0..60 seconds"
 parse_cpus "$cpus"
 IFS=, read -r -a size_list <<<"$sizes"
 IFS=, read -r -a case_list <<<"$cases"
+IFS=, read -r -a app_list <<<"$apps"
 ((${#size_list[@]} > 0)) || die "--sizes: empty list"
 ((${#case_list[@]} > 0)) || die "--cases: empty list"
+((${#app_list[@]} > 0)) || die "--apps: empty list"
 for s in "${size_list[@]}"; do
 	[[ $s == imix ]] || in_range "$s" 60 9000 ||
 		die "--sizes: '$s' is not imix nor a frame size of 60..9000"
@@ -83,12 +99,21 @@ for c in "${case_list[@]}"; do
 	*) die "--cases: unknown case '$c'" ;;
 	esac
 done
+for a in "${app_list[@]}"; do
+	case $a in
+	testpmd)
+		command -v dpdk-testpmd >/dev/null ||
+			die "dpdk-testpmd is missing (Debian: package dpdk)" ;;
+	netfront-testpmd) ;;
+	*) die "--apps: unknown app '$a'" ;;
+	esac
+done
 
-app=$build/app/netfront-testpmd/netfront-testpmd
+nft=$build/app/netfront-testpmd/netfront-testpmd
 xensim=$build/app/xensim/xensim
 plugin=$build/drivers/net/netfront/librte_net_netfront.so
 c2c=$build/bench/c2c
-for f in "$app" "$xensim" "$plugin" "$c2c"; do
+for f in "$nft" "$xensim" "$plugin" "$c2c"; do
 	[[ -e $f ]] || die "$f is missing: build first (ninja -C $build)"
 done
 command -v taskset >/dev/null || die "taskset (util-linux) is missing"
@@ -99,9 +124,50 @@ out=$(cd "$out" && pwd)
 bench_begin
 bg_limit=$((warmup + window + 40))
 
-# app_opts SIZE: options of netfront-testpmd common to every side.
-app_opts() {
-	opts=(--pkt-size "$1" --stats-period 1 --link-wait 10)
+# side APP MODE SIZE PREFIX CPU EAL_ARG...: cmd, the command line of a
+# side that only transmits or only receives (MODE txonly or rxonly)
+# frames of SIZE bytes on the port the EAL arguments make, its lcores on
+# CPU. Stock testpmd: one forwarding core on one queue, with the ring
+# size the PMD prefers (net_netfront's is Xen's 256) and a pool that fits
+# the memory of lib.sh (its default is sized for 32 ports).
+# netfront-testpmd's receivers read every byte.
+side() {
+	local app=$1 mode=$2 size=$3
+
+	eal_args "$4" "$5"
+	shift 5
+	if [[ $app == testpmd ]]; then
+		cmd=(dpdk-testpmd "${eal[@]}" "$@" -- --forward-mode="$mode"
+		     --txpkts="$size" --burst=32 --nb-cores=1 --rxq=1 --txq=1
+		     --total-num-mbufs=8192 --stats-period=1 --auto-start)
+	else
+		cmd=("$nft" "${eal[@]}" "$@" -- --mode "$mode"
+		     --pkt-size "$size" --stats-period 1 --link-wait 10)
+		[[ $mode == rxonly ]] && cmd+=(--rx-sum)
+	fi
+	return 0
+}
+
+# start_side BASE NAME CPU: run cmd as the side NAME of a run (log
+# BASE-NAME.log); the first run's command lines go to OUT/commands.txt, so
+# that the tables say what ran.
+start_side() {
+	local env=${XENSTORED_PATH:+XENSTORED_PATH=$XENSTORED_PATH }
+
+	[[ $1 != */*-run1 ]] ||
+		echo "${1##*/} $2: $env${cmd[*]}" >>"$out/commands.txt"
+	start_bg "$1-$2.log" "$3" "${cmd[@]}"
+}
+
+# stop_app PID: ends an app that has run its window. On SIGTERM both
+# print their statistics and exit 0, or die by the signal raised again
+# (143), as some versions of testpmd do.
+stop_app() {
+	local rc=0
+
+	kill -TERM -- "-$1" 2>/dev/null || true
+	finish "$1" || rc=$?
+	((rc == 0 || rc == 143))
 }
 
 # rate_start LOG SOURCE...: rx_rate.py reads the receiver's counters
@@ -121,13 +187,16 @@ rate_finish() {
 }
 
 start_xensim() {
-	local dir=$1 end=$2 log=$3
+	local dir=$1 end=$2 base=$3
 
 	mkdir -p "$dir"
-	start_bg "$log" "$cpu_b" "$xensim" "$dir" --status-ms 100 \
-		--vif "1/0,end=$end,mode=poll"
+	cmd=("$xensim" "$dir" --status-ms 100 --vif "1/0,end=$end,mode=poll")
+	start_side "$base" xensim "$cpu_b"
 	sim_pid=$bg
-	wait_for "$sim_pid" "$dir/ready"
+	wait_for "$sim_pid" "$dir/ready" && return 0
+	stop_group "$sim_pid"
+	finish "$sim_pid" || true
+	return 1
 }
 
 # profile NAME APP_PGID SIM_PGID: perf over the window for the app and
@@ -171,29 +240,26 @@ report_profiles() {
 	done
 }
 
-# measure_* LOGBASE SIZE PROFILE: one run; result="Mpps Gbit/s".
-# netfront_run LOGBASE SIZE PROFILE END MODE RATE_SOURCE...: the app on
+# measure_* APP BASE SIZE PROFILE: one run of APP; result="Mpps Gbit/s".
+# netfront_run APP BASE SIZE PROFILE END MODE RATE_SOURCE...: the app on
 # net_netfront against xensim's netback with the vif END.
 netfront_run() {
-	local base=$1 size=$2 prof=$3 end=$4 mode=$5 dir=$tmp/sim rc=0
+	local app=$1 base=$2 size=$3 prof=$4 end=$5 mode=$6 dir=$tmp/sim rc=0
 
-	shift 5
-	start_xensim "$dir" "$end" "$base-xensim.log" || return 1
-	eal_args "nfe2e-$$-a" "$cpu_a"
-	app_opts "$size"
-	XENSTORED_PATH=$dir/dom1/xenstored start_bg "$base-app.log" \
-		"$cpu_a" "$app" -d "$plugin" "${eal[@]}" \
-		--vdev "net_netfront0,vif=0,xensim=$dir/dom1" -- \
-		--mode "$mode" "${opts[@]}" --duration $((warmup + window + 4))
+	shift 6
+	start_xensim "$dir" "$end" "$base" || return 1
+	side "$app" "$mode" "$size" "nfe2e-$$-a" "$cpu_a" -d "$plugin" \
+		--vdev "net_netfront0,vif=0,xensim=$dir/dom1"
+	XENSTORED_PATH=$dir/dom1/xenstored start_side "$base" app "$cpu_a"
 	app_pid=$bg
 	rate_start "$base-rate.log" "$@"
 	if ((prof)); then
 		sleep $((warmup + 2))
-		profile "netfront-$mode-$size" "$app_pid" "$sim_pid"
+		profile "$app-netfront-$mode-$size" "$app_pid" "$sim_pid"
 		profile_wait
 	fi
 	rate_finish "$base-rate.log" || rc=1
-	finish "$app_pid" || rc=1
+	stop_app "$app_pid" || rc=1
 	stop_group "$sim_pid"
 	finish "$sim_pid" || true
 	rm -rf "$dir"
@@ -202,41 +268,37 @@ netfront_run() {
 
 # The receiver is xensim's netback, sinking what the app transmits.
 measure_netfront_tx() {
-	netfront_run "$1" "$2" "$3" sink txonly --xensim "$tmp/sim"
+	netfront_run "$1" "$2" "$3" "$4" sink txonly --xensim "$tmp/sim"
 }
 
 # The receiver is the app, taking what the netback generates.
 measure_netfront_rx() {
-	netfront_run "$1" "$2" "$3" "gen:$2" rxonly \
+	netfront_run "$1" "$2" "$3" "$4" "gen:$3" rxonly \
 		--telemetry "/var/run/dpdk/nfe2e-$$-a/dpdk_telemetry.v2"
 }
 
-# measure_pair BASE SIZE RX_VDEV RX_READY TX_VDEV: rxonly on CPU B (the
-# server side, up first), txonly on CPU A.
+# measure_pair APP BASE SIZE RX_VDEV TX_VDEV: rxonly on CPU B (the
+# server side, up first: its port started, as memif wants), txonly on
+# CPU A.
 measure_pair() {
-	local base=$1 size=$2 rx_vdev=$3 ready=$4 tx_vdev=$5 rc=0
+	local app=$1 base=$2 size=$3 rc=0
+	local rx_tel=/var/run/dpdk/nfe2e-$$-b/dpdk_telemetry.v2
 
-	app_opts "$size"
-	eal_args "nfe2e-$$-b" "$cpu_b"
-	start_bg "$base-rx.log" "$cpu_b" "$app" "${eal[@]}" \
-		--vdev "$rx_vdev" -- --mode rxonly "${opts[@]}" \
-		--duration $((warmup + window + 8))
+	side "$app" rxonly "$size" "nfe2e-$$-b" "$cpu_b" --vdev "$4"
+	start_side "$base" rx "$cpu_b"
 	rx_pid=$bg
-	if ! wait_for "$rx_pid" "$ready"; then
-		stop_group "$rx_pid"
-		finish "$rx_pid" || true
+	if ! python3 "$here/rx_rate.py" --telemetry "$rx_tel" --started \
+			>>"$base-rate.log" 2>&1; then
+		stop_app "$rx_pid" || true
 		return 1
 	fi
-	eal_args "nfe2e-$$-a" "$cpu_a"
-	start_bg "$base-tx.log" "$cpu_a" "$app" "${eal[@]}" \
-		--vdev "$tx_vdev" -- --mode txonly "${opts[@]}" \
-		--duration $((warmup + window + 4))
+	side "$app" txonly "$size" "nfe2e-$$-a" "$cpu_a" --vdev "$5"
+	start_side "$base" tx "$cpu_a"
 	tx_pid=$bg
-	rate_start "$base-rate.log" \
-		--telemetry "/var/run/dpdk/nfe2e-$$-b/dpdk_telemetry.v2"
+	rate_start "$base-rate.log" --telemetry "$rx_tel"
 	rate_finish "$base-rate.log" || rc=1
-	finish "$tx_pid" || rc=1
-	finish "$rx_pid" || rx_crash "$base" || rc=1
+	stop_app "$tx_pid" || rc=1
+	stop_app "$rx_pid" || rx_crash "$base" || rc=1
 	return "$rc"
 }
 
@@ -244,192 +306,270 @@ measure_pair() {
 # leaves, after the window was measured: say so, keep the measurement.
 rx_crash() {
 	[[ $(tail -n 1 "$1-rx.log") == "e2e: exit status 139" &&
-	   $1 == */memif-* ]] || return 1
+	   $1 == */*-memif-* ]] || return 1
 	note "$1: memif receiver crashed at teardown (DPDK 22.11 memif)"
 }
 
+# The peers as their guides run them for throughput. memif: the client
+# (the transmitter) hands the server its own mbufs instead of copying
+# into a region of memif's (zero-copy=yes), which wants every memory
+# segment list in one file it can share: --single-file-segments.
 measure_memif() {
 	local sock=$tmp/memif.sock
+	# A socket of our own, not the abstract default another run may use.
+	local dev=net_memif0,socket=$sock,socket-abstract=no
 
 	rm -f "$sock"
-	# A file socket (not the abstract default) tells when the server is up.
-	measure_pair "$1" "$2" \
-		"net_memif0,role=server,socket=$sock,socket-abstract=no" "$sock" \
-		"net_memif0,role=client,socket=$sock,socket-abstract=no"
+	measure_pair "$1" "$2" "$3" "$dev,role=server" \
+		"$dev,role=client,zero-copy=yes"
 }
 
+# virtio_user: the split ring's in-order path without mergeable buffers,
+# the fastest of DPDK's vhost/virtio-user loopback tests.
 measure_vhost() {
 	local sock=$tmp/vhost.sock
 
 	rm -f "$sock"
-	measure_pair "$1" "$2" "net_vhost0,iface=$sock,queues=1" "$sock" \
-		"net_virtio_user0,path=$sock,queues=1"
+	measure_pair "$1" "$2" "$3" "net_vhost0,iface=$sock,queues=1" \
+		"net_virtio_user0,path=$sock,queues=1,mrg_rxbuf=0,in_order=1"
 }
 
 setup_hugepages
-memory=no-huge
-[[ ${mem_args[0]} == --huge-dir ]] && memory=hugepages-2M
+memory=hugepages-2M
+if [[ ${mem_args[0]} != --huge-dir ]]; then
+	memory=no-huge
+	# memif's zero-copy client wants one file per segment list, as
+	# lib.sh's hugepages have them.
+	mem_args+=(--single-file-segments)
+fi
 
+settings="stock dpdk-testpmd sends one size at a time and its rxonly
+does not read the frames; netfront-testpmd's receivers read every byte
+(--rx-sum). net_netfront with its defaults; net_memif server / client
+zero-copy=yes; net_vhost queues=1 / net_virtio_user
+queues=1,mrg_rxbuf=0,in_order=1. EAL ${mem_args[*]}, two lcores on each
+side's CPU (one forwards)."
 runs_csv=$out/runs.csv
-echo "run,case,size,mpps,gbps,memory,load1,time,c2c_ns" >"$runs_csv"
+echo "run,app,case,size,mpps,gbps,memory,load1,time,c2c_ns" >"$runs_csv"
+: >"$out/commands.txt"
 note "results in $out ($memory, $runs runs of ${window}s after" \
 	"${warmup}s warmup)"
+if [[ " ${size_list[*]} " == *" imix "* &&
+      " ${app_list[*]} " == *" testpmd "* ]]; then
+	note "stock testpmd sends one size at a time: imix only with" \
+		"netfront-testpmd"
+fi
 failed=0
 for ((run = 1; run <= runs; run++)); do
 	for size in "${size_list[@]}"; do
-		for c in "${case_list[@]}"; do
-			base=$out/logs/$c-$size-run$run
-			result=
-			# The CPU pair's line handoff, which a VM's host
-			# may change between runs: every case pays it.
-			handoff=$("$c2c" "$cpu_a" "$cpu_b") || handoff=
-			measure_"${c//-/_}" "$base" "$size" 0 || result=
-			drop_dpdk_files
-			if [[ -z $result ]]; then
-				note "run $run $c $size: FAILED (logs: $base-*)"
-				failed=1
-				continue
-			fi
-			read -r mpps gbps <<<"$result"
-			note "run $run $c $size: $mpps Mpps $gbps Gbit/s" \
-				"(line handoff ${handoff:-?} ns)"
-			echo "$run,$c,$size,$mpps,$gbps,$memory,$(cut -d' ' -f1 \
-				/proc/loadavg),$(date +%s),$handoff" >>"$runs_csv"
+		for a in "${app_list[@]}"; do
+			[[ $a == testpmd && $size == imix ]] && continue
+			for c in "${case_list[@]}"; do
+				base=$out/logs/$a-$c-$size-run$run
+				result=
+				# The CPU pair's line handoff, which a VM's
+				# host may change between runs.
+				handoff=$("$c2c" "$cpu_a" "$cpu_b") ||
+					handoff=
+				measure_"${c//-/_}" "$a" "$base" "$size" 0 ||
+					result=
+				drop_dpdk_files
+				if [[ -z $result ]]; then
+					note "run $run $a $c $size: FAILED" \
+						"(logs: $base-*)"
+					failed=1
+					continue
+				fi
+				read -r mpps gbps <<<"$result"
+				note "run $run $a $c $size: $mpps Mpps" \
+					"$gbps Gbit/s (line handoff" \
+					"${handoff:-?} ns)"
+				row=$run,$a,$c,$size,$mpps,$gbps,$memory
+				row+=,$(cut -d' ' -f1 /proc/loadavg)
+				echo "$row,$(date +%s),$handoff" >>"$runs_csv"
+			done
 		done
 	done
 done
 
 # Profiles come from runs of their own: perf slows what it watches.
 if ((profile)); then
-	for c in netfront-tx netfront-rx; do
-		base=$out/logs/profile-$c-${size_list[0]}
-		result=
-		measure_"${c//-/_}" "$base" "${size_list[0]}" 1 || result=
-		drop_dpdk_files
-		note "profiled $c ${size_list[0]}: ${result:-FAILED} (not in CSV)"
+	for a in "${app_list[@]}"; do
+		[[ $a == testpmd && ${size_list[0]} == imix ]] && continue
+		for c in netfront-tx netfront-rx; do
+			base=$out/logs/profile-$a-$c-${size_list[0]}
+			result=
+			measure_"${c//-/_}" "$a" "$base" "${size_list[0]}" 1 ||
+				result=
+			drop_dpdk_files
+			note "profiled $a $c ${size_list[0]}:" \
+				"${result:-FAILED} (not in CSV)"
+		done
 	done
 	report_profiles
 fi
 
-# summarize [LO HI]: medians per case and size of the runs (those whose
-# line handoff was LO..HI ns), and netfront relative to each peer.
+# handoff_bands: the runs' line handoffs sorted and cut wherever one is
+# more than 1.5 times the one before (a different CPU pair), as
+# "LO HI LO HI ..." ns.
+handoff_bands() {
+	awk -F, 'NR > 1 && $10 != "" { print $10 }' "$runs_csv" | sort -n |
+		awk 'NR == 1 { lo = $1 }
+		     NR > 1 && $1 > 1.5 * prev { printf "%s %s ", lo, prev
+						  lo = $1 }
+		     { prev = $1 }
+		     END { if (NR) print lo, prev }'
+}
+
+# summarize: per handoff band, app, size and case, the number of runs and
+# the medians of their rates (no run: empty), and netfront relative to
+# each peer of the same band, app and size.
 summarize() {
-	awk -F, -v sizes="${size_list[*]}" -v cases="${case_list[*]}" \
-			-v lo="${1:-}" -v hi="${2:-}" '
-		function median(key,   n, i, j, t, v) {
-			n = split(vals[key], v, " ")
-			for (i = 2; i <= n; i++)
-				for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) {
-					t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
-				}
-			return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-		}
-		NR > 1 && (lo == "" || ($9 != "" && $9 >= lo && $9 <= hi)) {
-			k = $2 SUBSEP $3
-			vals[k] = vals[k] " " $4
-			vals[k, "g"] = vals[k, "g"] " " $5
+	awk -F, -v bands="$bands" -v apps="${app_list[*]}" \
+			-v sizes="${size_list[*]}" -v cases="${case_list[*]}" \
+			"$median_awk"'
+		BEGIN { nb = split(bands, B, " ") / 2 }
+		NR > 1 && $10 != "" {
+			for (b = 1; b < nb; b++)
+				if ($10 + 0 <= B[2 * b] + 0)
+					break
+			k = b SUBSEP $2 SUBSEP $3 SUBSEP $4
+			mp[k] = mp[k] " " $5
+			gb[k] = gb[k] " " $6
 			cnt[k]++
 		}
 		END {
-			print "case,size,runs,mpps,gbps,vs_memif,vs_vhost"
-			ns = split(sizes, S, " "); nc = split(cases, C, " ")
+			print "band,c2c_lo,c2c_hi,app,case,size,runs,mpps," \
+				"gbps,vs_memif,vs_vhost"
+			na = split(apps, A, " ")
+			ns = split(sizes, S, " ")
+			nc = split(cases, C, " ")
+			for (b = 1; b <= nb; b++)
+			for (a = 1; a <= na; a++)
 			for (i = 1; i <= ns; i++) {
+				if (A[a] == "testpmd" && S[i] == "imix")
+					continue
+				p = b SUBSEP A[a] SUBSEP
 				for (j = 1; j <= nc; j++) {
-					k = C[j] SUBSEP S[i]
-					if (!cnt[k])
-						continue
-					m[k] = median(k); g[k] = median(k SUBSEP "g")
+					k = p C[j] SUBSEP S[i]
+					m[k] = cnt[k] ? median(mp[k]) : ""
+					g[k] = cnt[k] ? median(gb[k]) : ""
 				}
 				for (j = 1; j <= nc; j++) {
-					k = C[j] SUBSEP S[i]
-					if (!cnt[k])
-						continue
+					k = p C[j] SUBSEP S[i]
 					vm = vv = ""
-					if (C[j] ~ /^netfront/) {
-						p = "memif" SUBSEP S[i]
-						if (m[p] > 0) vm = sprintf("%.3f", m[k] / m[p])
-						p = "vhost" SUBSEP S[i]
-						if (m[p] > 0) vv = sprintf("%.3f", m[k] / m[p])
+					if (C[j] ~ /^netfront/ && m[k] != "") {
+						q = p "memif" SUBSEP S[i]
+						if (m[q] > 0)
+							vm = sprintf("%.3f",
+								m[k] / m[q])
+						q = p "vhost" SUBSEP S[i]
+						if (m[q] > 0)
+							vv = sprintf("%.3f",
+								m[k] / m[q])
 					}
-					printf "%s,%s,%d,%.3f,%.3f,%s,%s\n", C[j], S[i],
-						cnt[k], m[k], g[k], vm, vv
+					printf "%d,%s,%s,%s,%s,%s,%d,%s,%s," \
+						"%s,%s\n", b, B[2 * b - 1],
+						B[2 * b], A[a], C[j], S[i],
+						cnt[k], fmt(m[k]), fmt(g[k]),
+						vm, vv
 				}
 			}
-		}' "$runs_csv"
+		}
+		function fmt(v) { return v == "" ? "" : sprintf("%.3f", v) }
+	' "$runs_csv"
 }
 
-# print_summary CSV: the table of one summary.
-print_summary() {
-	awk -F, 'NR == 1 {
+# print_tables: from summary.csv, one table per band and app, each
+# stating its band; a cell without runs in the band says so.
+print_tables() {
+	awk -F, -v nb="$nbands" '
+		NR == 1 { next }
+		$1 SUBSEP $4 != last {
+			last = $1 SUBSEP $4
+			app = "netfront-testpmd --rx-sum"
+			if ($4 == "testpmd")
+				app = "stock dpdk-testpmd"
+			printf "\n%s, band %d of %d: runs whose CPU pair " \
+				"handed a cache line over in %s..%s ns\n",
+				app, $1, nb, $2, $3
 			printf "%-12s %6s %5s %9s %9s %9s %9s\n", "case",
 				"size", "runs", "Mpps", "Gbit/s", "nf/memif",
 				"nf/vhost"
+		}
+		$7 == 0 {
+			printf "%-12s %6s %5s   no run in this band\n", $5, $6,
+				0
 			next
 		}
 		{
-			printf "%-12s %6s %5s %9s %9s %9s %9s\n", $1, $2, $3,
-				$4, $5, $6 == "" ? "-" : $6,
-				$7 == "" ? "-" : $7
-		}' "$1"
+			printf "%-12s %6s %5s %9s %9s %9s %9s\n", $5, $6, $7,
+				$8, $9, $10 == "" ? "-" : $10,
+				$11 == "" ? "-" : $11
+		}' "$summary_csv"
 }
 
-summary_csv=$out/summary.csv
-summarize >"$summary_csv"
-# A VM's host may move its vCPUs between CPU pairs of very different
-# handoff (here 60 or 250 ns) during the run; a case that happened to get
-# the fast pair more often would look faster. The runs within 25% of the
-# median handoff compare like with like.
-typical_csv=$out/summary-typical-handoff.csv
-read -r handoff_lo handoff_med handoff_hi < <(awk -F, \
-	'NR > 1 && $9 != "" { print $9 }' "$runs_csv" | sort -n | awk '
-	{ v[++n] = $1 }
-	END { if (n) print v[1], v[int((n + 1) / 2)], v[n] }') || true
-if [[ -n ${handoff_med:-} ]]; then
-	summarize "$(awk -v m="$handoff_med" 'BEGIN { print m * 0.75 }')" \
-		"$(awk -v m="$handoff_med" 'BEGIN { print m * 1.25 }')" \
-		>"$typical_csv"
-fi
+# plot: Mpps of each app that ran in the band with the most runs,
+# clustered bars per size, of the cases that ran in it.
+plot() {
+	local best range a i=0 plots='' dat ran j k
 
-echo
-echo "medians of $runs run(s), ${window}s windows, $memory; load average" \
-	"$(cut -d' ' -f1-3 /proc/loadavg)"
-print_summary "$summary_csv"
-if [[ -n ${handoff_med:-} ]]; then
-	echo
-	echo "the same over the runs whose CPU pair handed a cache line over" \
-		"in ${handoff_med} ns +-25% (all runs: $handoff_lo..$handoff_hi ns)"
-	print_summary "$typical_csv"
-fi
-echo
-echo "CSV: $runs_csv"
-echo "     $summary_csv"
-[[ -n ${handoff_med:-} ]] && echo "     $typical_csv"
-
-if command -v gnuplot >/dev/null; then
-	# One row per size, one column per case, for clustered bars.
-	awk -F, -v cases="${case_list[*]}" '
-		NR > 1 { m[$1, $2] = $4; g[$1, $2] = $5
-			 if (!($2 in seen)) { seen[$2]; order[++ns] = $2 } }
-		END {
-			nc = split(cases, C, " ")
-			for (i = 1; i <= ns; i++) {
-				line = order[i]
-				for (j = 1; j <= nc; j++) {
-					k = C[j] SUBSEP order[i]
-					line = line " " ((k in m) ? m[k] : "NaN")
+	read -r best range < <(awk -F, 'NR > 1 { n[$1] += $7
+			range[$1] = $2 ".." $3 " ns" }
+		END { for (b in n) if (m == "" || n[b] > n[m]) m = b
+		      if (m != "" && n[m] > 0) print m, range[m] }' \
+		"$summary_csv") ||
+		return 0
+	for a in "${app_list[@]}"; do
+		dat=$tmp/plot-$((i + 1)).dat
+		# A header of the cases, then one row per size.
+		awk -F, -v b="$best" -v a="$a" -v cases="${case_list[*]}" '
+			$1 == b && $4 == a {
+				m[$5, $6] = $8 == "" ? "NaN" : $8
+				ran[$5] += $7
+				if (!($6 in seen)) {
+					seen[$6]
+					order[++ns] = $6
 				}
-				for (j = 1; j <= nc; j++) {
-					k = C[j] SUBSEP order[i]
-					line = line " " ((k in g) ? g[k] : "NaN")
-				}
-				print line
 			}
-		}' "$summary_csv" >"$tmp/plot.dat"
-	nc=${#case_list[@]}
+			END {
+				nc = split(cases, C, " ")
+				for (j = 1; j <= nc; j++)
+					if (ran[C[j]])
+						R[++nr] = C[j]
+				if (!nr)
+					exit 1
+				line = "size"
+				for (j = 1; j <= nr; j++)
+					line = line " " R[j]
+				print line
+				for (i = 1; i <= ns; i++) {
+					line = order[i]
+					for (j = 1; j <= nr; j++)
+						line = line " " \
+							m[R[j], order[i]]
+					print line
+				}
+			}' "$summary_csv" >"$dat" || continue
+		i=$((i + 1))
+		plots+="set title '$a'
+plot"
+		# Each case in its colour in every panel.
+		read -r -a ran <"$dat"
+		for ((j = 1; j < ${#ran[@]}; j++)); do
+			for k in "${!case_list[@]}"; do
+				[[ ${case_list[k]} == "${ran[j]}" ]] && break
+			done
+			plots+=" '$dat' using $((j + 1)):xtic(1) \\
+	title '${ran[j]}' linecolor $((k + 1)),"
+		done
+		plots=${plots%,}$'\n'
+	done
 	gnuplot <<EOF || note "gnuplot failed"
 set terminal pngcairo size 1200,500 font ",10"
 set output "$out/e2e.png"
-set multiplot layout 1,2 title "txonly -> rxonly, one core per side, medians of $runs ($memory)"
+set multiplot layout 1,$i title "txonly -> rxonly, one core per side, \\
+medians in Mpps of the runs at a line handoff of $range ($memory)"
 set style data histogram
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
@@ -437,12 +577,34 @@ set key top right
 set grid ytics
 set xlabel "frame size (bytes, without FCS)"
 set ylabel "Mpps"
-plot for [i=2:$((nc + 1))] "$tmp/plot.dat" using i:xtic(1) title word("${case_list[*]}", i - 1)
-set ylabel "Gbit/s"
-plot for [i=$((nc + 2)):$((2 * nc + 1))] "$tmp/plot.dat" using i:xtic(1) title word("${case_list[*]}", i - $((nc + 1)))
+set yrange [0:*]
+$plots
 unset multiplot
 EOF
 	[[ -e $out/e2e.png ]] && echo "PNG: $out/e2e.png"
+	return 0
+}
+
+bands=$(handoff_bands)
+nbands=$(($(wc -w <<<"$bands") / 2))
+summary_csv=$out/summary.csv
+summarize >"$summary_csv"
+
+echo
+echo "$runs run(s) of ${window}s per cell, $memory; load average" \
+	"$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "settings: ${settings//$'\n'/ }" | fold -s -w 78
+echo "commands of the first run: $out/commands.txt"
+print_tables
+unbanded=$(awk -F, 'NR > 1 && $10 == ""' "$runs_csv" | wc -l)
+((unbanded == 0)) ||
+	echo "$unbanded run(s) without a line handoff figure are in no table"
+echo
+echo "CSV: $runs_csv"
+echo "     $summary_csv"
+
+if command -v gnuplot >/dev/null; then
+	plot
 else
 	note "gnuplot is not installed (Debian: gnuplot-nox): no plot"
 fi

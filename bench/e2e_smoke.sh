@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Smoke test of e2e.sh: one quick pass must measure traffic in every case
-# and at every size, and write each of them to both CSV files.
+# Smoke test of e2e.sh: one quick pass must measure traffic in every case,
+# at every size and under both apps (stock testpmd without IMIX), write
+# each to both CSV files, and netfront-testpmd's receivers must have read
+# their frames (--rx-sum).
 #   e2e_smoke.sh BUILD_DIR OUT_DIR
 set -u
 build=$1
@@ -17,24 +19,36 @@ if ((rc != 0)); then
 	exit 1
 fi
 fail=0
-for c in netfront-tx netfront-rx memif vhost; do
-	for s in 64 1500 imix; do
-		# xensim may not generate IMIX; e2e.sh then says so.
-		if [[ $c/$s == netfront-rx/imix ]] &&
-		   grep -q 'netfront-rx imix is n/a' "$log"; then
-			continue
-		fi
-		# runs.csv starts with the run number, summary.csv does not.
-		for f in runs:2 summary:1; do
-			if ! awk -F, -v c="$c" -v s="$s" -v k="${f#*:}" '
-				$k == c && $(k + 1) == s && $4 > 0 { ok = 1 }
-				END { exit !ok }' "$out/${f%:*}.csv"; then
-				echo "FAIL: no $c $s row with traffic in" \
-					"${f%:*}.csv" >&2
-				fail=1
-			fi
+for a in testpmd netfront-testpmd; do
+	for c in netfront-tx netfront-rx memif vhost; do
+		for s in 64 1500 imix; do
+			[[ $a/$s == testpmd/imix ]] && continue
+			for f in runs summary; do
+				# Columns by their names in the header.
+				if ! awk -F, -v a="$a" -v c="$c" -v s="$s" '
+					NR == 1 { for (i = 1; i <= NF; i++)
+							col[$i] = i
+						  next }
+					$col["app"] == a && $col["case"] == c &&
+					$col["size"] == s &&
+					$col["mpps"] > 0 { ok = 1 }
+					END { exit !ok }' "$out/$f.csv"; then
+					echo "FAIL: no $a $c $s row with" \
+						"traffic in $f.csv" >&2
+					fail=1
+				fi
+			done
 		done
 	done
+done
+# The receiving netfront-testpmd sides: the app on netfront-rx, the
+# server of the pairs.
+for f in "$out"/logs/netfront-testpmd-netfront-rx-*-app.log \
+	 "$out"/logs/netfront-testpmd-{memif,vhost}-*-rx.log; do
+	if ! grep -q '^  rx_sum 0x' "$f"; then
+		echo "FAIL: no rx_sum in the summary of $f" >&2
+		fail=1
+	fi
 done
 ((fail == 0)) && echo "e2e smoke: ok"
 exit $fail

@@ -8,6 +8,11 @@ The counters come from a DPDK process's telemetry socket (/ethdev/stats
 of a port), or from xensim's status.json (frames its netback took from
 the guest's TX rings); the app's own once-a-second lines are not used, as
 its reporting thread shares a busy CPU and may wake late.
+
+With --started it only waits until a DPDK process has started the port: a
+server side is ready for its client then (net_memif creates its socket
+when probed, but turns away, for good, a client that comes before the
+port is started).
 """
 import argparse
 import json
@@ -36,6 +41,12 @@ class Telemetry:
         if not isinstance(stats, dict):
             raise RuntimeError("no stats of port %d: %r" % (self.port, reply))
         return (t0 + t1) / 2, int(stats["ipackets"]), int(stats["ibytes"])
+
+    def started(self):
+        """Has the process started the port?"""
+        self.sock.send(b"/ethdev/info,%d" % self.port)
+        info = json.loads(self.sock.recv(self.bufsize)).get("/ethdev/info")
+        return isinstance(info, dict) and info.get("dev_started") == 1
 
 
 class XensimStatus:
@@ -86,12 +97,24 @@ def main():
     ap.add_argument("--window", type=float, default=5)
     ap.add_argument("--timeout", type=float, default=20,
                     help="seconds to wait for the source and for traffic")
+    ap.add_argument("--started", action="store_true",
+                    help="only wait until the port is started (telemetry)")
     args = ap.parse_args()
     if args.window <= 0 or args.warmup < 0:
         ap.error("--window must be > 0 and --warmup >= 0")
+    if args.started and not args.telemetry:
+        ap.error("--started needs --telemetry")
 
     try:
         src = connect(args)
+        if args.started:
+            deadline = time.monotonic() + args.timeout
+            while not src.started():
+                if time.monotonic() > deadline:
+                    sys.exit("rx_rate: port %d not started within %g s"
+                             % (args.port, args.timeout))
+                time.sleep(0.05)
+            return
         deadline = time.monotonic() + args.timeout
         while src.sample()[1] == 0:
             if time.monotonic() > deadline:

@@ -63,6 +63,11 @@ usage(const char *prog)
 	       "  --record-core-cycles the summary's busy: line, the share of\n"
 	       "                       the forwarding lcores' cycles spent in\n"
 	       "                       polls that received packets\n"
+	       "  --rx-sum             rxonly, txonly: read every byte of\n"
+	       "                       every frame received (all segments),\n"
+	       "                       as an application using the data\n"
+	       "                       would; the summary prints their sum\n"
+	       "                       in 8-byte words per port (rx_sum)\n"
 	       "  --help\n", prog, NFT_MAX_BURST);
 }
 
@@ -175,7 +180,7 @@ enum {
 	OPT_MODE = 256, OPT_BURST, OPT_QUEUES, OPT_RXD, OPT_TXD,
 	OPT_PKT_SIZE, OPT_PKT_ORDER, OPT_DURATION, OPT_COUNT, OPT_MAX_LOST, OPT_WINDOW,
 	OPT_DRAIN, OPT_LINK_WAIT, OPT_STATS_PERIOD, OPT_JSON, OPT_RX_INTR,
-	OPT_OFFLOADS, OPT_TX_RETRY, OPT_CORE_CYCLES, OPT_HELP,
+	OPT_OFFLOADS, OPT_TX_RETRY, OPT_CORE_CYCLES, OPT_RX_SUM, OPT_HELP,
 };
 
 static const struct option long_opts[] = {
@@ -199,6 +204,7 @@ static const struct option long_opts[] = {
 	{ "offloads", no_argument, NULL, OPT_OFFLOADS },
 	{ "tx-retry", required_argument, NULL, OPT_TX_RETRY },
 	{ "record-core-cycles", no_argument, NULL, OPT_CORE_CYCLES },
+	{ "rx-sum", no_argument, NULL, OPT_RX_SUM },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -270,6 +276,9 @@ parse_one(int opt, const char *arg, struct app_config *cfg, bool *random)
 	case OPT_CORE_CYCLES:
 		cfg->core_cycles = true;
 		return 0;
+	case OPT_RX_SUM:
+		cfg->rx_sum = true;
+		return 0;
 	}
 	return -1;
 }
@@ -329,6 +338,12 @@ config_parse(struct app_config *cfg, int argc, char **argv)
 	if (cfg->offloads && cfg->mode != FWD_IO) {
 		fprintf(stderr, "error: --offloads needs --mode io (frames "
 			"forwarded as they came)\n");
+		return -1;
+	}
+	if (cfg->rx_sum && cfg->mode != FWD_RXONLY &&
+	    cfg->mode != FWD_TXONLY) {
+		fprintf(stderr, "error: --rx-sum needs --mode rxonly or txonly "
+			"(the modes that receive and drop)\n");
 		return -1;
 	}
 	if (cfg->max_lost != NFT_MAX_LOST_AUTO && cfg->mode != FWD_VERIFY) {

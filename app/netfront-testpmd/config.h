@@ -47,6 +47,7 @@ struct app_config {
 	bool offloads;		/* io: checksums, TSO and LRO on the ports */
 	uint32_t tx_retry;	/* io, macswap: offer what TX refused again */
 	bool core_cycles;	/* count the forwarding lcores' busy cycles */
+	bool rx_sum;		/* rxonly, txonly: read every received byte */
 	const char *json_path;
 };
 

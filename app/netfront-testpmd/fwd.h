@@ -20,6 +20,7 @@ struct stream_stats {
 	uint64_t tx_pkts;
 	uint64_t tx_bytes;
 	uint64_t tx_drop;	/* forwarded frames the tx queue refused */
+	uint64_t rx_sum;	/* --rx-sum: received bytes in 8-byte words */
 };
 
 struct stream {
@@ -73,6 +74,7 @@ struct fwd {
 	bool offloads;		/* io: RX flags become TX requests */
 	unsigned int tx_retry;	/* io, macswap: offers of a refused burst */
 	bool core_cycles;	/* lcores count their busy cycles */
+	bool rx_sum;		/* rx_free reads every byte it received */
 	/* Frames in flight when a port was reset: they never return, the
 	 * verify window stops waiting for them. Written while held. */
 	uint64_t written_off;

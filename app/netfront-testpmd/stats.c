@@ -26,6 +26,7 @@ port_sums(const struct fwd *f, struct stream_stats *sums)
 		tx->tx_pkts += ctr_read(&s->st.tx_pkts);
 		tx->tx_bytes += ctr_read(&s->st.tx_bytes);
 		tx->tx_drop += ctr_read(&s->st.tx_drop);
+		rx->rx_sum += ctr_read(&s->st.rx_sum);
 	}
 }
 
@@ -130,6 +131,7 @@ add_port(struct port_report *t, const struct port_report *p)
 	t->st.tx_pkts += p->st.tx_pkts;
 	t->st.tx_bytes += p->st.tx_bytes;
 	t->st.tx_drop += p->st.tx_drop;
+	t->st.rx_sum += p->st.rx_sum;
 	t->v.good += p->v.good;
 	t->v.corrupt += p->v.corrupt;
 	t->v.dup += p->v.dup;
@@ -187,6 +189,7 @@ report_collect(struct report *r, const struct fwd *f, double seconds)
 	r->seconds = seconds;
 	r->nb_ports = f->nb_ports;
 	r->nb_queues = f->nb_queues;
+	r->rx_sum = f->rx_sum;
 	port_sums(f, sums);
 	for (i = 0; i < f->nb_ports; i++) {
 		struct port_report *pr = &r->ports[i];
@@ -230,7 +233,7 @@ print_queues(const struct port_report *p, uint16_t nb_queues)
 /* nb_queues > 1: with the driver's per-queue counters. */
 static void
 print_port(const char *label, const struct port_report *p, double secs,
-	   bool verify, uint16_t nb_queues)
+	   bool verify, bool rx_sum, uint16_t nb_queues)
 {
 	unsigned int i;
 
@@ -252,6 +255,8 @@ print_port(const char *label, const struct port_report *p, double secs,
 		       " lost %" PRIu64 " other %" PRIu64 "\n",
 		       p->v.good, p->v.corrupt, p->v.dup, p->v.ooo, p->lost,
 		       p->v.other);
+	if (rx_sum)
+		printf("  rx_sum 0x%016" PRIx64 "\n", p->st.rx_sum);
 	if (nb_queues > 1)
 		print_queues(p, nb_queues);
 	for (i = 0; i < p->nb_hits; i++)
@@ -271,9 +276,9 @@ report_print(const struct report *r)
 	for (i = 0; i < r->nb_ports; i++) {
 		snprintf(label, sizeof(label), "port %u:", r->ports[i].port);
 		print_port(label, &r->ports[i], r->seconds, verify,
-			   r->nb_queues);
+			   r->rx_sum, r->nb_queues);
 	}
-	print_port("total:", &r->total, r->seconds, verify, 0);
+	print_port("total:", &r->total, r->seconds, verify, r->rx_sum, 0);
 	fflush(stdout);
 }
 

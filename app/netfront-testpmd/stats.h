@@ -3,6 +3,7 @@
 #ifndef NFT_STATS_H
 #define NFT_STATS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_ethdev.h>
@@ -30,6 +31,7 @@ struct report {
 	double seconds;			/* of the run phase */
 	uint16_t nb_ports;
 	uint16_t nb_queues;		/* per port */
+	bool rx_sum;			/* --rx-sum: print the sums */
 	struct port_report ports[RTE_MAX_ETHPORTS];
 	struct port_report total;	/* without xstat hits */
 };
