@@ -24,7 +24,7 @@ runs=3
 warmup=1
 window=5
 sizes=64,1500,imix
-cases=netfront-tx,netfront-rx,memif,vhost
+cases=netfront-tx,netfront-tx-zc,netfront-rx,memif,vhost
 apps=testpmd,netfront-testpmd
 cpus=0,1
 out=
@@ -42,8 +42,10 @@ usage: $0 [options]
                      testpmd sends one size: imix only with
                      netfront-testpmd
   -c, --cases LIST   of netfront-tx (app txonly -> netback sink),
-                     netfront-rx (netback gen -> app rxonly), memif,
-                     vhost ($cases)
+                     netfront-tx-zc (the same from a TX pool granted to
+                     the backend: netfront-testpmd --tx-pool), netfront-rx
+                     (netback gen -> app rxonly), memif, vhost
+                     ($cases)
   -a, --apps LIST    testpmd (Debian's dpdk-testpmd), netfront-testpmd
                      ($apps)
       --cpus A,B     app / transmitting side on CPU A, the other on B ($cpus)
@@ -95,7 +97,7 @@ for s in "${size_list[@]}"; do
 done
 for c in "${case_list[@]}"; do
 	case $c in
-	netfront-tx|netfront-rx|memif|vhost) ;;
+	netfront-tx|netfront-tx-zc|netfront-rx|memif|vhost) ;;
 	*) die "--cases: unknown case '$c'" ;;
 	esac
 done
@@ -110,6 +112,8 @@ for a in "${app_list[@]}"; do
 done
 
 nft=$build/app/netfront-testpmd/netfront-testpmd
+# Options of netfront-testpmd for the case at hand.
+nft_opts=()
 xensim=$build/app/xensim/xensim
 plugin=$build/drivers/net/netfront/librte_net_netfront.so
 c2c=$build/bench/c2c
@@ -142,7 +146,8 @@ side() {
 		     --total-num-mbufs=8192 --stats-period=1 --auto-start)
 	else
 		cmd=("$nft" "${eal[@]}" "$@" -- --mode "$mode"
-		     --pkt-size "$size" --stats-period 1 --link-wait 10)
+		     --pkt-size "$size" --stats-period 1 --link-wait 10
+		     "${nft_opts[@]}")
 		[[ $mode == rxonly ]] && cmd+=(--rx-sum)
 	fi
 	return 0
@@ -271,6 +276,18 @@ measure_netfront_tx() {
 	netfront_run "$1" "$2" "$3" "$4" sink txonly --xensim "$tmp/sim"
 }
 
+# The same with the frames built in a pool granted to the backend and
+# sent without a copy (netfront-testpmd --tx-pool; stock testpmd has no
+# way to ask for that pool).
+measure_netfront_tx_zc() {
+	local rc=0
+
+	nft_opts=(--tx-pool)
+	measure_netfront_tx "$@" || rc=1
+	nft_opts=()
+	return "$rc"
+}
+
 # The receiver is the app, taking what the netback generates.
 measure_netfront_rx() {
 	netfront_run "$1" "$2" "$3" "$4" "gen:$3" rxonly \
@@ -365,6 +382,8 @@ for ((run = 1; run <= runs; run++)); do
 		for a in "${app_list[@]}"; do
 			[[ $a == testpmd && $size == imix ]] && continue
 			for c in "${case_list[@]}"; do
+				[[ $a == testpmd && $c == netfront-tx-zc ]] &&
+					continue
 				base=$out/logs/$a-$c-$size-run$run
 				result=
 				# The CPU pair's line handoff, which a VM's
@@ -451,11 +470,17 @@ summarize() {
 					continue
 				p = b SUBSEP A[a] SUBSEP
 				for (j = 1; j <= nc; j++) {
+					if (A[a] == "testpmd" &&
+					    C[j] == "netfront-tx-zc")
+						continue
 					k = p C[j] SUBSEP S[i]
 					m[k] = cnt[k] ? median(mp[k]) : ""
 					g[k] = cnt[k] ? median(gb[k]) : ""
 				}
 				for (j = 1; j <= nc; j++) {
+					if (A[a] == "testpmd" &&
+					    C[j] == "netfront-tx-zc")
+						continue
 					k = p C[j] SUBSEP S[i]
 					vm = vv = ""
 					if (C[j] ~ /^netfront/ && m[k] != "") {

@@ -68,6 +68,10 @@ usage(const char *prog)
 	       "                       as an application using the data\n"
 	       "                       would; the summary prints their sum\n"
 	       "                       in 8-byte words per port (rx_sum)\n"
+	       "  --tx-pool            txonly, verify: build frames in a pool\n"
+	       "                       granted to each port's backend, sent\n"
+	       "                       without a copy (net_netfront ports:\n"
+	       "                       rte_pmd_netfront_tx_pool_create)\n"
 	       "  --help\n", prog, NFT_MAX_BURST);
 }
 
@@ -180,7 +184,8 @@ enum {
 	OPT_MODE = 256, OPT_BURST, OPT_QUEUES, OPT_RXD, OPT_TXD,
 	OPT_PKT_SIZE, OPT_PKT_ORDER, OPT_DURATION, OPT_COUNT, OPT_MAX_LOST, OPT_WINDOW,
 	OPT_DRAIN, OPT_LINK_WAIT, OPT_STATS_PERIOD, OPT_JSON, OPT_RX_INTR,
-	OPT_OFFLOADS, OPT_TX_RETRY, OPT_CORE_CYCLES, OPT_RX_SUM, OPT_HELP,
+	OPT_OFFLOADS, OPT_TX_RETRY, OPT_CORE_CYCLES, OPT_RX_SUM, OPT_TX_POOL,
+	OPT_HELP,
 };
 
 static const struct option long_opts[] = {
@@ -205,6 +210,7 @@ static const struct option long_opts[] = {
 	{ "tx-retry", required_argument, NULL, OPT_TX_RETRY },
 	{ "record-core-cycles", no_argument, NULL, OPT_CORE_CYCLES },
 	{ "rx-sum", no_argument, NULL, OPT_RX_SUM },
+	{ "tx-pool", no_argument, NULL, OPT_TX_POOL },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -279,6 +285,9 @@ parse_one(int opt, const char *arg, struct app_config *cfg, bool *random)
 	case OPT_RX_SUM:
 		cfg->rx_sum = true;
 		return 0;
+	case OPT_TX_POOL:
+		cfg->tx_pool = true;
+		return 0;
 	}
 	return -1;
 }
@@ -344,6 +353,11 @@ config_parse(struct app_config *cfg, int argc, char **argv)
 	    cfg->mode != FWD_TXONLY) {
 		fprintf(stderr, "error: --rx-sum needs --mode rxonly or txonly "
 			"(the modes that receive and drop)\n");
+		return -1;
+	}
+	if (cfg->tx_pool && !config_mode_generates(cfg->mode)) {
+		fprintf(stderr, "error: --tx-pool needs a mode that builds "
+			"frames (txonly, verify)\n");
 		return -1;
 	}
 	if (cfg->max_lost != NFT_MAX_LOST_AUTO && cfg->mode != FWD_VERIFY) {

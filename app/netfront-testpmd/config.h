@@ -48,6 +48,7 @@ struct app_config {
 	uint32_t tx_retry;	/* io, macswap: offer what TX refused again */
 	bool core_cycles;	/* count the forwarding lcores' busy cycles */
 	bool rx_sum;		/* rxonly, txonly: read every received byte */
+	bool tx_pool;		/* txonly, verify: frames in granted pools */
 	const char *json_path;
 };
 

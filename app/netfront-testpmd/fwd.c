@@ -293,7 +293,7 @@ stream_init(struct fwd *f, struct stream *s, const struct app_config *cfg,
 int
 fwd_init(struct fwd *f, const struct app_config *cfg, const uint16_t *ports,
 	 uint16_t nb_ports, struct rte_mempool *mp,
-	 const struct verify_tpl *tpl)
+	 struct rte_mempool *const *gen_mp, const struct verify_tpl *tpl)
 {
 	uint16_t i, q;
 	int ret;
@@ -323,7 +323,8 @@ fwd_init(struct fwd *f, const struct app_config *cfg, const uint16_t *ports,
 	for (i = 0; i < nb_ports; i++) {
 		for (q = 0; q < cfg->nb_queues; q++) {
 			ret = stream_init(f, &f->streams[f->nb_streams], cfg,
-					  i, q, mp, tpl);
+					  i, q, gen_mp[i] != NULL ? gen_mp[i] :
+					  mp, tpl);
 			/* counted before the check so fwd_free sees it */
 			f->nb_streams++;
 			if (ret < 0)

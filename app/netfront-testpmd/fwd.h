@@ -94,10 +94,12 @@ ctr_read(const uint64_t *c)
 	return __atomic_load_n(c, __ATOMIC_RELAXED);
 }
 
-/* Set up the streams of every port and queue; 0 or -errno. */
+/* Set up the streams of every port and queue; 0 or -errno. Generators
+ * build in gen_mp[i] for ports[i] where it is not NULL, else in mp. */
 int fwd_init(struct fwd *f, const struct app_config *cfg,
 	     const uint16_t *ports, uint16_t nb_ports,
-	     struct rte_mempool *mp, const struct verify_tpl *tpl);
+	     struct rte_mempool *mp, struct rte_mempool *const *gen_mp,
+	     const struct verify_tpl *tpl);
 void fwd_free(struct fwd *f);
 
 /* Start the streams on the worker lcores; -ENODEV without workers. */

@@ -16,6 +16,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_pmd_netfront.h>
 
 #include "config.h"
 #include "fwd.h"
@@ -25,6 +26,8 @@
 
 #define EXIT_USAGE	2
 #define POOL_CACHE	256
+/* A granted TX pool's cache: its pages count toward gntalloc's limit. */
+#define TX_POOL_CACHE	64
 #define TICK_US		1000
 
 struct app {
@@ -33,6 +36,7 @@ struct app {
 	uint16_t nb_ports;
 	uint16_t nb_started;
 	struct rte_mempool *mp;
+	struct rte_mempool *gen_mp[RTE_MAX_ETHPORTS];	/* --tx-pool */
 	struct verify_tpl tpl;
 	struct fwd fwd;
 	struct report report;
@@ -80,6 +84,49 @@ pool_size(const struct app *a)
 	n += queues * 2 * c->burst * segs;
 	n += (uint64_t)rte_lcore_count() * POOL_CACHE * 2 + 1024;
 	return n > UINT32_MAX ? UINT32_MAX : (unsigned int)n;
+}
+
+/* --tx-pool: enough buffers for port's TX rings full of maximal chains,
+ * the frames the lcores hold, and the caches; no more, as each page is a
+ * grant. */
+static unsigned int
+tx_pool_size(const struct app *a, uint16_t port)
+{
+	const struct app_config *c = &a->cfg;
+	uint32_t room = RTE_PMD_NETFRONT_TX_BUF_SIZE - RTE_PKTMBUF_HEADROOM;
+	uint32_t segs = (c->pkt_max + room - 1) / room;
+	struct rte_eth_dev_info info;
+	uint32_t txd = c->nb_txd;
+
+	if (rte_eth_dev_info_get(port, &info) == 0)
+		txd = RTE_MIN(txd, (uint32_t)info.tx_desc_lim.nb_max);
+	return c->nb_queues * (txd + 2 * c->burst) * segs +
+	       rte_lcore_count() * TX_POOL_CACHE * 2;
+}
+
+/* --tx-pool: each port's generators build frames in a pool granted to
+ * that port's backend, which the driver sends without a copy. */
+static int
+tx_pools_create(struct app *a)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	uint16_t i;
+
+	for (i = 0; a->cfg.tx_pool && i < a->nb_ports; i++) {
+		snprintf(name, sizeof(name), "nft_txpool%u", i);
+		a->gen_mp[i] = rte_pmd_netfront_tx_pool_create(a->ports[i],
+				name, tx_pool_size(a, a->ports[i]),
+				TX_POOL_CACHE, 0,
+				rte_socket_id());
+		if (a->gen_mp[i] == NULL) {
+			fprintf(stderr, "error: port %u: no TX pool: %s "
+				"(net_netfront ports only; the driver's log "
+				"says why)\n", a->ports[i],
+				rte_strerror(rte_errno));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* The port that ports[i]'s frames go out through in io mode. */
@@ -130,6 +177,8 @@ setup(struct app *a)
 			rte_strerror(rte_errno));
 		return -1;
 	}
+	if (tx_pools_create(a) < 0)
+		return -1;
 	if (config_mode_generates(a->cfg.mode) &&
 	    verify_tpl_init(&a->tpl, a->cfg.pkt_max) < 0) {
 		fprintf(stderr, "error: out of memory for the frame "
@@ -144,7 +193,7 @@ setup(struct app *a)
 			return -1;
 	port_wait_links(a->ports, a->nb_ports, a->cfg.link_wait);
 	ret = fwd_init(&a->fwd, &a->cfg, a->ports, a->nb_ports, a->mp,
-		       &a->tpl);
+		       a->gen_mp, &a->tpl);
 	if (ret < 0) {
 		fprintf(stderr, "error: stream setup: %s\n",
 			rte_strerror(-ret));
@@ -338,15 +387,55 @@ run(struct app *a)
 	return status;
 }
 
+/* --tx-pool: the frames each port sent in place (the driver's xstats
+ * tx_qN_zerocopy), which the pool is for. */
+static void
+tx_pools_report(const struct app *a)
+{
+	struct rte_eth_xstat_name *names;
+	struct rte_eth_xstat *vals;
+	uint64_t sum;
+	uint16_t i;
+	int n, k;
+
+	for (i = 0; i < a->nb_started; i++) {
+		if (a->gen_mp[i] == NULL)
+			continue;
+		n = rte_eth_xstats_get_names(a->ports[i], NULL, 0);
+		names = calloc(n > 0 ? n : 1, sizeof(*names));
+		vals = calloc(n > 0 ? n : 1, sizeof(*vals));
+		sum = 0;
+		if (n > 0 && names != NULL && vals != NULL &&
+		    rte_eth_xstats_get_names(a->ports[i], names, n) == n &&
+		    rte_eth_xstats_get(a->ports[i], vals, n) == n)
+			for (k = 0; k < n; k++)
+				if (strstr(names[k].name, "_zerocopy") != NULL)
+					sum += vals[k].value;
+		printf("port %u: %" PRIu64 " frames sent in place from its TX "
+		       "pool\n", a->ports[i], sum);
+		free(names);
+		free(vals);
+	}
+}
+
 static void
 teardown(struct app *a)
 {
+	uint16_t i;
+
+	tx_pools_report(a);
 	report_free(&a->report);
 	fwd_free(&a->fwd);
 	while (a->nb_started > 0)
 		port_close(a->ports[--a->nb_started]);
 	verify_tpl_free(&a->tpl);
 	rte_mempool_free(a->mp);
+	/* After the ports: closing one gives back what it had in flight. */
+	for (i = 0; i < a->nb_ports; i++)
+		if (a->gen_mp[i] != NULL &&
+		    rte_pmd_netfront_tx_pool_free(a->gen_mp[i]) != 0)
+			fprintf(stderr, "warning: port %u: TX pool still "
+				"in use, not freed\n", a->ports[i]);
 }
 
 int

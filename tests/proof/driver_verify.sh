@@ -6,11 +6,13 @@
 # corrupt or duplicated and no more lost than could be in flight, the
 # driver counted no protocol violation, the backend verified every frame
 # the app sent and found no reuse-before-response, and with tx-reorder=1
-# frames did come back out of order.
-#   driver_verify.sh XENSIM APP PLUGIN QUEUES VIF_OPTIONS
+# frames did come back out of order. With --tx-pool, the driver sent every
+# frame in place from the app's granted pool.
+#   driver_verify.sh XENSIM APP PLUGIN QUEUES VIF_OPTIONS [APP_OPTION...]
 # NETFRONT_SOAK_S=N runs N seconds instead of the bounded CI run.
 set -u
 xensim=$1 app=$2 plugin=$3 queues=$4 vifopt=$5
+shift 5
 secs=${NETFRONT_SOAK_S:-4}
 # Healthy runs make 19k-120k good frames/s here (2 vCPUs shared with the
 # backend's threads, poll mode the slowest); a stalled run next to none.
@@ -51,12 +53,21 @@ timeout $((secs + 60)) "$app" -l 0-1 --no-huge -m 512 --no-pci \
 	--vdev "net_netfront1,vif=1,queues=$queues,xensim=$run/dom1" \
 	-- --mode verify --queues "$queues" --pkt-size 60-9000 \
 	--duration "$secs" --drain 1 --window "$window" \
-	--max-lost "$max_lost" --stats-period 0 --json "$run/app.json"
-rc=$?
+	--max-lost "$max_lost" --stats-period 0 --json "$run/app.json" "$@" |
+	tee "$run/app.log"
+rc=${PIPESTATUS[0]}
 kill "$pid"
 wait "$pid"
 pid=
 [[ $rc == 0 ]] || fail "netfront-testpmd exited with $rc"
+if [[ " $* " == *" --tx-pool "* ]]; then
+	in_place=$(sed -n 's/^port [0-9]*: \([0-9]*\) frames sent in place.*/\1/p' \
+		"$run/app.log" | awk '{ n += $1 } END { print n + 0 }')
+	tx=$(python3 -c 'import json, sys
+print(json.load(open(sys.argv[1]))["total"]["tx_packets"])' "$run/app.json")
+	[[ $in_place == "$tx" ]] ||
+		fail "$in_place of $tx frames sent in place from the TX pool"
+fi
 reorder=0
 [[ ,$vifopt, == *,tx-reorder=1,* ]] && reorder=1
 python3 - "$run/app.json" "$run/status.json" $((good_per_s * secs)) \

@@ -17,6 +17,9 @@ mkdir -p /var/run
 # Kernel messages would interleave with the markers on the console.
 dmesg -n 1
 
+# The app and pmd_test link the PMD (its rte_pmd_netfront_* functions);
+# their run path points into the build tree.
+export LD_LIBRARY_PATH=/opt/netfront
 VIF=/sys/bus/xen/drivers/vif/vif-0
 EAL="-l 0-1 --no-pci --no-huge -m 256 --no-shconf --no-telemetry
 	--iova-mode=va --log-level=pmd.net.netfront:info

@@ -94,6 +94,7 @@ struct netfront_qstats {
 struct netfront_tx_slot {
 	struct rte_mbuf *m;	/* zero-copy segment, held until answered */
 	bool busy;		/* in flight; the id's block too if m is NULL */
+	bool rx_page;		/* m's is an RX pool's page */
 };
 
 /* Granted TX copy blocks of one queue: block b is page b/2, half b%2. */
@@ -112,7 +113,7 @@ struct netfront_txq {
 	const struct netfront_region *zc_reg;
 	uint64_t zc_serial;
 	RING_IDX pushed;		/* req_prod as the backend sees it */
-	uint16_t zc_held;		/* zero-copy segments in flight */
+	uint16_t zc_held;		/* RX pool pages sent in place, in flight */
 	/* Extra-info slots not answered yet: ring slots without an id. */
 	uint16_t extras;
 	uint16_t qid;
@@ -279,6 +280,7 @@ struct netfront_region {
 	uint64_t serial;		/* unique for the process's life */
 	unsigned int npages;
 	uint16_t backend;
+	bool rx_pool;			/* RX wants its pages back soon */
 	char domain[sizeof(((struct netfront_args *)0)->xensim)];
 };
 
@@ -310,14 +312,22 @@ void netfront_rxpool_attach(struct netfront_rxpool *p, uint16_t pg,
 			    struct rte_mbuf *m);
 /* Trusted: give back a page that is not attached to an mbuf. */
 void netfront_rxpool_put(struct netfront_rxpool *p, uint16_t pg);
-/* The pool m's buffer is a page of, or NULL. */
-const struct netfront_rxpool *netfront_rxpool_of(const struct rte_mbuf *m);
+/* The free callback of a trusted RX page lent as an external buffer. */
+void netfront_rxpage_free(void *addr, void *opaque);
 /* A new serial, and the backend and domain of ad; base is the caller's. */
 void netfront_region_init(struct netfront_region *r,
 			  const struct netfront_adapter *ad,
 			  unsigned int npages, const uint32_t *refs);
-/* The granted region m's data lies in, RX pool or TX pool, or NULL. */
-const struct netfront_region *netfront_region_of(const struct rte_mbuf *m);
+
+/* The pool m's buffer is a page of, or NULL. */
+static inline const struct netfront_rxpool *
+netfront_rxpool_of(const struct rte_mbuf *m)
+{
+	if (!RTE_MBUF_HAS_EXTBUF(m) ||
+	    m->shinfo->free_cb != netfront_rxpage_free)
+		return NULL;
+	return m->shinfo->fcb_opaque;
+}
 
 /* True when the segment's data lies in one page of region r. */
 static inline bool
@@ -338,6 +348,42 @@ netfront_rxpool_page(const struct netfront_rxpool *p, uint16_t pg)
 }
 
 /* netfront_txpool.c */
+/*
+ * The TX pools' registry: slot i's mempool and region. Slots are never
+ * freed: TX reads a region only after finding its mempool in the slot,
+ * and a reused slot's region has a new serial (see tx_zc_region).
+ */
+#define NETFRONT_MAX_TXPOOLS	16
+extern const struct rte_mempool *netfront_txpool_mp[NETFRONT_MAX_TXPOOLS];
+extern struct netfront_region netfront_txpool_reg[NETFRONT_MAX_TXPOOLS];
+
+/* The TX pool region of mempool mp, or NULL. */
+static inline const struct netfront_region *
+netfront_txpool_region(const struct rte_mempool *mp)
+{
+	unsigned int i;
+
+	for (i = 0; i < NETFRONT_MAX_TXPOOLS; i++)
+		if (__atomic_load_n(&netfront_txpool_mp[i],
+				    __ATOMIC_ACQUIRE) == mp)
+			return &netfront_txpool_reg[i];
+	return NULL;
+}
+
+/* The granted region m's data lies in, RX pool or TX pool, or NULL. */
+static inline const struct netfront_region *
+netfront_region_of(const struct rte_mbuf *m)
+{
+	const struct netfront_rxpool *p;
+
+	if (!RTE_MBUF_HAS_EXTBUF(m))
+		return NULL;
+	if (RTE_MBUF_HAS_PINNED_EXTBUF(m))
+		return netfront_txpool_region(m->pool);
+	p = netfront_rxpool_of(m);
+	return p != NULL ? &p->reg : NULL;
+}
+
 /* rte_pmd_netfront_tx_pool_create() for an adapter. */
 struct rte_mempool *netfront_txpool_create(const struct netfront_adapter *ad,
 					   const char *name, unsigned int n,
@@ -345,9 +391,6 @@ struct rte_mempool *netfront_txpool_create(const struct netfront_adapter *ad,
 					   uint16_t priv_size, int socket_id);
 /* Pages all TX pools of the process hold granted. */
 unsigned int netfront_txpool_pages(void);
-/* The TX pool region of mempool mp, or NULL. */
-const struct netfront_region *netfront_txpool_region(
-	const struct rte_mempool *mp);
 int netfront_txblocks_create(struct netfront_adapter *ad,
 			     struct netfront_txblocks *blk);
 void netfront_txblocks_destroy(struct netfront_adapter *ad,

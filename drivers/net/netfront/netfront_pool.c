@@ -36,9 +36,8 @@ static TAILQ_HEAD(, retired) retired = TAILQ_HEAD_INITIALIZER(retired);
 static rte_spinlock_t retired_lock = RTE_SPINLOCK_INITIALIZER;
 static uint64_t pool_serial;
 
-/* The shinfo free callback: the application let go of a trusted page. */
-static void
-rxpage_free(void *addr, void *opaque)
+void
+netfront_rxpage_free(void *addr, void *opaque)
 {
 	struct netfront_rxpool *p = opaque;
 
@@ -59,7 +58,7 @@ rxpool_lend(struct netfront_rxpool *p, const char *name, int socket)
 	if (p->shinfo == NULL || p->free == NULL)
 		return -ENOMEM;
 	for (pg = 0; pg < p->reg.npages; pg++) {
-		p->shinfo[pg].free_cb = rxpage_free;
+		p->shinfo[pg].free_cb = netfront_rxpage_free;
 		p->shinfo[pg].fcb_opaque = p;
 		rte_ring_sp_enqueue_elem(p->free, &pg, sizeof(pg));
 	}
@@ -87,6 +86,7 @@ netfront_region_init(struct netfront_region *r,
 	r->npages = npages;
 	r->backend = ad->be_id;
 	r->serial = __atomic_add_fetch(&pool_serial, 1, __ATOMIC_RELAXED);
+	r->rx_pool = false;
 	memcpy(r->domain, ad->args.xensim, sizeof(r->domain));
 }
 
@@ -106,6 +106,7 @@ netfront_rxpool_create(struct netfront_adapter *ad, uint16_t qid, int socket)
 	}
 	p->xp = ad->xp;
 	netfront_region_init(&p->reg, ad, n, p->refs);
+	p->reg.rx_pool = true;
 	p->reg.base = xenplat_share(ad->xp, ad->be_id, n, true, p->refs);
 	if (p->reg.base == NULL) {
 		PMD_DRV_LOG(ERR, "vif%u rxq%u: cannot grant %u RX pages: %s",
@@ -236,26 +237,6 @@ netfront_rxpool_put(struct netfront_rxpool *p, uint16_t pg)
 	rte_ring_mp_enqueue_elem(p->free, &v, sizeof(v));
 }
 
-const struct netfront_rxpool *
-netfront_rxpool_of(const struct rte_mbuf *m)
-{
-	if (!RTE_MBUF_HAS_EXTBUF(m) || m->shinfo->free_cb != rxpage_free)
-		return NULL;
-	return m->shinfo->fcb_opaque;
-}
-
-const struct netfront_region *
-netfront_region_of(const struct rte_mbuf *m)
-{
-	const struct netfront_rxpool *p;
-
-	if (!RTE_MBUF_HAS_EXTBUF(m))
-		return NULL;
-	if (RTE_MBUF_HAS_PINNED_EXTBUF(m))
-		return netfront_txpool_region(m->pool);
-	p = netfront_rxpool_of(m);
-	return p != NULL ? &p->reg : NULL;
-}
 
 int
 netfront_txblocks_create(struct netfront_adapter *ad,

@@ -433,12 +433,41 @@ netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	return nb;
 }
 
+/* Free mbufs in bulk: cheaper than one free each. */
+static inline void
+tx_free_bulk(struct rte_mbuf **m, unsigned int *n)
+{
+	if (*n == 0)
+		return;
+	rte_pktmbuf_free_bulk(m, *n);
+	*n = 0;
+}
+
+/*
+ * A segment sent in place was answered: free it, in bulk unless another
+ * reference holds it (only then are its chain links ours to cut).
+ */
+static inline void
+tx_sent_free(struct rte_mbuf *m, struct rte_mbuf **bulk, unsigned int *n)
+{
+	if (rte_mbuf_refcnt_read(m) != 1) {
+		rte_pktmbuf_free_seg(m);
+		return;
+	}
+	m->next = NULL;
+	m->nb_segs = 1;
+	bulk[(*n)++] = m;
+	if (*n == TX_FREE_BULK)
+		tx_free_bulk(bulk, n);
+}
+
 unsigned int
 netfront_tx_reclaim(struct netfront_txq *txq)
 {
 	netif_tx_front_ring_t *r = &txq->ring;
+	struct rte_mbuf *sent[TX_FREE_BULK];
+	unsigned int done = 0, nb_sent = 0;
 	RING_IDX cons, prod;
-	unsigned int done = 0;
 
 	prod = r->sring->rsp_prod;
 	rte_smp_rmb();	/* responses after the producer index */
@@ -480,14 +509,15 @@ netfront_tx_reclaim(struct netfront_txq *txq)
 		/* Only now may this id's buffer be used again. */
 		s = &txq->slot[rsp.id];
 		if (s->m != NULL) {
-			rte_pktmbuf_free_seg(s->m);
-			txq->zc_held--;
+			txq->zc_held -= s->rx_page;
+			tx_sent_free(s->m, sent, &nb_sent);
 		}
 		s->m = NULL;
 		s->busy = false;
 		netfront_idpool_put(&txq->ids, rsp.id);
 	}
 	r->rsp_cons = cons;
+	tx_free_bulk(sent, &nb_sent);
 	return done;
 }
 
@@ -822,13 +852,13 @@ tx_zerocopy(struct netfront_txq *txq, const struct netfront_region *reg,
 		next = seg->next;
 		if (req != NULL)
 			req->flags = NETTXF_more_data;
-		tx_slot(txq, seg, &req);
+		txq->slot[tx_slot(txq, seg, &req)].rx_page = reg->rx_pool;
 		off = rte_pktmbuf_mtod(seg, uintptr_t) - (uintptr_t)reg->base;
 		req->gref = reg->refs[off >> NETFRONT_PAGE_SHIFT];
 		req->offset = off & (NETFRONT_PAGE_SIZE - 1);
 		req->size = seg == m ? pkt_len : seg->data_len;
 		req->flags = 0;
-		txq->zc_held++;
+		txq->zc_held += reg->rx_pool;
 	}
 }
 
@@ -858,8 +888,8 @@ tx_zc_region(struct netfront_txq *txq, const struct rte_mbuf *m)
 		txq->zc_serial = reg->serial;
 	}
 	for (seg = m; seg != NULL; seg = seg->next)
-		if (seg->data_len == 0 || netfront_region_of(seg) != reg ||
-		    !netfront_region_holds(reg, seg))
+		if (seg->data_len == 0 || !netfront_region_holds(reg, seg) ||
+		    (seg != m && netfront_region_of(seg) != reg))
 			return NULL;
 	return reg;
 }
@@ -882,16 +912,19 @@ prefetch_w(const void *p)
 #endif
 }
 
-/* The lines of the block that the packet ahead will copy len bytes into. */
+/*
+ * The lines of the block that m, a packet ahead, will be copied into. An
+ * external buffer may go in place (tx_zc_region): it copies nothing.
+ */
 static inline void
 tx_prefetch_block(const struct netfront_txq *txq, uint16_t ahead,
-		  uint32_t len)
+		  const struct rte_mbuf *m)
 {
 	uint16_t top = netfront_idpool_avail(&txq->ids);
+	uint32_t off, len = m->pkt_len;
 	const uint8_t *b;
-	uint32_t off;
 
-	if (top <= ahead)
+	if (top <= ahead || RTE_MBUF_HAS_EXTBUF(m))
 		return;
 	b = tx_block(txq, txq->ids.free[top - 1 - ahead]);
 	len = RTE_MIN(len, NETFRONT_TX_BLOCK);
@@ -956,16 +989,6 @@ netfront_tx_mcast(struct netfront_txq *txq, const struct rte_ether_addr *addr,
 	return true;
 }
 
-/* Free what was copied, in bulk: cheaper than one free per packet. */
-static inline void
-tx_flush_copied(struct rte_mbuf **copied, unsigned int *n)
-{
-	if (*n == 0)
-		return;
-	rte_pktmbuf_free_bulk(copied, *n);
-	*n = 0;
-}
-
 uint16_t
 netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
@@ -981,13 +1004,13 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		     __atomic_load_n(&txq->ad->mc.gen, __ATOMIC_ACQUIRE) !=
 		     txq->ad->mc.synced))
 		netfront_mcast_sync(txq);
-	/* Buffers sent in place are pools': give them back soon. */
+	/* RX pool pages sent in place: give them back to RX soon. */
 	if (txq->zc_held != 0 ||
 	    netfront_idpool_avail(&txq->ids) < TX_RECLAIM_MIN)
 		netfront_tx_reclaim(txq);
 	tx_prefetch_ring(txq, nb_pkts);
 	for (i = 0; i < RTE_MIN(nb_pkts, TX_PREFETCH_AHEAD); i++)
-		tx_prefetch_block(txq, i, pkts[i]->pkt_len);
+		tx_prefetch_block(txq, i, pkts[i]);
 	for (i = 0; i < nb_pkts; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct netfront_region *reg = NULL;
@@ -1010,7 +1033,7 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		}
 		if (i + TX_PREFETCH_AHEAD < nb_pkts)
 			tx_prefetch_block(txq, TX_PREFETCH_AHEAD,
-					  pkts[i + TX_PREFETCH_AHEAD]->pkt_len);
+					  pkts[i + TX_PREFETCH_AHEAD]);
 		if (need > tx_room(txq)) {
 			/*
 			 * Only ids the backend was shown may be answered: a
@@ -1036,9 +1059,9 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			tx_copy_chain(txq, m);
 		copied[nb_copied++] = m;
 		if (nb_copied == TX_FREE_BULK)
-			tx_flush_copied(copied, &nb_copied);
+			tx_free_bulk(copied, &nb_copied);
 	}
-	tx_flush_copied(copied, &nb_copied);
+	tx_free_bulk(copied, &nb_copied);
 	tx_push(txq);
 	return i;
 }

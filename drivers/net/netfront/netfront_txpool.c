@@ -19,31 +19,17 @@
 #include "netfront.h"
 #include "rte_pmd_netfront.h"
 
-#define MAX_TXPOOLS	16
+#define MAX_TXPOOLS	NETFRONT_MAX_TXPOOLS
 
-/*
- * Slots are never freed: TX reads a slot's region only after finding its
- * mempool there, and a reused slot has a new serial (see tx_zc_region).
- * The mempools sit apart from the regions, so a lookup reads two lines.
- */
-static const struct rte_mempool *txpool_mp[MAX_TXPOOLS];
+/* The mempools sit apart from the regions: a lookup reads two lines. */
+const struct rte_mempool *netfront_txpool_mp[MAX_TXPOOLS];
+struct netfront_region netfront_txpool_reg[MAX_TXPOOLS];
+/* What the control path keeps of slot i besides its region. */
 static struct {
-	struct netfront_region reg;
 	struct xenplat *xp;
 	uint32_t *refs;
 } txpools[MAX_TXPOOLS];
 static rte_spinlock_t txpools_lock = RTE_SPINLOCK_INITIALIZER;
-
-const struct netfront_region *
-netfront_txpool_region(const struct rte_mempool *mp)
-{
-	unsigned int i;
-
-	for (i = 0; i < MAX_TXPOOLS; i++)
-		if (__atomic_load_n(&txpool_mp[i], __ATOMIC_ACQUIRE) == mp)
-			return &txpools[i].reg;
-	return NULL;
-}
 
 /* Locked. */
 static unsigned int
@@ -52,8 +38,8 @@ txpool_pages(void)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < MAX_TXPOOLS; i++)
-		if (txpool_mp[i] != NULL)
-			n += txpools[i].reg.npages;
+		if (netfront_txpool_mp[i] != NULL)
+			n += netfront_txpool_reg[i].npages;
 	return n;
 }
 
@@ -75,7 +61,7 @@ txpool_slot(void)
 	unsigned int i;
 
 	for (i = 0; i < MAX_TXPOOLS; i++)
-		if (txpool_mp[i] == NULL && txpools[i].refs == NULL)
+		if (netfront_txpool_mp[i] == NULL && txpools[i].refs == NULL)
 			break;
 	return i;
 }
@@ -83,14 +69,15 @@ txpool_slot(void)
 static void
 txpool_release(unsigned int i)
 {
-	if (txpools[i].reg.base != NULL &&
-	    xenplat_unshare(txpools[i].xp, txpools[i].reg.base,
-			    txpools[i].reg.npages) != 0)
+	struct netfront_region *r = &netfront_txpool_reg[i];
+
+	if (r->base != NULL &&
+	    xenplat_unshare(txpools[i].xp, r->base, r->npages) != 0)
 		PMD_DRV_LOG(WARNING, "TX pool pages still in use by the "
 			    "backend: released once it lets go");
 	xenplat_close(txpools[i].xp);
 	rte_free(txpools[i].refs);
-	txpools[i].reg.base = NULL;
+	r->base = NULL;
 	txpools[i].xp = NULL;
 	txpools[i].refs = NULL;
 }
@@ -100,6 +87,7 @@ static int
 txpool_share(const struct netfront_adapter *ad, unsigned int i,
 	     unsigned int npages, int socket)
 {
+	struct netfront_region *r = &netfront_txpool_reg[i];
 	char err[256];
 
 	txpools[i].refs = rte_zmalloc_socket("netfront_txpool",
@@ -114,10 +102,10 @@ txpool_share(const struct netfront_adapter *ad, unsigned int i,
 		PMD_DRV_LOG(ERR, "vif%u: TX pool: %s", ad->args.vif, err);
 		return -ENODEV;
 	}
-	netfront_region_init(&txpools[i].reg, ad, npages, txpools[i].refs);
-	txpools[i].reg.base = xenplat_share(txpools[i].xp, ad->be_id, npages,
-					    false, txpools[i].refs);
-	if (txpools[i].reg.base == NULL) {
+	netfront_region_init(r, ad, npages, txpools[i].refs);
+	r->base = xenplat_share(txpools[i].xp, ad->be_id, npages, false,
+				txpools[i].refs);
+	if (r->base == NULL) {
 		PMD_DRV_LOG(ERR, "vif%u: TX pool: cannot grant %u pages: %s",
 			    ad->args.vif, npages,
 			    xenplat_strerror(txpools[i].xp));
@@ -169,6 +157,7 @@ netfront_txpool_create(const struct netfront_adapter *ad, const char *name,
 	unsigned int npages = (n + 1) / 2, i;
 	struct rte_pktmbuf_extmem ext;
 	struct rte_mempool *mp = NULL;
+	uint8_t *base;
 	int rc;
 
 	if (!ad->trusted) {
@@ -191,12 +180,12 @@ netfront_txpool_create(const struct netfront_adapter *ad, const char *name,
 		rc = txpool_share(ad, i, npages, socket_id);
 	if (rc != 0)
 		goto fail;
+	base = netfront_txpool_reg[i].base;
 	ext = (struct rte_pktmbuf_extmem){
-		.buf_ptr = txpools[i].reg.base,
+		.buf_ptr = base,
 		/* Not pinned for DMA: only an IOVA-as-VA process has one. */
 		.buf_iova = rte_eal_iova_mode() == RTE_IOVA_VA ?
-			    (rte_iova_t)(uintptr_t)txpools[i].reg.base :
-			    RTE_BAD_IOVA,
+			    (rte_iova_t)(uintptr_t)base : RTE_BAD_IOVA,
 		.buf_len = (size_t)npages * NETFRONT_PAGE_SIZE,
 		.elt_size = RTE_PMD_NETFRONT_TX_BUF_SIZE,
 	};
@@ -209,7 +198,7 @@ netfront_txpool_create(const struct netfront_adapter *ad, const char *name,
 			    rte_strerror(rte_errno));
 		goto fail;
 	}
-	__atomic_store_n(&txpool_mp[i], mp, __ATOMIC_RELEASE);
+	__atomic_store_n(&netfront_txpool_mp[i], mp, __ATOMIC_RELEASE);
 	PMD_DRV_LOG(INFO, "vif%u: TX pool %s: %u mbufs in %u pages granted "
 		    "read-only to dom%u", ad->args.vif, name, n, npages,
 		    ad->be_id);
@@ -231,7 +220,7 @@ rte_pmd_netfront_tx_pool_free(struct rte_mempool *mp)
 
 	rte_spinlock_lock(&txpools_lock);
 	for (i = 0; i < MAX_TXPOOLS; i++)
-		if (mp != NULL && txpool_mp[i] == mp)
+		if (mp != NULL && netfront_txpool_mp[i] == mp)
 			break;
 	if (i == MAX_TXPOOLS) {
 		rc = -EINVAL;
@@ -241,7 +230,7 @@ rte_pmd_netfront_tx_pool_free(struct rte_mempool *mp)
 			    mp->size - rte_mempool_avail_count(mp));
 		rc = -EBUSY;
 	} else {
-		__atomic_store_n(&txpool_mp[i], NULL, __ATOMIC_RELEASE);
+		__atomic_store_n(&netfront_txpool_mp[i], NULL, __ATOMIC_RELEASE);
 		rte_mempool_free(mp);
 		txpool_release(i);
 	}
