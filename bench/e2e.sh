@@ -29,6 +29,9 @@ apps=testpmd,netfront-testpmd
 cpus=0,1
 out=
 profile=0
+# Line handoffs (ns) between CPU-pair regimes: a near pair (SMT siblings,
+# one core complex), the typical one, a far one.
+band_edges=60,160
 
 usage() {
 	cat <<EOF
@@ -49,6 +52,8 @@ usage: $0 [options]
   -a, --apps LIST    testpmd (Debian's dpdk-testpmd), netfront-testpmd
                      ($apps)
       --cpus A,B     app / transmitting side on CPU A, the other on B ($cpus)
+      --band-edges L line handoffs in ns that part the tables' CPU-pair
+                     regimes ($band_edges: near, typical, far)
       --no-hugepages run with --no-huge even when root could set up 2 MiB
                      hugepages
       --profile      also record perf profiles of both sides of the
@@ -72,6 +77,7 @@ while [[ $# -gt 0 ]]; do
 	-c|--cases) cases=${2:?$1 wants a list}; shift ;;
 	-a|--apps) apps=${2:?$1 wants a list}; shift ;;
 	--cpus) cpus=${2:?$1 wants A,B}; shift ;;
+	--band-edges) band_edges=${2:?$1 wants a list}; shift ;;
 	--no-hugepages) huge=off ;;
 	--profile) profile=1 ;;
 	--quick) runs=1; window=1 ;;
@@ -85,6 +91,8 @@ in_range "$runs" 1 100 || die "--runs '$runs': expected 1..100"
 in_range "$window" 1 600 || die "--window '$window': expected 1..600 seconds"
 in_range "$warmup" 0 60 || die "--warmup '$warmup': expected 0..60 seconds"
 parse_cpus "$cpus"
+[[ $band_edges =~ ^[0-9]+(,[0-9]+)*$ ]] ||
+	die "--band-edges '$band_edges': expected ns,ns,... ascending"
 IFS=, read -r -a size_list <<<"$sizes"
 IFS=, read -r -a case_list <<<"$cases"
 IFS=, read -r -a app_list <<<"$apps"
@@ -428,16 +436,27 @@ if ((profile)); then
 	report_profiles
 fi
 
-# handoff_bands: the runs' line handoffs sorted and cut wherever one is
-# more than 1.5 times the one before (a different CPU pair), as
-# "LO HI LO HI ..." ns.
+# handoff_bands: the runs' line handoffs in the regimes that band_edges
+# (ns) cut, as "LO HI LO HI ..." of the handoffs seen in each regime that
+# had runs. Fixed edges: handoffs spread out within a regime, so gaps
+# between them do not tell regimes apart.
 handoff_bands() {
 	awk -F, 'NR > 1 && $10 != "" { print $10 }' "$runs_csv" | sort -n |
-		awk 'NR == 1 { lo = $1 }
-		     NR > 1 && $1 > 1.5 * prev { printf "%s %s ", lo, prev
-						  lo = $1 }
-		     { prev = $1 }
-		     END { if (NR) print lo, prev }'
+		awk -v edges="$band_edges" '
+		BEGIN { ne = split(edges, E, ",") }
+		{
+			for (b = 1; b <= ne && $1 + 0 >= E[b] + 0; b++)
+				;
+			if (!(b in lo))
+				lo[b] = $1
+			hi[b] = $1
+		}
+		END {
+			for (b = 1; b <= ne + 1; b++)
+				if (b in lo)
+					printf "%s %s ", lo[b], hi[b]
+			print ""
+		}'
 }
 
 # summarize: per handoff band, app, size and case, the number of runs and
