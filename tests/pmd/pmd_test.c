@@ -1317,6 +1317,7 @@ mode_grants_ports(int argc, char **argv)
 	log_expect(f, argv[0]);
 	REQUIRE(rte_eth_dev_stop(first) == 0, "cannot stop the first port");
 	port_start();
+	REQUIRE(rte_eth_dev_stop(second) == 0, "cannot stop the second port");
 	rte_eth_dev_close(second);
 	rte_eth_dev_close(first);
 	port = first;

@@ -57,6 +57,7 @@ tx_pool_refused(unsigned int n, const char *text)
 					     SOCKET_ID_ANY);
 	CHECK(mp == NULL, "the pool was created");
 	log_expect(f, text);
+	rte_eth_dev_close(port);
 	printf("tx-pool: %u mbufs refused, the log names '%s'\n", n, text);
 }
 
