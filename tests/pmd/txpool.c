@@ -6,7 +6,8 @@
  * out in place; an mbuf is back in the pool only after the backend
  * answered (xensim holds every answer tx-delay-us), and the pool cannot
  * be freed while one is out. With trusted=0, or over gntalloc's limit,
- * creating the pool fails and the log says why.
+ * creating the pool fails and the log says why; so does a pool more than
+ * the driver keeps, and freeing a pool that is not one.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 #include "rte_pmd_netfront.h"
 
 #define POOL_MBUFS	256
+/* The driver's NETFRONT_MAX_TXPOOLS. */
+#define NETFRONT_TEST_MAX_TXPOOLS	16
 
 static const uint32_t sizes[] = { 60, 1000, 1514, 1920, 1921, 3000, 5000 };
 
@@ -44,6 +47,35 @@ pool_refilled(const struct rte_mempool *mp, uint64_t timeout_ms)
 		rte_delay_ms(1);
 	} while (rte_get_timer_cycles() < end);
 	return false;
+}
+
+/* As many small pools as the driver keeps; one more is refused. */
+static void
+tx_pool_slots(void)
+{
+	struct rte_mempool *mp[NETFRONT_TEST_MAX_TXPOOLS + 1];
+	char name[RTE_MEMPOOL_NAMESIZE];
+	unsigned int i, n;
+	FILE *f = NULL;
+
+	for (n = 0; n <= NETFRONT_TEST_MAX_TXPOOLS; n++) {
+		snprintf(name, sizeof(name), "nf_slot%u", n);
+		if (n == NETFRONT_TEST_MAX_TXPOOLS)
+			f = log_capture();
+		mp[n] = rte_pmd_netfront_tx_pool_create(port, name, 2, 0, 0,
+							SOCKET_ID_ANY);
+		if (mp[n] == NULL)
+			break;
+	}
+	CHECK(n == NETFRONT_TEST_MAX_TXPOOLS, "%u pools made, not %u", n,
+	      NETFRONT_TEST_MAX_TXPOOLS);
+	if (f != NULL)
+		log_expect(f, "pools exist already");
+	for (i = 0; i < n; i++)
+		CHECK(rte_pmd_netfront_tx_pool_free(mp[i]) == 0,
+		      "pool %u not freed", i);
+	CHECK(rte_pmd_netfront_tx_pool_free(tx_pool) == -EINVAL,
+	      "an ordinary pool was taken for a TX pool");
 }
 
 /* A pool of n mbufs cannot be made, and the log says text. */
@@ -77,6 +109,7 @@ mode_tx_pool(int argc, char **argv)
 		tx_pool_refused(atoi(argv[0]), argv[1]);
 		return;
 	}
+	tx_pool_slots();
 	mp = rte_pmd_netfront_tx_pool_create(port, "nf_txpool", POOL_MBUFS,
 					     0, 0, SOCKET_ID_ANY);
 	REQUIRE(mp != NULL, "tx pool: %s", rte_strerror(rte_errno));

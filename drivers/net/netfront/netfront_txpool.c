@@ -54,7 +54,7 @@ netfront_txpool_pages(void)
 	return n;
 }
 
-/* A free slot, taken; MAX_TXPOOLS when there is none. Locked. */
+/* A free slot, or MAX_TXPOOLS when there is none. Locked. */
 static unsigned int
 txpool_slot(void)
 {
