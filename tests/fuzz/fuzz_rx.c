@@ -157,7 +157,8 @@ check_pkt(const struct rte_mbuf *m)
 static uint16_t
 page_index(const struct netfront_rxpool *pool, const void *addr)
 {
-	return ((uintptr_t)addr - (uintptr_t)pool->reg.base) >> NETFRONT_PAGE_SHIFT;
+	return ((uintptr_t)addr - (uintptr_t)pool->reg.base) >>
+	       NETFRONT_PAGE_SHIFT;
 }
 
 static void

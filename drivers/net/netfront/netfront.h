@@ -113,7 +113,7 @@ struct netfront_txq {
 	const struct netfront_region *zc_reg;
 	uint64_t zc_serial;
 	RING_IDX pushed;		/* req_prod as the backend sees it */
-	uint16_t zc_held;		/* RX pool pages sent in place, in flight */
+	uint16_t zc_held;		/* RX pool pages in flight in place */
 	/* Extra-info slots not answered yet: ring slots without an id. */
 	uint16_t extras;
 	uint16_t qid;

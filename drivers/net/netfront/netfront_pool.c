@@ -223,7 +223,8 @@ netfront_rxpool_attach(struct netfront_rxpool *p, uint16_t pg,
 	size_t off = (size_t)pg << NETFRONT_PAGE_SHIFT;
 
 	rte_mbuf_ext_refcnt_set(shinfo, 1);
-	rte_pktmbuf_attach_extbuf(m, p->reg.base + off, p->iova == RTE_BAD_IOVA ?
+	rte_pktmbuf_attach_extbuf(m, p->reg.base + off,
+				  p->iova == RTE_BAD_IOVA ?
 				  RTE_BAD_IOVA : p->iova + off,
 				  NETFRONT_PAGE_SIZE, shinfo);
 }

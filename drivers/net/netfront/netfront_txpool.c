@@ -230,7 +230,8 @@ rte_pmd_netfront_tx_pool_free(struct rte_mempool *mp)
 			    mp->size - rte_mempool_avail_count(mp));
 		rc = -EBUSY;
 	} else {
-		__atomic_store_n(&netfront_txpool_mp[i], NULL, __ATOMIC_RELEASE);
+		__atomic_store_n(&netfront_txpool_mp[i], NULL,
+				 __ATOMIC_RELEASE);
 		rte_mempool_free(mp);
 		txpool_release(i);
 	}
