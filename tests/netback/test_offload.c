@@ -228,6 +228,34 @@ test_peer(void)
 	fe_close(&b);
 }
 
+/* got holds the frame of lo as sent but for its TCP checksum, which is
+ * the pseudo-header sum a receiver of csum_blank completes. */
+static void
+check_blank_copy(const struct tcp_layout *lo, bool ipv6)
+{
+	CHECK(tcp_csum_ok(got, lo, lo->len, ipv6, true),
+	      "checksum field %02x%02x, not the pseudo-header sum",
+	      got[lo->l4 + 16], got[lo->l4 + 17]);
+	memcpy(got + lo->l4 + 16, frame + lo->l4 + 16, 2);
+	CHECK(memcmp(got, frame, lo->len) == 0,
+	      "more than the checksum changed");
+}
+
+/* A plain frame sent now comes back before anything sent before it. */
+static void
+plain_comes_first(struct fe *fe, const char *what)
+{
+	const struct tcp_spec plain = { .payload = 60 };
+	struct tcp_layout lo = tcp_frame(frame, &plain, 99);
+	int len;
+
+	post_frame(&fe->q[0], frame, lo.len, 0);
+	len = recv_frame(fe, &fe->q[0], got, sizeof(got));
+	CHECK(len == (int)lo.len && memcmp(got, frame, lo.len) == 0,
+	      "%s: %d bytes came back first, not the plain frame's %u", what,
+	      len, lo.len);
+}
+
 /* No csum_blank on a GSO packet: as Linux's checksum_setup(), the
  * checksum field gets the pseudo-header sum, and the packet goes on as if
  * it had been blank. */
@@ -249,14 +277,8 @@ test_csum_fixup(void)
 	CHECK((ri.flags & NETRXF_csum_blank) &&
 	      ri.gso.type == XEN_NETIF_EXTRA_TYPE_GSO,
 	      "flags %#x, extra type %u", ri.flags, ri.gso.type);
-	if (len == (int)lo.len) {
-		CHECK(tcp_csum_ok(got, &lo, lo.len, true, true),
-		      "checksum field %02x%02x, not the pseudo-header sum",
-		      got[lo.l4 + 16], got[lo.l4 + 17]);
-		memcpy(got + lo.l4 + 16, frame + lo.l4 + 16, 2);
-		CHECK(memcmp(got, frame, lo.len) == 0,
-		      "more than the checksum changed");
-	}
+	if (len == (int)lo.len)
+		check_blank_copy(&lo, true);
 	reap_tx_all(&fe.q[0]);
 	CHECK(status_await(VIF_ECHO, "tx_gso_csum_fixup", fixups + 1) ==
 	      fixups + 1, "status.json: tx_gso_csum_fixup not %ld",
@@ -273,9 +295,6 @@ test_bad_gso(void)
 	struct fe fe = { .handle = VIF_ECHO, .nq = 1 };
 	const struct tcp_spec udp = { .payload = 3000, .proto = 17 };
 	long bad = status_value(VIF_ECHO, "tx_gso_bad");
-	struct tcp_spec plain = { .payload = 100 };
-	struct tcp_layout lo;
-	int len;
 
 	printf("GSO packets that are not TCP of their IP version\n");
 	fe_offloads(VIF_ECHO, 1, 1, 0, 1);
@@ -284,12 +303,7 @@ test_bad_gso(void)
 		 NETTXF_csum_blank, 1);
 	send_gso(&fe.q[0], &v6, MSS4, XEN_NETIF_GSO_TYPE_TCPV4,
 		 NETTXF_csum_blank, 2);
-	lo = tcp_frame(frame, &plain, 3);
-	post_frame(&fe.q[0], frame, lo.len, 0);
-	len = recv_frame(&fe, &fe.q[0], got, sizeof(got));
-	CHECK(len == (int)lo.len && memcmp(got, frame, lo.len) == 0,
-	      "%d bytes came back first, not the plain frame's %u", len,
-	      lo.len);
+	plain_comes_first(&fe, "bad GSO");
 	reap_tx_all(&fe.q[0]);
 	CHECK(status_await(VIF_ECHO, "tx_gso_bad", bad + 2) == bad + 2,
 	      "status.json: tx_gso_bad not %ld", bad + 2);
@@ -308,7 +322,6 @@ test_one_segment(void)
 {
 	struct fe fe = { .handle = VIF_ECHO, .nq = 1 };
 	const struct tcp_spec one = { .payload = 100, .seq = 9 };
-	struct tcp_spec plain = { .payload = 60 };
 	long drops = status_value(VIF_ECHO, "rx_drops");
 	struct tcp_layout lo;
 	struct rx_info ri;
@@ -324,26 +337,15 @@ test_one_segment(void)
 	      "checksum offload: %d bytes, flags %#x, extra type %u; want "
 	      "%u bytes, csum_blank, no extra", len, ri.flags, ri.gso.type,
 	      lo.len);
-	if (len == (int)lo.len) {
-		CHECK(tcp_csum_ok(got, &lo, lo.len, false, true),
-		      "checksum field %02x%02x, not the pseudo-header sum",
-		      got[lo.l4 + 16], got[lo.l4 + 17]);
-		memcpy(got + lo.l4 + 16, frame + lo.l4 + 16, 2);
-		CHECK(memcmp(got, frame, lo.len) == 0,
-		      "more than the checksum changed");
-	}
+	if (len == (int)lo.len)
+		check_blank_copy(&lo, false);
 	reap_tx_all(&fe.q[0]);
 	fe_close(&fe);
 
 	fe_offloads(VIF_ECHO, 0, 0, 1, 0);
 	fe_up(&fe);
 	send_gso_blank(&fe.q[0], &one, 2);
-	lo = tcp_frame(frame, &plain, 3);
-	post_frame(&fe.q[0], frame, lo.len, 0);
-	len = recv_frame(&fe, &fe.q[0], got, sizeof(got));
-	CHECK(len == (int)lo.len && memcmp(got, frame, lo.len) == 0,
-	      "no checksum offload: %d bytes came back first, not the plain "
-	      "frame's %u", len, lo.len);
+	plain_comes_first(&fe, "no checksum offload");
 	reap_tx_all(&fe.q[0]);
 	CHECK(status_await(VIF_ECHO, "rx_drops", drops + 1) == drops + 1,
 	      "status.json: rx_drops not %ld", drops + 1);
