@@ -47,6 +47,13 @@ done
 # server of the pairs.
 for f in "$out"/logs/netfront-testpmd-netfront-rx-*-app.log \
 	 "$out"/logs/netfront-testpmd-{memif,vhost}-*-rx.log; do
+	# DPDK 22.11's memif receiver may crash at teardown, before its
+	# summary (e2e.sh keeps the measurement and says so).
+	if [[ $f == *-memif-* ]] &&
+	   [[ $(tail -n 1 "$f") == "e2e: exit status 139" ]] &&
+	   grep -q 'memif receiver crashed at teardown' "$log"; then
+		continue
+	fi
 	if ! grep -q '^  rx_sum 0x' "$f"; then
 		echo "FAIL: no rx_sum in the summary of $f" >&2
 		fail=1
