@@ -9,7 +9,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 pkgs="dpdk dpdk-dev libdpdk-dev libxen-dev libbenchmark-dev meson ninja-build
 pkg-config gcc g++ clang libclang-rt-dev dpkg-dev xenstore-utils iproute2 openssl procps python3
-socat curl iputils-ping gnuplot-nox iperf3"
+socat curl iputils-ping gnuplot-nox iperf3
+openvswitch-switch-dpdk"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Sourced by the e2e tests, after they set xensim, app and plugin: two
 # network namespaces made here, each with the TAP end of a xensim vif
-# (IPv4 ipa/ipb, IPv6 ip6a/ip6b), and netfront-testpmd io-forwarding
-# between the two net_netfront ports. The caller's EXIT trap is cleanup.
+# (IPv4 ipa/ipb, IPv6 ip6a/ip6b), and netfront-testpmd (or, ovs_dpdk.sh,
+# OVS) forwarding between the two net_netfront ports. The caller's EXIT
+# trap runs cleanup.
 tag=nf$$
 nsa=${tag}a nsb=${tag}b
 ipa=10.231.0.1 ipb=10.231.0.2
@@ -30,7 +31,8 @@ cleanup() {
 	done
 	ip netns del "$nsa" 2>/dev/null
 	ip netns del "$nsb" 2>/dev/null
-	rm -rf "$run"
+	# The EAL's runtime directory of --file-prefix $tag.
+	rm -rf "$run" "/var/run/dpdk/$tag"
 }
 
 # Wait up to $1 tenths of a second for a command to succeed.
@@ -50,13 +52,11 @@ listening() {
 	ip netns exec "$1" ss -Htln "sport = :$2" | grep -q .
 }
 
-# e2e_start VIF_OPTIONS APP_OPTIONS...: the namespaces, xensim (vifs 1/0
-# in nsa, 1/1 in nsb, VIF_OPTIONS after each: ",..." or empty), their
-# addresses, the app; then a ping each way.
-e2e_start() {
+# e2e_net VIF_OPTIONS: the namespaces, xensim (vifs 1/0 in nsa, 1/1 in
+# nsb, VIF_OPTIONS after each: ",..." or empty) and their addresses.
+e2e_net() {
 	local vifopt=$1 side ns ip ip6
 
-	shift
 	ip netns add "$nsa" && ip netns add "$nsb" ||
 		fail "cannot create namespaces"
 	"$xensim" "$run" --status-ms 100 \
@@ -75,6 +75,23 @@ e2e_start() {
 			ip -n "$ns" link set "${tag}${side}0" up ||
 			fail "cannot configure ${tag}${side}0 in $ns"
 	done
+}
+
+# e2e_ping WHAT: a ping each way between the namespaces, IPv4 and IPv6;
+# WHAT names the forwarder in the failure.
+e2e_ping() {
+	ip netns exec "$nsa" ping -c 3 -i 0.2 -W 5 "$ipb" >"$run/ping.log" \
+		2>&1 || fail "no ping between the namespaces through $1"
+	ip netns exec "$nsb" ping -6 -c 3 -i 0.2 -W 5 "$ip6a" \
+		>"$run/ping6.log" 2>&1 ||
+		fail "no IPv6 ping between the namespaces through $1"
+}
+
+# e2e_start VIF_OPTIONS APP_OPTIONS...: e2e_net, the app; then a ping each
+# way.
+e2e_start() {
+	e2e_net "$1"
+	shift
 	"$app" -l 0-1 --no-huge -m 512 --no-pci --file-prefix "$tag" \
 		-d "$plugin" \
 		--vdev "net_netfront0,vif=0,xensim=$run/dom1" \
@@ -85,11 +102,7 @@ e2e_start() {
 	pids+=($apppid)
 	wait_for 100 grep -q '^forwarding:' "$run/app.log" ||
 		fail "app did not start"
-	ip netns exec "$nsa" ping -c 3 -i 0.2 -W 5 "$ipb" >"$run/ping.log" \
-		2>&1 || fail "no ping between the namespaces through the driver"
-	ip netns exec "$nsb" ping -6 -c 3 -i 0.2 -W 5 "$ip6a" \
-		>"$run/ping6.log" 2>&1 ||
-		fail "no IPv6 ping between the namespaces through the driver"
+	e2e_ping "the driver"
 }
 
 # tcp_copy FROM_NS TO_NS TO_ADDR FILE: send FILE over one TCP connection
