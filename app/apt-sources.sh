@@ -9,7 +9,14 @@
 #   apt-sources.sh --deb-src CODENAME [APT_DIR]
 #     deb822 deb-src twins of the deb entries of CODENAME and its
 #     -updates/-security suites; nothing if there are none.
+#   apt-sources.sh --uri SUITE [APT_DIR]
+#     the URI of the first deb entry for SUITE; nothing if there is none.
 set -eu
+if [ "${1:-}" = --uri ]; then
+	"$0" "${3:-/etc/apt}" |
+		awk -v s="$2" '$1 == "deb" && $3 == s { print $2; exit }'
+	exit
+fi
 if [ "${1:-}" = --deb-src ]; then
 	"$0" "${3:-/etc/apt}" | awk -v c="$2" '
 	$1 == "deb" && ($3 == c || index($3, c "-") == 1) &&

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Install what is missing (Debian 12, as root), fetch the DPDK driver-SDK
-# headers from the dpdk source package of the installed version, and build.
+# Install what is missing (Debian 12 or 13, as root), fetch the DPDK
+# driver-SDK headers from the dpdk source package of the installed version,
+# and build.
 # Idempotent: a second run only rebuilds what changed.
 set -eu
 [ "$(id -u)" = 0 ] || exec sudo "$0" "$@"
@@ -9,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 pkgs="dpdk dpdk-dev libdpdk-dev libxen-dev libbenchmark-dev meson ninja-build
 pkg-config gcc g++ clang libclang-rt-dev dpkg-dev xenstore-utils iproute2 openssl procps python3
-socat curl iputils-ping gnuplot-nox iperf3
+socat curl iputils-ping gnuplot-nox iperf3 debootstrap
 openvswitch-switch-dpdk"
 missing=
 for p in $pkgs; do

@@ -8,6 +8,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/app/builddir.sh"
 "$top/app/setup.sh"
 meson test -C "$build" --print-errorlogs
+# The driver's suites again on Debian 13 (DPDK 24.11) in a trixie chroot.
+"$top/tests/debian13/run.sh"
 
 asan=$build-asan
 if [ ! -f "$asan/build.ninja" ]; then
