@@ -19,7 +19,8 @@ trap cleanup EXIT INT TERM
 # A verifying, adversarial backend: it holds, delays and reorders TX
 # responses and checks that no block changes before its own response.
 vif="end=echo,verify=1,tx-hold=128,tx-reorder=1,tx-delay-us=20,rx-delay-us=20"
-"$build/app/xensim/xensim" "$run" --guests 1 --vif "1/0,$vif" \
+# Jumbo vifs (libxl's mtu=9000): the app sends frames of up to 9000 bytes.
+"$build/app/xensim/xensim" "$run" --guests 1 --mtu 9000 --vif "1/0,$vif" \
 	--vif "1/1,queues=2,$vif" >"$run/xensim.log" 2>&1 &
 pid=$!
 i=0

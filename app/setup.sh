@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 pkgs="dpdk dpdk-dev libdpdk-dev libxen-dev libbenchmark-dev meson ninja-build
 pkg-config gcc g++ clang libclang-rt-dev dpkg-dev xenstore-utils iproute2 openssl procps python3
-socat curl iputils-ping gnuplot-nox iperf3 debootstrap
+socat curl iputils-ping gnuplot-nox iperf3 debootstrap python3-pyelftools
 openvswitch-switch-dpdk"
 missing=
 for p in $pkgs; do

@@ -259,7 +259,10 @@ print_port(const char *label, const struct port_report *p, double secs,
 		printf("  rx_sum 0x%016" PRIx64 "\n", p->st.rx_sum);
 	if (nb_queues > 1)
 		print_queues(p, nb_queues);
-	for (i = 0; i < p->nb_hits; i++)
+	/* Each counter only when one of them counted something. */
+	if (p->violations == 0 && p->nb_hits > 0)
+		printf("  *_violation_* xstats: %u, all 0\n", p->nb_hits);
+	for (i = 0; p->violations != 0 && i < p->nb_hits; i++)
 		printf("  %s %" PRIu64 "\n", p->hits[i].name,
 		       p->hits[i].value);
 	printf("  protocol_violations %" PRIu64 "\n", p->violations);

@@ -427,11 +427,11 @@ tx_finish(struct fx *fx)
 	return tx_drained(fx);
 }
 
-/* The n packets sent since st.nombuf_or_zc read zc all went in place. */
+/* The n packets sent since st.zerocopy read zc all went in place. */
 static int
 tx_in_place(struct fx *fx, uint64_t zc, unsigned int n)
 {
-	unsigned int copied = n - (unsigned int)(fx->txq->st.nombuf_or_zc -
+	unsigned int copied = n - (unsigned int)(fx->txq->st.zerocopy -
 						 zc);
 
 	if (copied != 0)
@@ -591,7 +591,7 @@ fx_rx_cycle(struct fx *fx, unsigned int n, unsigned int len)
 int
 fx_fwd_cycle(struct fx *fx, unsigned int n, unsigned int len)
 {
-	uint64_t zc = fx->txq->st.nombuf_or_zc;
+	uint64_t zc = fx->txq->st.zerocopy;
 
 	if (be_rx_answer(fx, n, len) != 0 ||
 	    rx_taken(fx, n, len,
@@ -688,7 +688,7 @@ fx_rx_refill(struct fx *fx, unsigned int n, struct fx_step *s)
 	t1 = rte_rdtsc();
 	/* Below the refill batch the driver waits: 0 now, more later. */
 	step_set(fx, s, t0, t1, fx->rxq->ring.req_prod_pvt - before);
-	if (fx->rxq->st.nombuf_or_zc != 0)
+	if (fx->rxq->st.refill_short != 0)
 		return fail(fx, "the RX page pool ran dry");
 	return check_quiet(fx);
 }
@@ -697,7 +697,7 @@ int
 fx_tx_zerocopy(struct fx *fx, unsigned int n, unsigned int len,
 	       struct fx_step *s)
 {
-	uint64_t zc = fx->txq->st.nombuf_or_zc;
+	uint64_t zc = fx->txq->st.zerocopy;
 
 	if (tx_alloc(fx, fx->zcmp, n, len) != 0 || tx_timed(fx, n, s) != 0 ||
 	    tx_finish(fx) != 0)

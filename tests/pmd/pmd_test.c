@@ -638,23 +638,32 @@ on_lsc(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 	return 0;
 }
 
+static int
+link_status(void)
+{
+	struct rte_eth_link link;
+
+	REQUIRE(rte_eth_link_get_nowait(port, &link) == 0, "link_get");
+	return link.link_status;
+}
+
 /* Waits up to 2 s for the link state and at least events LSC events. */
 static void
 wait_link(int up, unsigned int events)
 {
 	uint64_t end = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
-	struct rte_eth_link link;
 	unsigned int got;
+	int status;
 
 	for (;;) {
-		rte_eth_link_get_nowait(port, &link);
+		status = link_status();
 		got = __atomic_load_n(&lsc_events, __ATOMIC_RELAXED);
-		if ((link.link_status == up && got >= events) ||
+		if ((status == up && got >= events) ||
 		    rte_get_timer_cycles() >= end)
 			break;
 		usleep(10000);
 	}
-	REQUIRE(link.link_status == up && got >= events,
+	REQUIRE(status == up && got >= events,
 		"link not %s with %u LSC events (got %u)",
 		up ? "up" : "down", events, got);
 }
@@ -672,7 +681,6 @@ static void
 mode_violation(int argc, char **argv)
 {
 	struct rte_eth_conf conf = port_conf;
-	struct rte_eth_link link;
 	struct rte_mbuf *m;
 	uint64_t end, value = 0;
 	unsigned int events;
@@ -702,8 +710,7 @@ mode_violation(int argc, char **argv)
 		value = xstats_sum(argv[0]);
 	}
 	REQUIRE(value != 0, "xstats %s stayed 0", argv[0]);
-	rte_eth_link_get_nowait(port, &link);
-	CHECK(link.link_status == RTE_ETH_LINK_DOWN,
+	CHECK(link_status() == RTE_ETH_LINK_DOWN,
 	      "link still up after a violation");
 	m = make_frame(0, 64);
 	n = rte_eth_tx_burst(port, 0, &m, 1);
@@ -728,7 +735,6 @@ echo_checked(uint64_t ms, uint32_t min_len)
 	uint64_t end = rte_get_timer_cycles() + ms * rte_get_timer_hz() / 1000;
 	uint32_t seq = 0;
 	uint64_t good = 0;
-	struct rte_eth_link link;
 
 	do {
 		struct rte_mbuf *pkts[BURST];
@@ -753,8 +759,7 @@ echo_checked(uint64_t ms, uint32_t min_len)
 			}
 		}
 		rte_pktmbuf_free_bulk(pkts, n);
-		rte_eth_link_get_nowait(port, &link);
-	} while (link.link_status == RTE_ETH_LINK_UP &&
+	} while (link_status() == RTE_ETH_LINK_UP &&
 		 rte_get_timer_cycles() < end);
 	return good;
 }
@@ -1349,6 +1354,7 @@ static const struct {
 	{ "mtu", mode_mtu, true },
 	{ "mcast", mode_mcast, true },
 	{ "tx-pool", mode_tx_pool, true },
+	{ "info", mode_info, true },
 	{ "probe-fail", mode_probe_fail, false },
 };
 
@@ -1371,7 +1377,7 @@ main(int argc, char **argv)
 		struct rte_eth_dev_info info;
 		const struct rte_devargs *da;
 
-		rte_eth_dev_info_get(port, &info);
+		REQUIRE(rte_eth_dev_info_get(port, &info) == 0, "dev_info");
 		da = rte_dev_devargs(info.device);
 		snprintf(vdev_name, sizeof(vdev_name), "%s",
 			 rte_dev_name(info.device));

@@ -44,6 +44,9 @@ void mode_mtu(int argc, char **argv);
 /* mcast.c */
 void mode_mcast(int argc, char **argv);
 
+/* info.c */
+void mode_info(int argc, char **argv);
+
 /* txpool.c */
 void mode_tx_pool(int argc, char **argv);
 

@@ -81,11 +81,11 @@ struct netfront_qstats {
 	uint64_t bytes;
 	/* ERROR/DROPPED answers; RX also runts and frames over the MTU */
 	uint64_t errors;
-	/*
-	 * RX: packets dropped for want of an mbuf, refills short of pages;
-	 * TX: packets sent without a copy, from granted RX pages.
-	 */
-	uint64_t nombuf_or_zc;
+	uint64_t nombuf;	/* RX: packets dropped for want of an mbuf */
+	/* RX: refills short of pages, which the application holds */
+	uint64_t refill_short;
+	/* TX: packets sent without a copy, from granted pages */
+	uint64_t zerocopy;
 	uint64_t notifies;	/* kicks the backend asked for */
 	uint64_t gso;		/* RX: LRO packets; TX: TSO packets */
 	uint64_t viol[NETFRONT_VIOL_MAX];
@@ -223,6 +223,7 @@ struct netfront_adapter {
 	bool rx_gso;			/* feature-gso-tcpv4/v6: LRO on */
 	uint32_t max_lro_len;		/* of an RX packet with a GSO extra */
 	unsigned int rx_pages;		/* trusted RX pool size, per queue */
+	unsigned int grant_limit;	/* gntalloc's, at the last start */
 	bool link_reported;		/* last state link_report reported */
 	bool unbound_kernel;		/* rebind xen-netfront on close */
 	/* The backend left while started; we asked it back once it closed;
@@ -401,6 +402,8 @@ void netfront_txblocks_destroy(struct netfront_adapter *ad,
 #define NETFRONT_QUEUE_GRANTS	(2 + NETFRONT_TX_PAGES)
 /* The adapter of a net_netfront port, or NULL. */
 struct netfront_adapter *netfront_adapter_of(uint16_t port_id);
+/* Grants a started port's queue pairs hold; 0 when stopped. */
+unsigned int netfront_port_grants(const struct netfront_adapter *ad);
 /* Grants the queue pairs of the process's started ports but except's
  * hold: gntalloc's limit counts them all. */
 unsigned int netfront_queues_grants(const struct netfront_adapter *except);

@@ -610,6 +610,7 @@ grants_fit(struct netfront_adapter *ad, unsigned int nq)
 			     (unsigned int)RX_PAGES_MIN);
 	}
 	ad->rx_pages = rx;
+	ad->grant_limit = limit;
 	need = nq * (NETFRONT_QUEUE_GRANTS + rx);
 	if (limit == 0 || held + need <= limit)
 		return 0;
@@ -813,6 +814,50 @@ netfront_txq_release(struct rte_eth_dev *dev, uint16_t qid)
 	dev->data->tx_queues[qid] = NULL;
 }
 
+static void
+netfront_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		      struct rte_eth_rxq_info *qinfo)
+{
+	const struct netfront_adapter *ad = dev->data->dev_private;
+	const struct netfront_rxq *rxq = dev->data->rx_queues[qid];
+
+	qinfo->mp = rxq->mp;
+	qinfo->nb_desc = NET_RX_RING_SIZE;
+	qinfo->scattered_rx = ad->rx_sg;
+	qinfo->conf.offloads = dev->data->dev_conf.rxmode.offloads;
+}
+
+static void
+netfront_txq_info_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
+		      struct rte_eth_txq_info *qinfo)
+{
+	qinfo->nb_desc = NET_TX_RING_SIZE;
+	qinfo->conf.offloads = dev->data->dev_conf.txmode.offloads;
+}
+
+/* Trusted, RX lends the granted pages and TX sends them back in place. */
+static int
+netfront_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
+			   struct rte_eth_burst_mode *mode)
+{
+	const struct netfront_adapter *ad = dev->data->dev_private;
+
+	snprintf(mode->info, sizeof(mode->info), "%s", ad->trusted ?
+		 "Scalar, granted pages lent" : "Scalar, copy");
+	return 0;
+}
+
+static int
+netfront_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
+			   struct rte_eth_burst_mode *mode)
+{
+	const struct netfront_adapter *ad = dev->data->dev_private;
+
+	snprintf(mode->info, sizeof(mode->info), "%s", ad->trusted ?
+		 "Scalar, copy; granted pages in place" : "Scalar, copy");
+	return 0;
+}
+
 /* Answered requests give their buffers back: zero-copy pages above all. */
 static int
 netfront_tx_done_cleanup(void *queue, uint32_t free_cnt __rte_unused)
@@ -895,6 +940,10 @@ static const struct eth_dev_ops netfront_ops = {
 	.rx_queue_release = netfront_rxq_release,
 	.tx_queue_release = netfront_txq_release,
 	.tx_done_cleanup = netfront_tx_done_cleanup,
+	.rxq_info_get = netfront_rxq_info_get,
+	.txq_info_get = netfront_txq_info_get,
+	.rx_burst_mode_get = netfront_rx_burst_mode_get,
+	.tx_burst_mode_get = netfront_tx_burst_mode_get,
 	.rx_queue_intr_enable = netfront_rx_intr_enable,
 	.rx_queue_intr_disable = netfront_rx_intr_disable,
 	.stats_get = netfront_stats_get,
@@ -915,8 +964,11 @@ netfront_probe(struct rte_vdev_device *vdev)
 	int rc;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		PMD_DRV_LOG(ERR, "%s: secondary processes are not supported",
-			    name);
+		/* gntalloc and evtchn bind to the process that opened them. */
+		PMD_DRV_LOG(ERR, "%s: a secondary process cannot use the port: "
+			    "its grants and event channels are the primary's "
+			    "(read its state through the primary's telemetry, "
+			    "/ethdev/stats and /netfront/info)", name);
 		return -ENOTSUP;
 	}
 	rc = parse_args(name, rte_vdev_device_args(vdev), &args);
@@ -965,7 +1017,8 @@ netfront_probe(struct rte_vdev_device *vdev)
 	dev->data->promiscuous = 1;
 	dev->data->all_multicast = 1;
 	rte_spinlock_init(&ad->mc.lock);
-	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV;
+	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV |
+				RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
 	dev->dev_ops = &netfront_ops;
 	dev->rx_pkt_burst = netfront_rx_burst;
 	dev->tx_pkt_burst = netfront_tx_burst;
@@ -1005,12 +1058,22 @@ static struct rte_vdev_driver netfront_vdev_driver = {
 };
 
 RTE_PMD_REGISTER_VDEV(net_netfront, netfront_vdev_driver);
-RTE_PMD_REGISTER_PARAM_STRING(net_netfront,
-	ARG_VIF "=<int> "
-	ARG_QUEUES "=<int> "
-	ARG_XENSIM "=<dir> "
-	ARG_UNBIND "=0|1 "
-	ARG_TIMEOUT "=<ms> "
-	ARG_RX_PAGES "=<int> "
-	ARG_SPLIT "=0|1 "
-	ARG_TRUSTED "=0|1");
+
+#define NETFRONT_PARAMS \
+	ARG_VIF "=<int> " \
+	ARG_QUEUES "=<int> " \
+	ARG_XENSIM "=<dir> " \
+	ARG_UNBIND "=0|1 " \
+	ARG_TIMEOUT "=<ms> " \
+	ARG_RX_PAGES "=<int> " \
+	ARG_SPLIT "=0|1 " \
+	ARG_TRUSTED "=0|1"
+RTE_PMD_REGISTER_PARAM_STRING(net_netfront, NETFRONT_PARAMS);
+
+/*
+ * What DPDK's own build generates for its drivers (pmdinfogen, which
+ * Debian does not ship): the record dpdk-pmdinfo.py finds in .rodata.
+ */
+static const char netfront_pmd_info[] __rte_used =
+	"PMD_INFO_STRING= {\"name\": \"net_netfront\", "
+	"\"params\": \"" NETFRONT_PARAMS "\", \"pci_ids\": []}";

@@ -26,6 +26,13 @@ netfront_adapter_of(uint16_t port_id)
 }
 
 unsigned int
+netfront_port_grants(const struct netfront_adapter *ad)
+{
+	return ad->dev->data->dev_started ? ad->dev->data->nb_rx_queues *
+	       (NETFRONT_QUEUE_GRANTS + ad->rx_pages) : 0;
+}
+
+unsigned int
 netfront_queues_grants(const struct netfront_adapter *except)
 {
 	unsigned int held = 0;
@@ -34,9 +41,8 @@ netfront_queues_grants(const struct netfront_adapter *except)
 	RTE_ETH_FOREACH_DEV(p) {
 		const struct netfront_adapter *o = netfront_adapter_of(p);
 
-		if (o != NULL && o != except && o->dev->data->dev_started)
-			held += o->dev->data->nb_rx_queues *
-				(NETFRONT_QUEUE_GRANTS + o->rx_pages);
+		if (o != NULL && o != except)
+			held += netfront_port_grants(o);
 	}
 	return held;
 }

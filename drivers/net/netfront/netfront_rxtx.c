@@ -77,7 +77,7 @@ netfront_rx_refill(struct netfront_rxq *rxq)
 						   n, NULL);
 		/* The application holds the pages: it is not freeing them. */
 		if (n < RX_REFILL_MIN)
-			rxq->st.nombuf_or_zc++;
+			rxq->st.refill_short++;
 	}
 	for (i = 0; i < n; i++) {
 		netif_rx_request_t *req;
@@ -417,7 +417,7 @@ netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			netfront_rxpool_put(pool, pg);
 		if (unlikely(rc != 0)) {
 			/* Drop the whole packet this slot belongs to. */
-			rx_drop(rxq, rc == -ENOBUFS ? &rxq->st.nombuf_or_zc :
+			rx_drop(rxq, rc == -ENOBUFS ? &rxq->st.nombuf :
 				&rxq->st.errors);
 			rxq->discard = true;
 		} else if (rxq->nslots == 1 && !rxq->discard) {
@@ -1047,7 +1047,7 @@ netfront_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		txq->st.packets++;
 		txq->st.bytes += m->pkt_len;
 		if (reg != NULL) {
-			txq->st.nombuf_or_zc++;
+			txq->st.zerocopy++;
 			tx_zerocopy(txq, reg, m);
 			continue;
 		}

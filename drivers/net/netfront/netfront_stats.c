@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Basic stats and per-queue xstats, among them the counters of protocol
- * violations by the backend.
+ * violations by the backend. ethdev adds each queue's packets and bytes
+ * (RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS, from q_ipackets and the like): the
+ * driver lists only what those do not hold.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,7 +26,7 @@ netfront_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 		st->ipackets += rxq->st.packets;
 		st->ibytes += rxq->st.bytes;
 		st->ierrors += rxq->st.errors;
-		st->rx_nombuf += rxq->st.nombuf_or_zc;
+		st->rx_nombuf += rxq->st.nombuf;
 		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
 			st->q_ipackets[q] = rxq->st.packets;
 			st->q_ibytes[q] = rxq->st.bytes;
@@ -66,44 +69,55 @@ netfront_stats_reset(struct rte_eth_dev *dev)
 	return 0;
 }
 
-/* Per-queue xstats, in the order of struct netfront_qstats. */
-static const char *const xstat_names[2][6] = {
-	{ "packets", "bytes", "errors", "nombuf", "notifies", "lro" },
-	{ "packets", "bytes", "errors", "zerocopy", "notifies", "tso" },
+/* A queue's xstats beyond ethdev's: RX queues' first, then TX queues'. */
+struct qxstat {
+	const char *name;
+	unsigned int off;	/* in struct netfront_qstats */
 };
-static const char *const viol_names[NETFRONT_VIOL_MAX] = {
-	"violation_rsp_prod", "violation_rsp_id", "violation_rsp_size",
-	"violation_rsp_status",
-	"violation_rsp_flags",
+#define QX(name, field) { name, offsetof(struct netfront_qstats, field) }
+#define QX_VIOLATIONS \
+	QX("violation_rsp_prod", viol[NETFRONT_VIOL_RSP_PROD]), \
+	QX("violation_rsp_id", viol[NETFRONT_VIOL_RSP_ID]), \
+	QX("violation_rsp_size", viol[NETFRONT_VIOL_RSP_SIZE]), \
+	QX("violation_rsp_status", viol[NETFRONT_VIOL_RSP_STATUS]), \
+	QX("violation_rsp_flags", viol[NETFRONT_VIOL_RSP_FLAGS])
+static const struct qxstat rx_qxstats[] = {
+	QX("nombuf", nombuf), QX("refill_short", refill_short),
+	QX("notifies", notifies), QX("lro", gso), QX_VIOLATIONS,
 };
-#define NB_BASIC_XSTATS	RTE_DIM(xstat_names[0])
-#define NB_QXSTATS	(NB_BASIC_XSTATS + NETFRONT_VIOL_MAX)
-static_assert(sizeof(struct netfront_qstats) ==
-	      NB_QXSTATS * sizeof(uint64_t), "xstat names match qstats");
+/* ethdev has no per-queue TX errors. */
+static const struct qxstat tx_qxstats[] = {
+	QX("errors", errors), QX("zerocopy", zerocopy),
+	QX("notifies", notifies), QX("tso", gso), QX_VIOLATIONS,
+};
+static_assert(NETFRONT_VIOL_MAX == 5, "a name for every violation");
 
 static unsigned int
 xstats_count(struct rte_eth_dev *dev)
 {
-	return (dev->data->nb_rx_queues + dev->data->nb_tx_queues) *
-	       NB_QXSTATS;
+	return dev->data->nb_rx_queues * RTE_DIM(rx_qxstats) +
+	       dev->data->nb_tx_queues * RTE_DIM(tx_qxstats);
 }
 
-/* Which queue's counters xstat i is: RX queues first, then TX. */
+/* Xstat i: its queue's counters (NULL before setup), its description. */
 static const struct netfront_qstats *
-xstats_queue(struct rte_eth_dev *dev, unsigned int i, bool *rx,
-	     unsigned int *qid)
+xstats_at(struct rte_eth_dev *dev, unsigned int i, const struct qxstat **x,
+	  bool *rx, unsigned int *qid)
 {
-	unsigned int q = i / NB_QXSTATS;
+	unsigned int nrx = dev->data->nb_rx_queues * RTE_DIM(rx_qxstats);
 	const struct netfront_txq *txq;
 	const struct netfront_rxq *rxq;
 
-	*rx = q < dev->data->nb_rx_queues;
+	*rx = i < nrx;
 	if (*rx) {
-		rxq = dev->data->rx_queues[q];
-		*qid = q;
+		*qid = i / RTE_DIM(rx_qxstats);
+		*x = &rx_qxstats[i % RTE_DIM(rx_qxstats)];
+		rxq = dev->data->rx_queues[*qid];
 		return rxq != NULL ? &rxq->st : NULL;
 	}
-	*qid = q - dev->data->nb_rx_queues;
+	i -= nrx;
+	*qid = i / RTE_DIM(tx_qxstats);
+	*x = &tx_qxstats[i % RTE_DIM(tx_qxstats)];
 	txq = dev->data->tx_queues[*qid];
 	return txq != NULL ? &txq->st : NULL;
 }
@@ -113,17 +127,15 @@ netfront_xstats_get_names(struct rte_eth_dev *dev,
 			  struct rte_eth_xstat_name *names, unsigned int size)
 {
 	unsigned int i, n = xstats_count(dev), qid;
+	const struct qxstat *x;
 	bool rx;
 
 	if (names == NULL || size < n)
 		return n;
 	for (i = 0; i < n; i++) {
-		unsigned int k = i % NB_QXSTATS;
-
-		xstats_queue(dev, i, &rx, &qid);
+		xstats_at(dev, i, &x, &rx, &qid);
 		snprintf(names[i].name, sizeof(names[i].name), "%s_q%u_%s",
-			 rx ? "rx" : "tx", qid, k < NB_BASIC_XSTATS ?
-			 xstat_names[!rx][k] : viol_names[k - NB_BASIC_XSTATS]);
+			 rx ? "rx" : "tx", qid, x->name);
 	}
 	return n;
 }
@@ -133,17 +145,17 @@ netfront_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		    unsigned int size)
 {
 	unsigned int i, n = xstats_count(dev), qid;
+	const struct netfront_qstats *st;
+	const struct qxstat *x;
 	bool rx;
 
 	if (xs == NULL || size < n)
 		return n;
 	for (i = 0; i < n; i++) {
-		const struct netfront_qstats *st =
-			xstats_queue(dev, i, &rx, &qid);
-
+		st = xstats_at(dev, i, &x, &rx, &qid);
 		xs[i].id = i;
 		xs[i].value = st != NULL ?
-			((const uint64_t *)st)[i % NB_QXSTATS] : 0;
+			*(const uint64_t *)((const char *)st + x->off) : 0;
 	}
 	return n;
 }
