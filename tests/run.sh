@@ -34,4 +34,7 @@ ninja --quiet -C "$fuzz" tests/fuzz/fuzz-xenstore tests/fuzz/fuzz-rx \
 	tests/fuzz/fuzz-tx
 "$top/tests/fuzz/run.sh" "$fuzz" 60
 
+# The Debian packages, installed into a clean root file system (tests/deb).
+"$top/tests/deb/run.sh"
+
 meson test -C "$build" --setup xen --suite xen --print-errorlogs

@@ -3,6 +3,7 @@
  * The hypervisor socket of each domain (xensim_proto.h). Runs on the loop
  * thread, like the rest of the control plane.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -18,6 +19,7 @@
 #include "gnttab.h"
 #include "hyp_server.h"
 #include "loop.h"
+#include "xenplat_ops.h"
 #include "xensim_proto.h"
 #include "xsim.h"
 
@@ -501,6 +503,36 @@ on_accept(void *arg, int fd, unsigned int events)
 	}
 }
 
+/*
+ * d->dir/xenplat-sim.so: the client of this socket's protocol, from this
+ * build. This process links it, so the dynamic loader knows where it is,
+ * in the build tree or installed alike.
+ */
+static int
+publish_client(const struct xsim_domain *d)
+{
+	char path[sizeof(d->dir) + sizeof(XSIM_CLIENT_MODULE)];
+	char *module;
+	Dl_info info;
+	int rc = 0;
+
+	if (dladdr((void *)xenplat_sim_open_v1, &info) == 0 ||
+	    (module = realpath(info.dli_fname, NULL)) == NULL) {
+		fprintf(stderr, "xensim: cannot locate the xenplat-sim "
+			"module this process loaded\n");
+		return -ENOENT;
+	}
+	snprintf(path, sizeof(path), "%s/" XSIM_CLIENT_MODULE, d->dir);
+	if ((unlink(path) != 0 && errno != ENOENT) ||
+	    symlink(module, path) != 0) {
+		rc = -errno;
+		fprintf(stderr, "xensim: cannot link %s to %s: %s\n", path,
+			module, strerror(errno));
+	}
+	free(module);
+	return rc;
+}
+
 int
 hyp_server_listen(struct xsim *xs, struct xsim_domain *d,
 		  const char *sock_path)
@@ -525,7 +557,9 @@ hyp_server_listen(struct xsim *xs, struct xsim_domain *d,
 		rc = -errno;
 		goto fail;
 	}
-	rc = loop_add_fd(xs->loop, l->fd, EPOLLIN, on_accept, l);
+	rc = publish_client(d);
+	if (rc == 0)
+		rc = loop_add_fd(xs->loop, l->fd, EPOLLIN, on_accept, l);
 	if (rc == 0)
 		return 0;
 fail:

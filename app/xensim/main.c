@@ -26,6 +26,7 @@
 #include "netback.h"
 #include "netback_knobs.h"
 #include "toolstack.h"
+#include "xensim_proto.h"
 #include "xs_store.h"
 #include "xsim.h"
 
@@ -49,8 +50,10 @@ usage(FILE *f)
 "usage: xensim RUN_DIR [options]\n"
 "  Simulated Xen: dom0 (backend) and guests 1..N. For each domain N,\n"
 "  RUN_DIR/domN/xenstored serves xenstore (XENSTORED_PATH) and\n"
-"  RUN_DIR/domN/hypervisor grants and event channels, acting as domain N.\n"
-"  RUN_DIR/ready appears when serving; RUN_DIR/status.json has counters.\n"
+"  RUN_DIR/domN/hypervisor grants and event channels, acting as domain N;\n"
+"  RUN_DIR/domN/xenplat-sim.so links the module net_netfront loads for\n"
+"  xensim=RUN_DIR/domN. RUN_DIR/ready appears when serving;\n"
+"  RUN_DIR/status.json has counters.\n"
 "options:\n"
 "  --guests N           guest domains 1..N (default 1)\n"
 "  --vif SPEC           add a vif; repeatable. SPEC is\n"
@@ -372,12 +375,13 @@ start_status_timer(struct xsim *xs)
 static void
 remove_run_files(struct xsim *xs)
 {
-	static const char *const files[] = { "xenstored", "hypervisor" };
+	static const char *const files[] = { "xenstored", "hypervisor",
+					     XSIM_CLIENT_MODULE };
 	char path[512];
 	unsigned int i, j;
 
 	for (i = 0; i < xs->nr_domains && xs->dom[i].dir[0] != '\0'; i++)
-		for (j = 0; j < 2; j++) {
+		for (j = 0; j < sizeof(files) / sizeof(files[0]); j++) {
 			snprintf(path, sizeof(path), "%s/%s", xs->dom[i].dir,
 				 files[j]);
 			unlink(path);

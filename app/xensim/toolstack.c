@@ -95,11 +95,10 @@ toolstack_add_vif(struct xsim *xs, unsigned int domid, unsigned int handle)
 		"trusted", "1", "state", "1", NULL });
 	/* libxl writes the MTU as dom0's, read-only to the guest. */
 	if (rc == 0) {
-		char mtu[80], val[12];
+		char mtu[80];
 
 		snprintf(mtu, sizeof(mtu), "%s/mtu", fe);
-		snprintf(val, sizeof(val), "%u", xs->vif_mtu);
-		rc = xs_dom0_write(xs->xs, mtu, val);
+		rc = xs_dom0_write(xs->xs, mtu, "%u", xs->vif_mtu);
 		if (rc == 0)
 			rc = xs_dom0_set_perms(xs->xs, mtu, be_perms, 2);
 	}

@@ -1,24 +1,55 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The platform interface: checks shared by both implementations. */
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xenstore.h>
 
 #include "xenplat_ops.h"
+#include "xensim_proto.h"
 
-int
-xenplat_err(struct xenplat *xp, int rc, const char *fmt, ...)
+/*
+ * The simulated platform is not part of this library (nor of the PMD built
+ * on it): the xensim serving dir links its client module there
+ * (xensim_proto.h), so the guest speaks that xensim's protocol exactly.
+ */
+static struct xenplat *
+open_module(const char *dir, char *err, size_t len)
 {
-	va_list ap;
+	xenplat_sim_open_t *open_fn;
+	char path[PATH_MAX];
+	struct xenplat *xp;
+	void *module;
 
-	va_start(ap, fmt);
-	vsnprintf(xp->err, sizeof(xp->err), fmt, ap);
-	va_end(ap);
-	return rc;
+	if ((size_t)snprintf(path, sizeof(path), "%s/" XSIM_CLIENT_MODULE,
+			     dir) >= sizeof(path)) {
+		snprintf(err, len, "xensim directory path too long: %s", dir);
+		return NULL;
+	}
+	module = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (module == NULL) {
+		snprintf(err, len, "cannot reach xensim at %s: %s (is xensim "
+			 "serving %s?)", dir, dlerror(), dir);
+		return NULL;
+	}
+	open_fn = (xenplat_sim_open_t *)dlsym(module, XENPLAT_SIM_ENTRY);
+	if (open_fn == NULL) {
+		snprintf(err, len, "xensim at %s: %s (built from another "
+			 "version of dpdk-netfront?)", dir, dlerror());
+		dlclose(module);
+		return NULL;
+	}
+	xp = open_fn(dir, err, len);
+	if (xp == NULL) {
+		dlclose(module);
+		return NULL;
+	}
+	xp->module = module;
+	return xp;
 }
 
 struct xenplat *
@@ -26,14 +57,20 @@ xenplat_open(const char *xensim_dir, char *err, size_t len)
 {
 	if (xensim_dir == NULL)
 		return xenplat_xen_open(err, len);
-	return xenplat_sim_open(xensim_dir, err, len);
+	return open_module(xensim_dir, err, len);
 }
 
 void
 xenplat_close(struct xenplat *xp)
 {
-	if (xp != NULL)
-		xp->ops->close(xp);
+	void *module;
+
+	if (xp == NULL)
+		return;
+	module = xp->module;
+	xp->ops->close(xp);
+	if (module != NULL)
+		dlclose(module);
 }
 
 const char *

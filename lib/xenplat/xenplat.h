@@ -10,7 +10,9 @@
  * The platform below the netfront driver: sharing pages with another domain
  * (grants) and event channels. Two implementations behind one interface:
  *   xen    - libxengnttab (gntalloc) and libxenevtchn on /dev/xen;
- *   xensim - the simulated hypervisor's socket in a domain directory.
+ *   xensim - the simulated hypervisor's socket in a domain directory,
+ *            through the module the serving xensim links there (loaded
+ *            only then: xensim_proto.h).
  * xenstore is not here: it is always the real libxenstore, see
  * xenplat_xs_open().
  *
@@ -23,7 +25,10 @@ struct xenplat;
 struct xenplat_evtchn;
 struct xs_handle;
 
-/* xensim_dir NULL: real Xen. On failure NULL and a message in err. */
+/*
+ * xensim_dir NULL: real Xen; else xensim's RUN/domN. On failure NULL and a
+ * message in err (the dynamic loader's, if the module will not load).
+ */
 struct xenplat *xenplat_open(const char *xensim_dir, char *err, size_t len);
 void xenplat_close(struct xenplat *xp);
 const char *xenplat_name(const struct xenplat *xp);

@@ -2,11 +2,17 @@
 #ifndef XENPLAT_OPS_H
 #define XENPLAT_OPS_H
 
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "xenplat.h"
 
 /*
  * Inside lib/xenplat: what xenplat.c dispatches to. Each implementation
  * embeds struct xenplat and struct xenplat_evtchn first in its own.
+ * xensim's implementation is a module of its own (xenplat_sim.c) that
+ * xenplat.c loads: these structures are its whole interface, with nothing
+ * to link against.
  */
 
 struct xenplat_ops {
@@ -29,6 +35,7 @@ struct xenplat {
 	const struct xenplat_ops *ops;
 	char xs_path[300];	/* xenstored socket; empty: the kernel's */
 	char err[256];
+	void *module;		/* dlopen() handle, closed after ops->close */
 };
 
 struct xenplat_evtchn {
@@ -39,10 +46,27 @@ struct xenplat_evtchn {
 };
 
 /* Leave a message for xenplat_strerror(); returns rc. */
-int xenplat_err(struct xenplat *xp, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static inline int __attribute__((format(printf, 3, 4)))
+xenplat_err(struct xenplat *xp, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(xp->err, sizeof(xp->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
 
 struct xenplat *xenplat_xen_open(char *err, size_t len);
-struct xenplat *xenplat_sim_open(const char *dir, char *err, size_t len);
+
+/*
+ * The xensim module's one entry point, found with dlsym(). Its name carries
+ * the version of the structures above: change it with them, so that a
+ * module from another build fails to load instead of misreading them.
+ */
+#define XENPLAT_SIM_ENTRY "xenplat_sim_open_v1"
+typedef struct xenplat *xenplat_sim_open_t(const char *dir, char *err,
+					   size_t len);
+xenplat_sim_open_t xenplat_sim_open_v1;
 
 #endif

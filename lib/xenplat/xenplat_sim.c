@@ -3,6 +3,8 @@
  * xensim: grants and event channels through the domain directory's
  * hypervisor socket (xensim_proto.h). Shared pages arrive as a memfd,
  * event channels as two eventfds; notify and wait touch only the eventfds.
+ * Built as a module of its own, which xensim publishes in its run directory
+ * and lib/xenplat loads (xenplat_ops.h): the PMD carries none of this.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -301,7 +303,7 @@ static const struct xenplat_ops sim_ops = {
 };
 
 struct xenplat *
-xenplat_sim_open(const char *dir, char *err, size_t len)
+xenplat_sim_open_v1(const char *dir, char *err, size_t len)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct xp_sim *s;

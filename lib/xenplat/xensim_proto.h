@@ -11,7 +11,12 @@
  * request, one reply, both fixed-size structs; file descriptors travel as
  * SCM_RIGHTS next to the reply. Everything a connection created is
  * released when it closes.
+ *
+ * Next to the socket, RUN/domN/xenplat-sim.so links to the client side of
+ * this protocol as the serving xensim was built with it (xenplat_sim.c,
+ * see xenplat_ops.h), which lib/xenplat loads for xenplat_open(RUN/domN).
  */
+#define XSIM_CLIENT_MODULE	"xenplat-sim.so"
 
 #define XSIM_PAGE_SIZE		4096u
 /* Pages per GNT_SHARE: one gntalloc default limit's worth. */

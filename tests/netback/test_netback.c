@@ -504,14 +504,13 @@ test_gen(unsigned int handle, const uint16_t *lens, unsigned int nr)
 {
 	struct fe fe = { .handle = handle, .nq = 1 };
 	uint8_t got[2048], mac[6];
-	char path[32], *macs;
 	uint32_t seq, prev = 0;
 	unsigned int i;
 	long region;
+	char *macs;
 
 	printf("end=gen: vif 1/%u, %u frame length(s)\n", handle, nr);
-	snprintf(path, sizeof(path), "device/vif/%u/mac", handle);
-	macs = xread(path);
+	macs = xread("device/vif/%u/mac", handle);
 	REQUIRE(macs != NULL && sscanf(macs, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
 				       &mac[0], &mac[1], &mac[2], &mac[3],
 				       &mac[4], &mac[5]) == 6, "no mac");

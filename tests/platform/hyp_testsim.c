@@ -18,6 +18,7 @@
 #include "gnttab.h"
 #include "hyp_server.h"
 #include "loop.h"
+#include "xensim_proto.h"
 #include "xsim.h"
 
 struct xsim_domain *
@@ -91,6 +92,9 @@ main(int argc, char **argv)
 out:
 	for (i = 0; i < xs.nr_domains && xs.dom[i].dir[0] != '\0'; i++) {
 		snprintf(path, sizeof(path), "%s/hypervisor", xs.dom[i].dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/" XSIM_CLIENT_MODULE,
+			 xs.dom[i].dir);
 		unlink(path);
 		gnttab_destroy(xs.dom[i].gnttab);
 	}

@@ -5,6 +5,7 @@
  * dom2 through raw hypervisor sockets.
  *   test_xenplat_sim XENSIM_EXECUTABLE
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <ftw.h>
 #include <signal.h>
@@ -15,12 +16,13 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <xen/xen.h>
 #include <xen/grant_table.h>
 #include <xenstore.h>
 
-#include "xenplat.h"
+#include "xenplat_ops.h"
 #include "xensim_proto.h"
 #include "check.h"
 #include "hyp_raw.h"
@@ -396,6 +398,60 @@ test_close(struct xenplat *xp, int dom0)
 	CHECK((got = st) == GNTST_bad_gntref, "got %lld", got);
 }
 
+/*
+ * The simulated platform is the module the server links in RUN/domN: the
+ * loader's own words when it is missing or foreign, and no reference kept
+ * once the last handle is closed.
+ */
+static void
+test_module(void)
+{
+	char dir[300], link[340], err[256];
+	Dl_info info;
+
+	snprintf(dir, sizeof(dir), "%s/nowhere", run_dir);
+	CHECK(xenplat_open(dir, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "cannot reach xensim") != NULL &&
+	      strstr(err, XSIM_CLIENT_MODULE ": cannot open shared object "
+		     "file") != NULL, "err: %s", err);
+
+	/* A module, but no socket: the module's own message. */
+	snprintf(dir, sizeof(dir), "%s/dom1", run_dir);
+	snprintf(link, sizeof(link), "%s/" XSIM_CLIENT_MODULE, dir);
+	CHECK(readlink(link, err, sizeof(err)) > 0);
+	snprintf(dir, sizeof(dir), "%s/nosocket", run_dir);
+	snprintf(link, sizeof(link), "%s/" XSIM_CLIENT_MODULE, dir);
+	CHECK(mkdir(dir, 0755) == 0);
+	CHECK(readlink(link, err, sizeof(err)) < 0 && errno == ENOENT);
+	snprintf(err, sizeof(err), "%s/dom1/" XSIM_CLIENT_MODULE, run_dir);
+	CHECK(symlink(err, link) == 0);
+	CHECK(xenplat_open(dir, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "cannot reach xensim at ") != NULL &&
+	      strstr(err, "/nosocket/hypervisor") != NULL, "err: %s", err);
+
+	/* Some other library in its place: no entry point of this version. */
+	CHECK(unlink(link) == 0);
+	CHECK(dladdr((void *)xs_open, &info) != 0 &&
+	      symlink(info.dli_fname, link) == 0);
+	CHECK(xenplat_open(dir, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "undefined symbol: " XENPLAT_SIM_ENTRY) != NULL,
+	      "err: %s", err);
+}
+
+/* After the last xenplat_close(), the module is no longer loaded. */
+static void
+test_unloaded(const char *dir)
+{
+	char link[340];
+	void *h;
+
+	snprintf(link, sizeof(link), "%s/" XSIM_CLIENT_MODULE, dir);
+	h = dlopen(link, RTLD_NOW | RTLD_NOLOAD);
+	CHECK(h == NULL);
+	if (h != NULL)
+		dlclose(h);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -413,9 +469,7 @@ main(int argc, char **argv)
 		stop_server();
 		return 1;
 	}
-	snprintf(dir, sizeof(dir), "%s/nowhere", run_dir);
-	xp = xenplat_open(dir, err, sizeof(err));
-	CHECK(xp == NULL && strstr(err, "cannot reach xensim") != NULL);
+	test_module();
 	snprintf(dir, sizeof(dir), "%s/dom1", run_dir);
 	xp = xenplat_open(dir, err, sizeof(err));
 	if (xp == NULL) {
@@ -432,6 +486,7 @@ main(int argc, char **argv)
 	test_malformed(dom0);
 	test_xenstore(xp);
 	test_close(xp, dom0);
+	test_unloaded(dir);
 	close(dom0);
 	close(dom2);
 	stop_server();

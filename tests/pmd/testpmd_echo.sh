@@ -7,15 +7,21 @@
 # across ports of the same backend), so the counters must show many frames
 # both ways, no drops or errors, and zero-copy transmissions.
 #   testpmd_echo.sh PLUGIN RUN_DIR [PORTS]
+# PLUGIN "": no -d, the EAL must load the installed driver by itself
+# (tests/deb).
 set -u
 plugin=$1
 run=$2
 ports=${3:-1}
-# An ASan build of the plugin needs the runtime loaded before testpmd.
-asan=$(ldd "$plugin" | awk '/libasan/ { print $3 }')
-if [[ -n $asan ]]; then
-	export LD_PRELOAD=$asan
-	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+load=()
+if [[ -n $plugin ]]; then
+	load=(-d "$plugin")
+	# An ASan build of the plugin needs the runtime loaded before testpmd.
+	asan=$(ldd "$plugin" | awk '/libasan/ { print $3 }')
+	if [[ -n $asan ]]; then
+		export LD_PRELOAD=$asan
+		export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+	fi
 fi
 vdevs=()
 for ((p = 0; p < ports; p++)); do
@@ -26,7 +32,7 @@ done
 out=$( { sleep 1; echo "start tx_first"; sleep 3
 	echo "show port stats all"; echo "show port xstats all"
 	echo "stop"; echo "quit"; } |
-	timeout -k 5 60 dpdk-testpmd -d "$plugin" --no-huge -m 512 \
+	timeout -k 5 60 dpdk-testpmd "${load[@]}" --no-huge -m 512 \
 	--no-pci --no-shconf "${vdevs[@]}" -- -i --forward-mode=io \
 	--total-num-mbufs=4096 2>&1)
 echo "$out"
