@@ -1,7 +1,9 @@
 #!/bin/sh
 # Set up (packages, DPDK driver-SDK headers, build) and run every test:
-# the default suites, the driver's and netback's suites again under ASan
-# (leaks included), then the driver against real Xen under QEMU.
+# the default suites, the driver's suites on Debian 13 (DPDK 24.11), the
+# driver's and netback's suites again under ASan (leaks included), the
+# fuzzers, the Debian packages installed, then the driver against real Xen
+# under QEMU.
 set -eu
 [ "$(id -u)" = 0 ] || exec sudo "$0" "$@"
 top=$(cd "$(dirname "$0")/.." && pwd)
