@@ -25,6 +25,7 @@ set -Eeuo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cache=${DEB_CACHE:-$top/.cache/deb}
+. "$top/tests/debroot.sh"
 
 say() { echo "deb: $*" >&2; }
 die() { echo "deb: error: $*" >&2; exit 1; }
@@ -84,9 +85,7 @@ t0=$SECONDS
 src=$cache/src
 rm -rf "$src" "$cache"/*.deb "$cache"/*.buildinfo "$cache"/*.changes
 mkdir -p "$src/.sdk"
-(cd "$top" && git ls-files -z -c -o --exclude-standard |
-	xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
-	tar -c --null -T - -f -) | tar -x -C "$src" -f -
+checkout_tar "$top" | tar -x -C "$src" -f -
 cp -a "$top/.sdk/include" "$src/.sdk/"
 say "building the packages"
 (cd "$src" && DEB_BUILD_OPTIONS="parallel=$(nproc)" \
@@ -108,19 +107,8 @@ stamp="$codename $mirror $security dpdk-dev v2"
 if [ ! -f "$cache/stamp" ] || [ "$(cat "$cache/stamp")" != "$stamp" ]; then
 	say "building the $codename root file system (cold cache, a few minutes)"
 	rm -rf "$base" "$cache/stamp"
-	debootstrap --variant=minbase "$codename" "$base" "$mirror" \
-		> "$cache/debootstrap.log" 2>&1 ||
-		die "debootstrap failed, see $cache/debootstrap.log"
-	cat > "$base/etc/apt/sources.list" <<-EOF
-	deb $mirror $codename main
-	deb $mirror $codename-updates main
-	deb $security $codename-security main
-	EOF
-	# No service may start inside the chroot.
-	printf '#!/bin/sh\nexit 101\n' > "$base/usr/sbin/policy-rc.d"
-	chmod 755 "$base/usr/sbin/policy-rc.d"
-	# A throw-away root: no fsync per unpacked file (a quarter faster).
-	echo force-unsafe-io > "$base/etc/dpkg/dpkg.cfg.d/unsafe-io"
+	debroot_create "$base" "$codename" "$mirror" "$security" \
+		"$cache/debootstrap.log"
 	chroot "$base" apt-get update -q >> "$cache/debootstrap.log" 2>&1
 	DEBIAN_FRONTEND=noninteractive chroot "$base" apt-get install -y -q \
 		--no-install-recommends dpdk-dev >> "$cache/debootstrap.log" \

@@ -28,6 +28,7 @@ top=$(cd "$here/../.." && pwd)
 cache=${DEB13_CACHE:-$top/.cache/debian13}
 root=$cache/root
 sdk=${DEB13_SDK:-$cache/sdk}
+. "$top/tests/debroot.sh"
 suite=trixie
 suites="xenstore platform netback pmd proof"
 build_only=false
@@ -61,9 +62,7 @@ t0=$SECONDS
 # trixie's .sdk and build out of the host's tree.
 snap=$cache/src.tar
 trap 'rm -f "$snap"' EXIT
-(cd "$top" && git ls-files -z -c -o --exclude-standard |
-	xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
-	tar -c --null -T - -f -) > "$snap"
+checkout_tar "$top" > "$snap"
 # setup.sh's package list: a change to it starts from a fresh root file
 # system rather than one with the old list's packages too.
 pkgs=$(tar -x -O -f "$snap" app/setup.sh | sed -n '/^pkgs="/,/"$/p')
@@ -94,19 +93,8 @@ stamp="$suite $mirror $security $(echo $pkgs | md5sum | cut -c1-12) v1"
 if [ ! -f "$cache/stamp" ] || [ "$(cat "$cache/stamp")" != "$stamp" ]; then
 	say "building the trixie root file system (cold cache, a few minutes)"
 	rm -rf "$root" "$cache/stamp"
-	debootstrap --variant=minbase "$suite" "$root" "$mirror" \
-		> "$cache/debootstrap.log" 2>&1 ||
-		die "debootstrap failed, see $cache/debootstrap.log"
-	cat > "$root/etc/apt/sources.list" <<-EOF
-	deb $mirror $suite main
-	deb $mirror $suite-updates main
-	deb $security $suite-security main
-	EOF
-	# No service may start inside the chroot.
-	printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
-	chmod 755 "$root/usr/sbin/policy-rc.d"
-	# A cache, rebuilt when lost: dpkg need not sync every file.
-	echo force-unsafe-io > "$root/etc/dpkg/dpkg.cfg.d/unsafe-io"
+	debroot_create "$root" "$suite" "$mirror" "$security" \
+		"$cache/debootstrap.log"
 	echo "$stamp" > "$cache/stamp"
 fi
 t_root=$((SECONDS - t0))

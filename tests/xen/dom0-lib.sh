@@ -6,7 +6,8 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 ROLE=dom0
 . /xentest.sh
 
-XEN=/usr/lib/xen-4.17/bin
+# The image's one Xen, as run.sh's XENTEST_DEBIAN chose it (4.17 or 4.20).
+XEN=$(echo /usr/lib/xen-[0-9]*/bin)
 DOMU=xentest-domu
 DOMU_IP=198.18.5.2
 

@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# The driver on real Xen: Xen 4.17 + a Debian PV dom0 (xenstored, xl,
-# xen-netback) + a PV domU, all under QEMU (no KVM needed). In the domU,
-# netfront-testpmd drives the vif through net_netfront against Linux
-# netback; dom0 sends frames, the app echoes them (macswap); then the app
-# sends verify frames of 60..9000 bytes for XENTEST_LOAD_S seconds, which
-# dom0 mirrors back (tc), and checks each one; the kernel's xen-netfront
-# gets the vif back on close. The pmd suite's offload modes (checksums,
+# The driver on real Xen: Xen + a Debian PV dom0 (xenstored, xl,
+# xen-netback) + a PV domU booting dom0's kernel, all under QEMU (no KVM
+# needed): Debian 12's Xen 4.17 and kernel, or Debian 13's Xen 4.20 and
+# kernel (XENTEST_DEBIAN=13). In the domU, netfront-testpmd drives the
+# vif through net_netfront against Linux netback; dom0 sends frames, the
+# app echoes them (macswap); then the app sends verify frames of 60..9000
+# bytes for XENTEST_LOAD_S seconds, which dom0 mirrors back (tc), and
+# checks each one; the kernel's xen-netfront gets the vif back on close.
+# The pmd suite's offload modes (checksums,
 # TSO, LRO, the multicast filter) then run against netback with dom0
 # mirroring every frame. Then xl network-detach and network-attach,
 # and xl save and xl restore, each while the app runs. Steps report
@@ -15,8 +17,11 @@
 # script checks.
 #
 # Usage (root): tests/xen/run.sh
-# Environment: NETFRONT_BUILD (build dir, default build/), XENTEST_CACHE
-# (default .cache/xen/; delete it to pick up newer Debian packages),
+# Environment: NETFRONT_BUILD (build dir, default build/), XENTEST_DEBIAN
+# (12, the default, or 13), XENTEST_CACHE (default .cache/xen/, or
+# .cache/xen-13/ for Debian 13; delete it to pick up newer Debian packages),
+# XENTEST_DOMU_ROOT (a root file system that holds NETFRONT_BUILD, e.g.
+# tests/debian13's: the domU's libraries come from it, not from this host),
 # XENTEST_SCENARIO (a directory with the dom0-init and domu-init to boot
 # instead of this test's, e.g. bench/xen, and a domu.cfg if the domU
 # differs; then only dom0's end is
@@ -34,18 +39,21 @@ set -Eeuo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/app/builddir.sh"
-cache=${XENTEST_CACHE:-$top/.cache/xen}
-# The URI of the machine's apt entry for suite $1.
-apt_uri() {
-	"$top/app/apt-sources.sh" |
-		awk -v s="$1" '$1 == "deb" && $3 == s { print $2; exit }'
-}
+. "$top/tests/debroot.sh"
+debian=${XENTEST_DEBIAN:-12}
+case $debian in
+12)	suite=bookworm xenver=4.17 cache=$top/.cache/xen ;;
+13)	suite=trixie xenver=4.20 cache=$top/.cache/xen-13 ;;
+*)	echo "xentest: error: XENTEST_DEBIAN='$debian': 12 or 13" >&2
+	exit 1 ;;
+esac
+cache=${XENTEST_CACHE:-$cache}
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-mirror=${XENTEST_MIRROR:-$(apt_uri "$codename")}
-security=${XENTEST_SECURITY_MIRROR:-$(apt_uri "$codename-security")}
+mirror=${XENTEST_MIRROR:-$("$top/app/apt-sources.sh" --uri "$codename")}
+security=${XENTEST_SECURITY_MIRROR:-$("$top/app/apt-sources.sh" --uri \
+	"$codename-security")}
 load_s=${XENTEST_LOAD_S:-60}
 stall=180
-suite=bookworm
 # dom0's user space (iperf3: bench/xen_tcp.sh's TCP ends); xen-utils
 # comes from the same apt as the hypervisor.
 dom0_pkgs="iproute2 bridge-utils kmod iputils-ping procps iperf3"
@@ -54,19 +62,28 @@ dom0_pkgs="iproute2 bridge-utils kmod iputils-ping procps iperf3"
 # generator (pktgen).
 dom0_mods="net/sched/sch_ingress net/sched/cls_u32 net/sched/act_mirred
 	net/sched/act_skbedit net/core/pktgen"
-xen_pkgs="xen-utils-4.17 xenstore-utils"
+xen_pkgs="xen-utils-$xenver xenstore-utils"
 app=$build/app/netfront-testpmd/netfront-testpmd
 pmd=$build/drivers/net/netfront/librte_net_netfront.so
 # The offload tests of the pmd suite, run in the domU against real netback.
 pmd_test=$build/tests/pmd/pmd_test
+# The domU's user space is this host's, or with XENTEST_DOMU_ROOT that of
+# another Debian's root file system which holds the build tree (e.g.
+# tests/debian13's): its DPDK, libraries and xenstore client.
+sysroot=${XENTEST_DOMU_ROOT:-}
+sysroot=${sysroot%/}
+in_sysroot() {
+	if [ -n "$sysroot" ]; then chroot "$sysroot" "$@"; else "$@"; fi
+}
 # A shared DPDK loads its mempool handlers as drivers: the app's pool needs
 # this one, which the domU has no PMD directory to find it in.
-dpdk_libdir=$(pkg-config --variable=libdir libdpdk)
-mempool=$dpdk_libdir/librte_mempool_ring.so
+dpdk_libdir=$(in_sysroot pkg-config --variable=libdir libdpdk)
+mempool=$sysroot$dpdk_libdir/librte_mempool_ring.so
 # The benchmark's peers over the kernel's xen-netfront, and the XDP
-# programs libxdp loads for net_af_xdp.
-peers=$(ls "$dpdk_libdir"/dpdk/pmds-*/librte_net_af_packet.so \
-	 "$dpdk_libdir"/dpdk/pmds-*/librte_net_af_xdp.so 2>/dev/null || true)
+# programs libxdp loads for net_af_xdp (at the same path in the domU).
+peers=$(ls "$sysroot$dpdk_libdir"/dpdk/pmds-*/librte_net_af_packet.so \
+	 "$sysroot$dpdk_libdir"/dpdk/pmds-*/librte_net_af_xdp.so \
+	 2>/dev/null || true)
 bpf_objs=$dpdk_libdir/bpf
 scenario=${XENTEST_SCENARIO:-$here}
 run=${XENTEST_RUN:-$cache/run}
@@ -116,17 +133,8 @@ build_base() {
 	fi
 	say "building the dom0 root file system (cold cache, a few minutes)"
 	rm -rf "$root" "$cache/pkg" "$cache/stamp"
-	debootstrap --variant=minbase --include="${dom0_pkgs// /,}" \
-		"$suite" "$root" "$mirror" > "$cache/debootstrap.log" 2>&1 ||
-		die "debootstrap failed, see $cache/debootstrap.log"
-	cat > "$root/etc/apt/sources.list" <<-EOF
-	deb $mirror $suite main
-	deb $mirror $suite-updates main
-	deb $security $suite-security main
-	EOF
-	# No service may start inside the chroot.
-	printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
-	chmod 755 "$root/usr/sbin/policy-rc.d"
+	debroot_create "$root" "$suite" "$mirror" "$security" \
+		"$cache/debootstrap.log" "${dom0_pkgs// /,}"
 	chroot "$root" apt-get update -q >> "$cache/debootstrap.log" 2>&1
 	DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -q \
 		--no-install-recommends $xen_pkgs >> "$cache/debootstrap.log" \
@@ -135,13 +143,18 @@ build_base() {
 	       sed -n 's/.*Depends: linux-image-\([0-9].*\)/\1/p' | head -n1)
 	[ -n "$kver" ] || die "cannot tell the kernel version"
 	(cd "$root/tmp" && chroot "$root" sh -c "cd /tmp && apt-get download \
-		-q xen-hypervisor-4.17-amd64 linux-image-$kver") \
+		-q xen-hypervisor-$xenver-amd64 linux-image-$kver") \
 		>> "$cache/debootstrap.log" 2>&1 ||
 		die "downloading Xen and the kernel failed"
 	mkdir -p "$cache/pkg"
 	for d in "$root"/tmp/*.deb; do dpkg -x "$d" "$cache/pkg"; done
 	rm -f "$root"/tmp/*.deb
-	zcat "$cache"/pkg/boot/xen-4.17-amd64.gz > "$cache/xen"
+	# Debian 13's kernel has its modules under /usr/lib (merged /usr).
+	if [ ! -d "$cache/pkg/lib/modules" ]; then
+		mkdir -p "$cache/pkg/lib"
+		ln -s ../usr/lib/modules "$cache/pkg/lib/modules"
+	fi
+	zcat "$cache/pkg/boot/xen-$xenver-amd64.gz" > "$cache/xen"
 	cp "$cache/pkg/boot/vmlinuz-$kver" "$cache/vmlinuz"
 	# dom0 gets only the modules it loads: Xen drivers, netback, bridge
 	# and dom0_mods.
@@ -168,11 +181,18 @@ build_base() {
 	echo "$stamp" > "$cache/stamp"
 }
 
-# The libraries a program links, with their paths ("=> /x" or "\t/x");
-# none for a static one (ldd fails).
+# The libraries a program (a path on this host) links, with their paths
+# in its system ("=> /x" or "\t/x"); none for a static one (ldd fails).
 libs_of() {
-	{ ldd "$1" 2>/dev/null || true; } |
+	{ in_sysroot ldd "${1#"$sysroot"}" 2>/dev/null || true; } |
 		awk '/=> \// { print $3 } /^\t\// { print $1 }'
+}
+
+# A library of the domU's system into $1, at the same path.
+copy_lib() {
+	[ -e "$1$2" ] && return
+	mkdir -p "$1${2%/*}"
+	cp -L "$sysroot$2" "$1$2"
 }
 
 # Copy programs with every library they link, at the same paths.
@@ -181,7 +201,7 @@ copy_with_libs() {
 	shift
 	for f in "$@"; do
 		for lib in $(libs_of "$f"); do
-			[ -e "$dst$lib" ] || cp -L --parents "$lib" "$dst"
+			copy_lib "$dst" "$lib"
 		done
 	done
 }
@@ -201,18 +221,18 @@ build_domu() {
 	cp "$app" "$pmd" "$pmd_test" "$d/opt/netfront/"
 	cp -L "$mempool" $peers "$d/opt/netfront/"
 	mkdir -p "$d$bpf_objs"
-	cp "$bpf_objs"/xsk_def_xdp_prog*.o "$bpf_objs/xdp-dispatcher.o" \
-		"$d$bpf_objs/"
-	cp -L /usr/bin/xenstore "$d/bin/"
+	cp "$sysroot$bpf_objs"/xsk_def_xdp_prog*.o \
+		"$sysroot$bpf_objs/xdp-dispatcher.o" "$d$bpf_objs/"
+	cp -L "$sysroot/usr/bin/xenstore" "$d/bin/"
 	for tool in read write ls exists; do
 		ln -s xenstore "$d/bin/xenstore-$tool"
 	done
 	copy_with_libs "$d" "$app" "$pmd" "$pmd_test" "$mempool" $peers \
-		/usr/bin/xenstore /bin/busybox
+		"$sysroot/usr/bin/xenstore" /bin/busybox
 	# glibc loads it when a thread is cancelled (EAL's cleanup does).
-	lib=$(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ { p = $NF }
-				END { print p }')
-	cp -L --parents "$lib" "$d"
+	lib=$(in_sysroot ldconfig -p |
+	      awk '/libgcc_s\.so\.1 .*x86-64/ { p = $NF } END { print p }')
+	copy_lib "$d" "$lib"
 	install -m 755 "$scenario/domu-init" "$d/init"
 	install -m 644 "$here/xentest.sh" "$here/domu-lib.sh" "$d/"
 	install -m 644 "$run/xentest.env" "$d/xentest.env"
