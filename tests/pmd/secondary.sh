@@ -8,6 +8,7 @@
 set -u
 plugin=$1
 prefix=nfsec$$
+. "$(dirname "$0")/asan_env.sh" "$plugin"
 tmp=$(mktemp -d /var/tmp/nf-secondary.XXXXXX)
 huge=$tmp/huge
 old=$(cat /proc/sys/vm/nr_hugepages)

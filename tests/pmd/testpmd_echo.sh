@@ -16,12 +16,7 @@ ports=${3:-1}
 load=()
 if [[ -n $plugin ]]; then
 	load=(-d "$plugin")
-	# An ASan build of the plugin needs the runtime loaded before testpmd.
-	asan=$(ldd "$plugin" | awk '/libasan/ { print $3 }')
-	if [[ -n $asan ]]; then
-		export LD_PRELOAD=$asan
-		export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
-	fi
+	. "$(dirname "$0")/asan_env.sh" "$plugin"
 fi
 vdevs=()
 for ((p = 0; p < ports; p++)); do
