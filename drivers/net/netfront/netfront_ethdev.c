@@ -837,25 +837,28 @@ netfront_txq_info_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
 
 /* Trusted, RX lends the granted pages and TX sends them back in place. */
 static int
-netfront_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
-			   struct rte_eth_burst_mode *mode)
+burst_mode(struct rte_eth_dev *dev, struct rte_eth_burst_mode *mode,
+	   const char *trusted)
 {
 	const struct netfront_adapter *ad = dev->data->dev_private;
 
-	snprintf(mode->info, sizeof(mode->info), "%s", ad->trusted ?
-		 "Scalar, granted pages lent" : "Scalar, copy");
+	snprintf(mode->info, sizeof(mode->info), "%s",
+		 ad->trusted ? trusted : "Scalar, copy");
 	return 0;
+}
+
+static int
+netfront_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
+			   struct rte_eth_burst_mode *mode)
+{
+	return burst_mode(dev, mode, "Scalar, granted pages lent");
 }
 
 static int
 netfront_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
 			   struct rte_eth_burst_mode *mode)
 {
-	const struct netfront_adapter *ad = dev->data->dev_private;
-
-	snprintf(mode->info, sizeof(mode->info), "%s", ad->trusted ?
-		 "Scalar, copy; granted pages in place" : "Scalar, copy");
-	return 0;
+	return burst_mode(dev, mode, "Scalar, copy; granted pages in place");
 }
 
 /* Answered requests give their buffers back: zero-copy pages above all. */

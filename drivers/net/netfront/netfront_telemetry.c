@@ -21,25 +21,31 @@ static const char *const xb_states[] = {
 };
 
 static uint64_t
+queue_violations(const struct netfront_qstats *st)
+{
+	uint64_t n = 0;
+	unsigned int v;
+
+	for (v = 0; st != NULL && v < NETFRONT_VIOL_MAX; v++)
+		n += st->viol[v];
+	return n;
+}
+
+static uint64_t
 violations(const struct rte_eth_dev *dev)
 {
-	const struct netfront_qstats *st;
+	const struct netfront_rxq *rxq;
+	const struct netfront_txq *txq;
 	uint64_t n = 0;
-	unsigned int q, v;
+	unsigned int q;
 
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
-		const struct netfront_rxq *rxq = dev->data->rx_queues[q];
-
-		st = rxq != NULL ? &rxq->st : NULL;
-		for (v = 0; st != NULL && v < NETFRONT_VIOL_MAX; v++)
-			n += st->viol[v];
+		rxq = dev->data->rx_queues[q];
+		n += queue_violations(rxq != NULL ? &rxq->st : NULL);
 	}
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
-		const struct netfront_txq *txq = dev->data->tx_queues[q];
-
-		st = txq != NULL ? &txq->st : NULL;
-		for (v = 0; st != NULL && v < NETFRONT_VIOL_MAX; v++)
-			n += st->viol[v];
+		txq = dev->data->tx_queues[q];
+		n += queue_violations(txq != NULL ? &txq->st : NULL);
 	}
 	return n;
 }
@@ -73,8 +79,7 @@ netfront_tel_info(const char *cmd __rte_unused, const char *params,
 		ad->fe_state >= 0 && ad->fe_state < (int)RTE_DIM(xb_states) ?
 		xb_states[ad->fe_state] : "?");
 	rte_tel_data_add_dict_int(d, "trusted", ad->trusted);
-	rte_tel_data_add_dict_int(d, "queues",
-				  dev->data->dev_started ? ad->nr_queues : 0);
+	rte_tel_data_add_dict_int(d, "queues", ad->nr_queues);
 	rte_tel_data_add_dict_int(d, "rx_pages", ad->rx_pages);
 	rte_tel_data_add_dict_int(d, "grants", netfront_port_grants(ad));
 	rte_tel_data_add_dict_int(d, "grants_process",
