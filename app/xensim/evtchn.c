@@ -246,3 +246,15 @@ evtchn_close_domain(struct evtchn_table *et, domid_t dom)
 		if (d->port[port] != NULL)
 			evtchn_close(et, dom, port);
 }
+
+unsigned int
+evtchn_open_ports(struct evtchn_table *et, domid_t dom)
+{
+	struct dom_ports *d = dom_ports(et, dom, false);
+	unsigned int n = 0;
+	evtchn_port_t port;
+
+	for (port = 1; d != NULL && port < NR_PORTS; port++)
+		n += d->port[port] != NULL;
+	return n;
+}

@@ -40,5 +40,7 @@ int evtchn_notify(struct evtchn_table *et, domid_t dom, evtchn_port_t port);
 int evtchn_close(struct evtchn_table *et, domid_t dom, evtchn_port_t port);
 /* dom died (restored as a new domain): every port of it closes. */
 void evtchn_close_domain(struct evtchn_table *et, domid_t dom);
+/* How many ports dom has open, unbound or bound. */
+unsigned int evtchn_open_ports(struct evtchn_table *et, domid_t dom);
 
 #endif

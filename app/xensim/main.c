@@ -217,9 +217,10 @@ write_status(struct xsim *xs)
 		struct gnttab_stats gs;
 
 		gnttab_get_stats(xs->dom[i].gnttab, &gs);
-		fprintf(f, "%s{\"domid\":%u,\"grants_active\":%llu,"
-			"\"grant_copies\":%llu,\"grant_refused\":%llu,"
-			"\"grant_end_busy\":%llu}", i ? "," : "", i,
+		fprintf(f, "%s{\"domid\":%u,\"ports_open\":%u,"
+			"\"grants_active\":%llu,\"grant_copies\":%llu,"
+			"\"grant_refused\":%llu,\"grant_end_busy\":%llu}",
+			i ? "," : "", i, evtchn_open_ports(xs->evtchn, i),
 			(unsigned long long)gs.shared,
 			(unsigned long long)gs.copies,
 			(unsigned long long)gs.refused,

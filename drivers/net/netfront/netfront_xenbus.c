@@ -484,25 +484,26 @@ netfront_xb_close(struct netfront_adapter *ad)
 }
 
 /*
- * Our directory was written anew behind us: after a save/restore (or a
+ * Our directory was made anew behind us. After a save/restore (or a
  * migration) the guest is a new domain, whose toolstack made a frontend
- * directory at Initialising and a new backend (on Xen under the new
- * domain id). The connection's grants and event channels died with the
- * old domain.
+ * directory at Initialising and a new backend, on Xen under the new
+ * domain id (*moved); the connection's grants and event channels died
+ * with the old domain. A vif plugged again after an unplug looks the same
+ * but for the backend path.
  */
 bool
-netfront_xb_restored(struct netfront_adapter *ad)
+netfront_xb_renewed(struct netfront_adapter *ad, bool *moved)
 {
 	char *be = xb_read(ad, ad->fe_path, "backend");
-	bool moved;
 	int st;
 
+	*moved = false;
 	if (be == NULL)
 		return false;
-	moved = strcmp(be, ad->be_path) != 0;
+	*moved = strcmp(be, ad->be_path) != 0;
 	free(be);
 	st = xb_state(ad, ad->fe_path);
-	return moved || (st != XenbusStateUnknown && st != ad->fe_state);
+	return *moved || (st != XenbusStateUnknown && st != ad->fe_state);
 }
 
 /*
