@@ -306,7 +306,7 @@ static int
 vif_connect(struct netback *nb)
 {
 	char path[128];
-	unsigned long nq;
+	unsigned long nq, ref;
 	unsigned int i;
 	int rc;
 
@@ -321,6 +321,14 @@ vif_connect(struct netback *nb)
 	}
 	if (read_vif_flags(nb) != 0)
 		return -1;
+	/* Offered as Linux offers it; a frontend that takes it is refused
+	 * loudly rather than served a ring no one reads. */
+	if (fe_read_uint(nb, nb->fe_path, "ctrl-ring-ref", &ref) != -ENOENT) {
+		dev_fatal(nb, -EOPNOTSUPP, "%s/ctrl-ring-ref: xensim models "
+			  "no control ring (Linux netback maps it)",
+			  nb->fe_path);
+		return -1;
+	}
 	snprintf(path, sizeof(path), "%s/request-multicast-control",
 		 nb->fe_path);
 	nb->mcast_watch = xs_dom0_watch(nb->xs->xs, path, mcast_ctrl_changed,
@@ -485,6 +493,7 @@ nb_xenbus_start(struct netback *nb)
 		{ "feature-gso-tcpv6", "1" },
 		{ "feature-multicast-control", "1" },
 		{ "feature-dynamic-multicast-control", "1" },
+		{ "feature-ctrl-ring", "1" },
 		{ "hotplug-status", "connected" },
 	};
 	char path[160], val[12];

@@ -432,7 +432,7 @@ test_keys(void)
 	check_key(0, "feature-gso-tcpv6", "1");
 	check_key(0, "feature-multicast-control", "1");
 	check_key(0, "feature-dynamic-multicast-control", "1");
-	check_key(0, "feature-ctrl-ring", NULL);
+	check_key(0, "feature-ctrl-ring", "1");
 	check_key(3, "feature-rx-copy", NULL);
 	check_key(3, "feature-sg", "1");
 }
@@ -468,6 +468,29 @@ test_no_rx_copy(void)
 	err = xread("/local/domain/0/error/backend/vif/1/2/error");
 	CHECK(err != NULL && strncmp(err, "95 ", 3) == 0 &&
 	      strstr(err, "request-rx-copy") != NULL,
+	      "error key: %s", err ? err : "(none)");
+	free(err);
+	fe_release(&fe);
+}
+
+/* Offered as by Linux, but a frontend that asks for a control ring is
+ * told loudly that xensim has none. */
+static void
+test_ctrl_ring(void)
+{
+	struct fe fe = { .handle = 12, .nq = 1 };
+	char *err;
+
+	printf("ctrl-ring-ref\n");
+	REQUIRE(wait_be_state(12, XenbusStateInitWait),
+		"backend not in InitWait (%d)", be_state(12));
+	xwrite("device/vif/12/ctrl-ring-ref", "%u", 8u);
+	fe_connect(&fe, false, 1);
+	CHECK(wait_be_state(12, XenbusStateClosing),
+	      "backend not Closing after a control ring (%d)", be_state(12));
+	err = xread("/local/domain/0/error/backend/vif/1/12/error");
+	CHECK(err != NULL && strncmp(err, "95 ", 3) == 0 &&
+	      strstr(err, "ctrl-ring-ref") != NULL,
 	      "error key: %s", err ? err : "(none)");
 	free(err);
 	fe_release(&fe);
@@ -599,6 +622,7 @@ start(const char *bin)
 		"--vif", "1/9,end=echo,queues=1",
 		"--vif", "1/10,end=sink,queues=1",
 		"--vif", "1/11,end=sink,queues=1,tx-late=0",
+		"--vif", "1/12",
 		"--status-ms", "50",
 		NULL
 	};
@@ -628,6 +652,7 @@ main(int argc, char **argv)
 	test_peer();
 	test_no_initwait();
 	test_no_rx_copy();
+	test_ctrl_ring();
 	test_rx_id_reuse(7);
 	test_no_sg_headroom(9);
 	test_ring_overflow(9);
