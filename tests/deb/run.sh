@@ -3,8 +3,8 @@
 #
 # The Debian packages end to end: builds them from a copy of the checkout
 # (dpkg-buildpackage -us -uc -b; the driver-SDK headers come from the
-# checkout's .sdk/include, as app/setup.sh left them), checks that
-# dpdk-netfront holds the driver alone, installs them with apt into a clean
+# checkout's .sdk/include, as app/setup.sh left them), checks them with
+# lintian and that dpdk-netfront holds the driver alone, installs them with apt into a clean
 # root file system of this machine's Debian release, and there runs
 # Debian's own dpdk-testpmd with --vdev net_netfront0,...,xensim=DIR and
 # no -d against the packaged xensim (tests/pmd's with_xensim.sh and
@@ -65,7 +65,8 @@ security=${DEB_SECURITY_MIRROR:-$("$top/app/apt-sources.sh" --uri \
 [ -f "$top/.sdk/include/ethdev_driver.h" ] ||
 	die "no DPDK driver-SDK headers in .sdk/include: run app/setup.sh"
 missing=
-for pair in dpkg-buildpackage:dpkg-dev dh:debhelper debootstrap:debootstrap
+for pair in dpkg-buildpackage:dpkg-dev dh:debhelper debootstrap:debootstrap \
+	lintian:lintian
 do
 	command -v "${pair%%:*}" >/dev/null || missing="$missing ${pair#*:}"
 done
@@ -93,6 +94,11 @@ say "building the packages"
 	die "dpkg-buildpackage failed, see $cache/build.log"
 t_build=$((SECONDS - t0))
 ls "$cache"/*.deb | sed 's,.*/,deb: built ,' >&2
+
+# Debian's checks of the packages: an error or a warning fails the step.
+say "lintian"
+lintian --fail-on error,warning "$cache"/dpdk-netfront_*.changes >&2 ||
+	die "lintian found errors or warnings in the packages (above)"
 
 # dpdk-netfront: the driver and its documentation, nothing else.
 files=$(dpkg-deb -c "$cache"/dpdk-netfront_*.deb | awk '$6 !~ /\/$/ { print $6 }')
