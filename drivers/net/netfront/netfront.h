@@ -254,7 +254,9 @@ bool netfront_xb_carrier(struct netfront_adapter *ad);
 int netfront_xb_fd(struct netfront_adapter *ad);
 int netfront_xb_backend_state(struct netfront_adapter *ad);
 void netfront_xb_close(struct netfront_adapter *ad);
-bool netfront_xb_renewed(struct netfront_adapter *ad, bool *moved);
+/* Our directory was made anew: restored, or the vif plugged again. */
+bool netfront_xb_renewed(struct netfront_adapter *ad);
+bool netfront_xb_restored(struct netfront_adapter *ad);
 bool netfront_xb_wake(struct netfront_adapter *ad);
 int netfront_xb_mcast_filter(struct netfront_adapter *ad, bool on);
 

@@ -201,11 +201,7 @@ link_lost(struct netfront_adapter *ad)
  * detaching the vif, we ask it back; RMV once its directory is gone,
  * RESET once it waits for a frontend again or its directory is back
  * (rte_eth_dev_reset() connects anew). After a restore, RESET at once:
- * the new domain's frontend directory is not ours to close. A directory
- * made anew is a restore if the backend moved (a new domain id) or if we
- * never left: a vif plugged again comes only after we closed, as libxl
- * waits for the backend to close and netback for us. Its old channels are
- * ours to unbind.
+ * the new domain's frontend directory is not ours to close.
  */
 static void
 backend_changed(void *arg)
@@ -213,12 +209,11 @@ backend_changed(void *arg)
 	struct netfront_adapter *ad = arg;
 	struct rte_eth_dev *dev = ad->dev;
 	int st = netfront_xb_backend_state(ad);
-	bool moved;
 
 	/* The old backend's events mean nothing after a restore. */
 	if (ad->restored)
 		return;
-	if (netfront_xb_renewed(ad, &moved) && (moved || !ad->gone)) {
+	if (netfront_xb_restored(ad)) {
 		ad->restored = true;
 		ad->gone = true;
 		ad->back = true;
@@ -665,7 +660,6 @@ netfront_start(struct rte_eth_dev *dev)
 {
 	struct netfront_adapter *ad = dev->data->dev_private;
 	unsigned int q;
-	bool moved;
 	int rc;
 
 	if (ad->xsh == NULL) {
@@ -674,7 +668,7 @@ netfront_start(struct rte_eth_dev *dev)
 		return -ENODEV;
 	}
 	/* Restored (or attached anew) while stopped: the keys are stale. */
-	if (netfront_xb_renewed(ad, &moved)) {
+	if (netfront_xb_renewed(ad)) {
 		PMD_DRV_LOG(ERR, "vif%u: the frontend directory was made anew "
 			    "(the domain was restored, or the vif attached "
 			    "again): reset the port to connect", ad->args.vif);

@@ -491,8 +491,8 @@ netfront_xb_close(struct netfront_adapter *ad)
  * with the old domain. A vif plugged again after an unplug looks the same
  * but for the backend path.
  */
-bool
-netfront_xb_renewed(struct netfront_adapter *ad, bool *moved)
+static bool
+renewed(struct netfront_adapter *ad, bool *moved)
 {
 	char *be = xb_read(ad, ad->fe_path, "backend");
 	int st;
@@ -504,6 +504,28 @@ netfront_xb_renewed(struct netfront_adapter *ad, bool *moved)
 	free(be);
 	st = xb_state(ad, ad->fe_path);
 	return *moved || (st != XenbusStateUnknown && st != ad->fe_state);
+}
+
+bool
+netfront_xb_renewed(struct netfront_adapter *ad)
+{
+	bool moved;
+
+	return renewed(ad, &moved);
+}
+
+/*
+ * Renewed by a restore: the backend moved (a new domain id), or we never
+ * left (xensim keeps the domain id). A vif plugged again comes only after
+ * we closed, as libxl waits for the backend to close and netback for us;
+ * its old channels are ours to unbind.
+ */
+bool
+netfront_xb_restored(struct netfront_adapter *ad)
+{
+	bool moved;
+
+	return renewed(ad, &moved) && (moved || !ad->gone);
 }
 
 /*
