@@ -52,7 +52,8 @@ wait_for 100 test -S "$ovs/db.sock" || fail "ovsdb-server did not start"
 # CPU 1. OVS adds --in-memory, which --no-huge refuses, unless told
 # --legacy-mem (what --no-huge implies). A mempool per port sized to its
 # queues, not OVS's shared 256K mbufs.
-eal="--no-huge --legacy-mem -m 512 --no-pci --file-prefix $tag -d $plugin"
+eal="--no-huge --legacy-mem -m 512 --no-pci --file-prefix $tag -d $plugin
+--log-level=pmd.net.netfront:info"
 vsctl --no-wait init -- set Open_vSwitch . \
 	other_config:dpdk-init=true \
 	other_config:per-port-memory=true \
@@ -68,14 +69,15 @@ vspid=$!
 pids+=($vspid)
 vsctl add-br "$br" -- set Bridge "$br" datapath_type=netdev ||
 	fail "cannot add bridge $br"
-# OVS asks a TX queue per thread that sends (its PMD thread and the main
-# one: 2) and, unless told, one RX queue; a netif queue is a pair, so the
-# driver wants as many of each: 2 RX queues, and vifs that offer 2 queues
-# (queues=2 above). Rings of 256 slots are what a vif has.
+# OVS's defaults: a TX queue per thread that sends (its PMD thread and the
+# main one: 2) and one RX queue. The vifs offer 2 queues (queues=2 above)
+# so that each TX queue has a ring of its own: the driver connects 2 queue
+# pairs and its one RX queue polls both RX rings, which the backend
+# spreads frames over. Rings of 256 slots are what a vif has.
 for i in 0 1; do
 	vsctl add-port "$br" "nf$i" -- set Interface "nf$i" type=dpdk \
 		"options:dpdk-devargs=net_netfront$i,vif=$i,xensim=$run/dom1" \
-		options:n_rxq=2 options:n_rxq_desc=256 options:n_txq_desc=256 ||
+		options:n_rxq_desc=256 options:n_txq_desc=256 ||
 		fail "cannot add port nf$i"
 done
 vsctl show
@@ -87,6 +89,10 @@ for i in 0 1; do
 	[[ $(vsctl get Interface "nf$i" ofport) -gt 0 ]] ||
 		fail "OVS port nf$i has no OpenFlow port: $(vsctl get Interface \
 		     "nf$i" error)"
+	grep -q "vif$i: 1 RX and 2 TX queues on 2 queue pairs" \
+		"$run/ovs-vswitchd.log" ||
+		fail "OVS did not start nf$i with its defaults, 1 RX and 2 TX" \
+		     "queues"
 done
 
 e2e_ping "OVS"

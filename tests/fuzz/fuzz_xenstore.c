@@ -205,6 +205,9 @@ queues_up(struct netfront_adapter *ad, unsigned int n)
 	fz.data.nb_rx_queues = n;
 	fz.data.nb_tx_queues = n;
 	for (q = 0; q < n; q++) {
+		/* As netfront_queues_connect: pair q is queues q. */
+		ad->pair_tx[q] = &fz.txq[q];
+		ad->pair_rx[q] = &fz.rxq[q];
 		fz.txq[q].ring_ref = 1000 + 2 * q;
 		fz.rxq[q].ring_ref = 1001 + 2 * q;
 		fz.txq[q].evtchn = xenplat_evtchn_alloc(ad->xp, ad->be_id);

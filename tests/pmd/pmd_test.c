@@ -45,15 +45,30 @@
  *                          (Linux would BUG()); restored while stopped,
  *                          start refuses until a reset. Bursts return 0
  *                          while the backend is away; no grant is left
- *   rx-intr ROUNDS         RX interrupts: armed, an idle port does not
+ *   rx-intr ROUNDS [TXQ]   RX interrupts: armed, an idle port does not
  *                          end rte_epoll_wait; each echoed frame does
- *                          (the wake-up times are printed, not judged)
- *   start-fail TEXT [QUEUES]
- *                          dev_start fails and the log names TEXT
+ *                          (the wake-up times are printed, not judged);
+ *                          with TXQ TX queues and one RX queue, frames go
+ *                          out on each in turn and come back on every
+ *                          pair's RX ring, each of which must wake it
+ *   start-fail TEXT [TXQ [RXQ]]
+ *                          dev_start fails and the log names TEXT (TXQ
+ *                          TX queues, 1 by default, and as many RX)
  *   tx-pool [MBUFS TEXT]   frames built in a TX pool go out in place;
  *                          or making a pool of MBUFS fails naming TEXT
  *   grants-ports TEXT      two ports: the second's start fails naming
  *                          TEXT while the first runs, works after
+ *   unequal RUN TXQ RXQ [TXQ2 RXQ2]
+ *                          TXQ TX and RXQ RX queues: frames sent on every
+ *                          TX queue come back (echo), or with a second
+ *                          port of TXQ2/RXQ2 queues reach it and its reach
+ *                          the first (peer vifs); all arrive intact, once;
+ *                          every RX ring they were sent to carried some,
+ *                          no idle TX ring sent any (status.json); again
+ *                          after stop/start; no grant left (unequal.c)
+ *   unequal-over RUN       more TX than RX queues still count against
+ *                          the backend's multi-queue-max-queues; no RX
+ *                          queue is refused
  *   probe-fail DEVARGS TEXT [KEY VALUE]
  *                          hot-plugging net_netfront with DEVARGS fails
  *                          and the log names TEXT; first xenstore KEY is
@@ -102,21 +117,28 @@ static const struct rte_eth_conf port_conf = {
 };
 
 void
-port_setup_conf(uint16_t nq, const struct rte_eth_conf *conf)
+port_setup_queues(uint16_t ntx, uint16_t nrx, const struct rte_eth_conf *conf)
 {
 	uint16_t q;
 	int rc;
 
-	rc = rte_eth_dev_configure(port, nq, nq, conf);
-	REQUIRE(rc == 0, "configure %u queues: %s", nq, rte_strerror(-rc));
-	for (q = 0; q < nq; q++) {
-		rc = rte_eth_rx_queue_setup(port, q, 0, SOCKET_ID_ANY, NULL,
-					    tx_pool);
-		if (rc == 0)
+	rc = rte_eth_dev_configure(port, nrx, ntx, conf);
+	REQUIRE(rc == 0, "configure %u RX, %u TX queues: %s", nrx, ntx,
+		rte_strerror(-rc));
+	for (q = 0; q < RTE_MAX(nrx, ntx); q++) {
+		rc = q < nrx ? rte_eth_rx_queue_setup(port, q, 0,
+				SOCKET_ID_ANY, NULL, tx_pool) : 0;
+		if (rc == 0 && q < ntx)
 			rc = rte_eth_tx_queue_setup(port, q, 0, SOCKET_ID_ANY,
 						    NULL);
 		REQUIRE(rc == 0, "queue %u setup: %s", q, rte_strerror(-rc));
 	}
+}
+
+void
+port_setup_conf(uint16_t nq, const struct rte_eth_conf *conf)
+{
+	port_setup_queues(nq, nq, conf);
 }
 
 static void
@@ -351,7 +373,7 @@ xstats_sum(const char *suffix)
 	return xstats_match(suffix, false);
 }
 
-static void
+void
 read_status(const char *run, char *buf, size_t len)
 {
 	char path[512];
@@ -517,7 +539,7 @@ check_status(const char *run, const char *want, const char *what)
 
 /* Closed: no grant of dom1 active and none of its ports open (a port
  * left bound is one the driver abandoned, as only after a restore). */
-static void
+void
 check_no_grants(const char *run)
 {
 	check_status(run, "\"domid\":1,\"ports_open\":0,\"grants_active\":0,",
@@ -529,7 +551,7 @@ check_no_grants(const char *run)
  * every grant is revoked: rings, TX blocks and RX pages (status.json is
  * rewritten every 50 ms).
  */
-static void
+void
 check_stopped(const char *run)
 {
 	CHECK(rte_mempool_full(tx_pool),
@@ -1252,14 +1274,16 @@ mode_rx_intr(int argc, char **argv)
 	struct rte_epoll_event ev;
 	uint64_t us[1000], t0;
 	unsigned int rounds, i;
+	uint16_t ntx;
 	struct rte_mbuf *m;
 	int n;
 
-	REQUIRE(argc >= 1, "rx-intr ROUNDS");
+	REQUIRE(argc >= 1, "rx-intr ROUNDS [TXQ]");
 	rounds = RTE_MIN((unsigned int)atoi(argv[0]), RTE_DIM(us));
 	REQUIRE(rounds > 0, "rx-intr ROUNDS: 1..%zu", RTE_DIM(us));
+	ntx = argc > 1 ? atoi(argv[1]) : 1;
 	conf.intr_conf.rxq = 1;
-	port_setup_conf(1, &conf);
+	port_setup_queues(ntx, 1, &conf);
 	port_start();
 	wait_link(1, 0);
 	REQUIRE(rte_eth_dev_rx_intr_ctl_q(port, 0, RTE_EPOLL_PER_THREAD,
@@ -1272,7 +1296,7 @@ mode_rx_intr(int argc, char **argv)
 		rx_intr_arm();
 		m = make_frame(i, 60);
 		t0 = rte_get_timer_cycles();
-		REQUIRE(rte_eth_tx_burst(port, 0, &m, 1) == 1, "tx");
+		REQUIRE(rte_eth_tx_burst(port, i % ntx, &m, 1) == 1, "tx");
 		n = rte_epoll_wait(RTE_EPOLL_PER_THREAD, &ev, 1, WAIT_MS);
 		us[i] = (rte_get_timer_cycles() - t0) * 1000000 /
 			rte_get_timer_hz();
@@ -1295,10 +1319,11 @@ mode_rx_intr(int argc, char **argv)
 static void
 mode_start_fail(int argc, char **argv)
 {
+	uint16_t ntx = argc > 1 ? atoi(argv[1]) : 1;
 	FILE *f;
 
-	REQUIRE(argc >= 1, "start-fail TEXT [QUEUES]");
-	port_setup(argc > 1 ? atoi(argv[1]) : 1);
+	REQUIRE(argc >= 1, "start-fail TEXT [TXQ [RXQ]]");
+	port_setup_queues(ntx, argc > 2 ? atoi(argv[2]) : ntx, &port_conf);
 	f = log_capture();
 	CHECK(rte_eth_dev_start(port) != 0, "start succeeded");
 	log_expect(f, argv[0]);
@@ -1361,6 +1386,8 @@ static const struct {
 	{ "mcast", mode_mcast, true },
 	{ "tx-pool", mode_tx_pool, true },
 	{ "info", mode_info, true },
+	{ "unequal", mode_unequal, true },
+	{ "unequal-over", mode_unequal_over, true },
 	{ "probe-fail", mode_probe_fail, false },
 };
 

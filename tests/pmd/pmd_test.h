@@ -15,6 +15,8 @@ extern struct rte_mempool *tx_pool;
 extern uint16_t port;
 
 void port_setup_conf(uint16_t nq, const struct rte_eth_conf *conf);
+void port_setup_queues(uint16_t ntx, uint16_t nrx,
+		       const struct rte_eth_conf *conf);
 /* The frame as a chain of tx_pool's (mp's) mbufs. */
 struct rte_mbuf *mbuf_from(const uint8_t *f, uint32_t len);
 struct rte_mbuf *mbuf_from_pool(struct rte_mempool *mp, const uint8_t *f,
@@ -34,6 +36,12 @@ struct rte_mbuf *rx_one(uint16_t nq, uint64_t timeout_ms);
 uint64_t xstats_sum(const char *suffix);
 /* xensim's RUN/status.json: it holds want; the sum of key's numbers. */
 void check_status(const char *run, const char *want, const char *what);
+/* A fresh RUN/status.json in buf. */
+void read_status(const char *run, char *buf, size_t len);
+/* No grant of dom1 active, none of its ports open. */
+void check_no_grants(const char *run);
+/* And every mbuf back in tx_pool. */
+void check_stopped(const char *run);
 uint64_t status_sum(const char *run, const char *key);
 
 /* offload.c */
@@ -49,5 +57,9 @@ void mode_info(int argc, char **argv);
 
 /* txpool.c */
 void mode_tx_pool(int argc, char **argv);
+
+/* unequal.c */
+void mode_unequal(int argc, char **argv);
+void mode_unequal_over(int argc, char **argv);
 
 #endif

@@ -130,6 +130,13 @@ struct netfront_rxq {
 	netif_rx_front_ring_t ring;
 	struct netfront_idpool ids;
 	struct netfront_adapter *ad;
+	/*
+	 * With more TX than RX queues, the RX rings of the pairs past
+	 * nb_rx_queues this queue polls too (the driver's, while started),
+	 * and the ring its next burst starts at, for fairness.
+	 */
+	struct netfront_rxq *next;
+	struct netfront_rxq *turn;
 	struct rte_mempool *mp;		/* the application's */
 	struct netfront_rxpool *pool;	/* granted pages, while started */
 	struct xenplat_evtchn *evtchn;	/* == txq's when not split */
@@ -211,6 +218,12 @@ struct netfront_adapter {
 	struct netfront_backend_features feat;
 	unsigned int max_queues;	/* offered to the application */
 	unsigned int nr_queues;		/* connected */
+	/*
+	 * Pair q's rings: the application's queues q, and past nb_rx_queues
+	 * or nb_tx_queues the driver's own (netfront_queue.c).
+	 */
+	struct netfront_txq *pair_tx[NETFRONT_MAX_QUEUES];
+	struct netfront_rxq *pair_rx[NETFRONT_MAX_QUEUES];
 	/*
 	 * The devarg and the toolstack's trusted key: RX pages reach the
 	 * application without a copy, TX sends them back in place.
@@ -402,6 +415,8 @@ void netfront_txblocks_destroy(struct netfront_adapter *ad,
 /* netfront_queue.c */
 /* Grants of a queue pair besides its RX pages: two rings, the TX blocks. */
 #define NETFRONT_QUEUE_GRANTS	(2 + NETFRONT_TX_PAGES)
+/* A netif queue is a TX/RX ring pair: as many as the larger count. */
+unsigned int netfront_pairs(const struct rte_eth_dev *dev);
 /* The adapter of a net_netfront port, or NULL. */
 struct netfront_adapter *netfront_adapter_of(uint16_t port_id);
 /* Grants a started port's queue pairs hold; 0 when stopped. */
@@ -411,6 +426,8 @@ unsigned int netfront_port_grants(const struct netfront_adapter *ad);
 unsigned int netfront_queues_grants(const struct netfront_adapter *except);
 int netfront_queues_connect(struct netfront_adapter *ad);
 void netfront_queues_disconnect(struct netfront_adapter *ad);
+void netfront_qstats_add(struct netfront_qstats *sum,
+			 const struct netfront_qstats *st);
 
 /* netfront_stats.c */
 int netfront_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st);
@@ -420,6 +437,9 @@ int netfront_xstats_get_names(struct rte_eth_dev *dev,
 			      unsigned int size);
 int netfront_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 			unsigned int size);
+/* An RX queue's counters: its ring's and those of the rings it polls. */
+void netfront_rxq_stats(const struct netfront_rxq *rxq,
+			struct netfront_qstats *st);
 
 /* netfront_rxtx.c */
 uint16_t netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include <bus_vdev_driver.h>
 #include <ethdev_driver.h>
@@ -259,15 +261,58 @@ backend_changed(void *arg)
 }
 
 /*
- * RX interrupts (intr_conf.rxq): each RX queue's event channel fd is its
- * vector, for rte_eth_dev_rx_intr_ctl_q() and rte_epoll_wait(). EXT: EAL
- * reads nothing from it; rx_queue_intr_enable consumes the events.
+ * An RX queue's interrupt fd: its ring's event channel, or when it polls
+ * the RX rings of more pairs, an epoll set of all their channels, which
+ * is readable while any of them is.
+ */
+static int
+rx_intr_fd(const struct netfront_rxq *rxq)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep;
+
+	if (rxq->next == NULL)
+		return xenplat_evtchn_fd(rxq->evtchn);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	for (; ep >= 0 && rxq != NULL; rxq = rxq->next)
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, xenplat_evtchn_fd(rxq->evtchn),
+			      &ev) != 0) {
+			close(ep);
+			ep = -1;
+		}
+	return ep;
+}
+
+/* The epoll set of rx_intr_fd() goes; a channel's fd stays its own. */
+static void
+rx_intr_fd_put(const struct netfront_rxq *rxq, int fd)
+{
+	if (rxq->next != NULL)
+		close(fd);
+}
+
+/* The interrupt fds of the first n RX queues, held by h. */
+static void
+rx_intr_close(struct rte_eth_dev *dev, struct rte_intr_handle *h, uint16_t n)
+{
+	uint16_t q;
+
+	for (q = 0; q < n; q++)
+		rx_intr_fd_put(dev->data->rx_queues[q],
+			       rte_intr_efds_index_get(h, q));
+}
+
+/*
+ * RX interrupts (intr_conf.rxq): each RX queue's fd is its vector, for
+ * rte_eth_dev_rx_intr_ctl_q() and rte_epoll_wait(). EXT: EAL reads
+ * nothing from it; rx_queue_intr_enable consumes the events.
  */
 static int
 rx_intr_setup(struct rte_eth_dev *dev)
 {
-	uint16_t q, n = dev->data->nb_rx_queues;
+	uint16_t q = 0, n = dev->data->nb_rx_queues;
 	struct rte_intr_handle *h;
+	int fd;
 
 	if (!dev->data->dev_conf.intr_conf.rxq)
 		return 0;
@@ -282,15 +327,23 @@ rx_intr_setup(struct rte_eth_dev *dev)
 	for (q = 0; q < n; q++) {
 		const struct netfront_rxq *rxq = dev->data->rx_queues[q];
 
-		if (rte_intr_vec_list_index_set(h, q,
-				RTE_INTR_VEC_RXTX_OFFSET + q) != 0 ||
-		    rte_intr_efds_index_set(h, q,
-				xenplat_evtchn_fd(rxq->evtchn)) != 0)
+		fd = rx_intr_fd(rxq);
+		if (fd < 0)
 			goto fail;
+		if (rte_intr_efds_index_set(h, q, fd) != 0) {
+			rx_intr_fd_put(rxq, fd);
+			goto fail;
+		}
+		if (rte_intr_vec_list_index_set(h, q,
+				RTE_INTR_VEC_RXTX_OFFSET + q) != 0) {
+			q++;
+			goto fail;
+		}
 	}
 	dev->intr_handle = h;
 	return 0;
 fail:
+	rx_intr_close(dev, h, q);
 	rte_intr_vec_list_free(h);
 	rte_intr_instance_free(h);
 	return -EINVAL;
@@ -299,6 +352,9 @@ fail:
 static void
 rx_intr_free(struct rte_eth_dev *dev)
 {
+	if (dev->intr_handle != NULL)
+		rx_intr_close(dev, dev->intr_handle,
+			      dev->data->nb_rx_queues);
 	rte_intr_vec_list_free(dev->intr_handle);
 	rte_intr_instance_free(dev->intr_handle);
 	dev->intr_handle = NULL;
@@ -310,15 +366,26 @@ rx_intr_free(struct rte_eth_dev *dev)
  * meanwhile: poll again rather than sleep.
  */
 static int
-netfront_rx_intr_enable(struct rte_eth_dev *dev, uint16_t qid)
+rx_ring_intr_enable(struct netfront_rxq *rxq)
 {
-	struct netfront_rxq *rxq = dev->data->rx_queues[qid];
-
 	while (xenplat_evtchn_wait(rxq->evtchn, 0) > 0)
 		;
 	rxq->ring.sring->rsp_event = rxq->ring.rsp_cons + 1;
 	rte_smp_mb();
 	return RING_HAS_UNCONSUMED_RESPONSES(&rxq->ring) ? -EAGAIN : 0;
+}
+
+/* Every ring the queue polls. */
+static int
+netfront_rx_intr_enable(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct netfront_rxq *rxq;
+	int rc = 0;
+
+	for (rxq = dev->data->rx_queues[qid]; rxq != NULL; rxq = rxq->next)
+		if (rx_ring_intr_enable(rxq) != 0)
+			rc = -EAGAIN;
+	return rc;
 }
 
 /* The backend notifies at most once more: nothing to undo. */
@@ -412,10 +479,12 @@ netfront_configure(struct rte_eth_dev *dev)
 	uint64_t csum = RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
 			RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
 
-	if (d->nb_rx_queues != d->nb_tx_queues) {
-		PMD_DRV_LOG(ERR, "vif%u: a netif queue is a TX/RX pair: "
-			    "configure as many RX as TX queues (%u != %u)",
-			    ad->args.vif, d->nb_rx_queues, d->nb_tx_queues);
+	/* Every pair's RX ring needs a poller, TX queue 0 the mcast list. */
+	if (d->nb_rx_queues == 0 || d->nb_tx_queues == 0) {
+		PMD_DRV_LOG(ERR, "vif%u: a netif queue is a TX/RX ring pair: "
+			    "configure at least one RX and one TX queue (%u "
+			    "RX, %u TX)", ad->args.vif, d->nb_rx_queues,
+			    d->nb_tx_queues);
 		return -EINVAL;
 	}
 	/* The backend blanks TCP and UDP checksums alike: both or none. */
@@ -676,7 +745,7 @@ netfront_start(struct rte_eth_dev *dev)
 	}
 	rc = rx_frame_fits(dev, dev->data->mtu);
 	if (rc == 0)
-		rc = grants_fit(ad, dev->data->nb_rx_queues);
+		rc = grants_fit(ad, netfront_pairs(dev));
 	if (rc != 0)
 		return rc;
 	rc = netfront_xb_wait_initwait(ad);
@@ -684,10 +753,10 @@ netfront_start(struct rte_eth_dev *dev)
 		return rc;
 	rx_offloads_choose(ad);
 	/* After InitWait: the features were read again, and may be less. */
-	if (dev->data->nb_rx_queues > ad->feat.max_queues) {
-		PMD_DRV_LOG(ERR, "vif%u: %u queues configured, the backend "
-			    "offers %u", ad->args.vif, dev->data->nb_rx_queues,
-			    ad->feat.max_queues);
+	if (netfront_pairs(dev) > ad->feat.max_queues) {
+		PMD_DRV_LOG(ERR, "vif%u: %u queue pairs configured, the "
+			    "backend offers %u", ad->args.vif,
+			    netfront_pairs(dev), ad->feat.max_queues);
 		return -EINVAL;
 	}
 	rc = netfront_queues_connect(ad);
@@ -719,10 +788,10 @@ netfront_start(struct rte_eth_dev *dev)
 		netfront_queues_disconnect(ad);
 		return rc;
 	}
-	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
 		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
 		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
-	}
 	return 0;
 }
 
@@ -738,10 +807,10 @@ netfront_stop(struct rte_eth_dev *dev)
 	netfront_xb_disconnect(ad);
 	rx_intr_free(dev);
 	netfront_queues_disconnect(ad);
-	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
 		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
 		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
-	}
 	return 0;
 }
 

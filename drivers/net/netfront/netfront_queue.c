@@ -26,9 +26,15 @@ netfront_adapter_of(uint16_t port_id)
 }
 
 unsigned int
+netfront_pairs(const struct rte_eth_dev *dev)
+{
+	return RTE_MAX(dev->data->nb_rx_queues, dev->data->nb_tx_queues);
+}
+
+unsigned int
 netfront_port_grants(const struct netfront_adapter *ad)
 {
-	return ad->dev->data->dev_started ? ad->dev->data->nb_rx_queues *
+	return ad->dev->data->dev_started ? netfront_pairs(ad->dev) *
 	       (NETFRONT_QUEUE_GRANTS + ad->rx_pages) : 0;
 }
 
@@ -120,6 +126,7 @@ rxq_connect(struct netfront_adapter *ad, struct netfront_rxq *rxq,
 	rxq->extras_seen = 0;
 	rxq->gso_size = 0;
 	rxq->violated = false;
+	rxq->turn = rxq;
 	if (ad->feat.split_evtchn && ad->args.split_evtchn) {
 		rxq->evtchn = xenplat_evtchn_alloc(ad->xp, ad->be_id);
 		if (rxq->evtchn == NULL) {
@@ -193,12 +200,99 @@ rxq_disconnect(struct netfront_adapter *ad, struct netfront_rxq *rxq,
 	if (rxq->evtchn != NULL && rxq->evtchn != txq->evtchn)
 		evtchn_release(ad, rxq->evtchn);
 	rxq->evtchn = NULL;
+	rxq->next = NULL;
+}
+
+/*
+ * Pair q's rings: the application's queues q, or past its RX or TX queues
+ * rings of the driver's own, both or neither. Netback wants every queue's
+ * keys, so an extra TX ring is set up, but nothing sends on it. An extra
+ * RX ring is polled by RX queue q % nb_rx_queues: the backend steers
+ * flows to every queue itself.
+ */
+static int
+pair_get(struct netfront_adapter *ad, unsigned int q)
+{
+	struct rte_eth_dev_data *data = ad->dev->data;
+	struct netfront_rxq *owner = data->rx_queues[q % data->nb_rx_queues];
+	bool own_tx = q >= data->nb_tx_queues, own_rx = q >= data->nb_rx_queues;
+	struct netfront_txq *txq = own_tx ? NULL : data->tx_queues[q];
+	struct netfront_rxq *rxq = owner;
+
+	if (owner == NULL || (!own_tx && txq == NULL)) {
+		PMD_DRV_LOG(ERR, "vif%u: queue %u is not set up",
+			    ad->args.vif, q);
+		return -EINVAL;
+	}
+	if (own_tx)
+		txq = rte_zmalloc_socket("netfront_txq", sizeof(*txq),
+					 RTE_CACHE_LINE_SIZE, data->numa_node);
+	if (own_rx)
+		rxq = rte_zmalloc_socket("netfront_rxq", sizeof(*rxq),
+					 RTE_CACHE_LINE_SIZE,
+					 owner->mp->socket_id);
+	if (txq == NULL || rxq == NULL) {
+		if (own_tx)
+			rte_free(txq);
+		if (own_rx)
+			rte_free(rxq);
+		return -ENOMEM;
+	}
+	if (own_tx) {
+		txq->ad = ad;
+		txq->qid = q;
+	}
+	if (own_rx) {
+		rxq->ad = ad;
+		rxq->qid = q;
+		rxq->mp = owner->mp;
+		rxq->next = owner->next;
+		owner->next = rxq;
+	}
+	ad->pair_tx[q] = txq;
+	ad->pair_rx[q] = rxq;
+	return 0;
+}
+
+void
+netfront_qstats_add(struct netfront_qstats *sum,
+		    const struct netfront_qstats *st)
+{
+	uint64_t *d = (uint64_t *)sum;
+	const uint64_t *s = (const uint64_t *)st;
+	unsigned int i;
+
+	static_assert(sizeof(*st) % sizeof(*s) == 0, "only counters");
+	for (i = 0; i < sizeof(*st) / sizeof(*s); i++)
+		d[i] += s[i];
+}
+
+/* Only after the backend let go: the driver's rings go with the pair. */
+static void
+pair_put(struct netfront_adapter *ad, unsigned int q)
+{
+	struct rte_eth_dev_data *data = ad->dev->data;
+	struct netfront_rxq *owner = data->rx_queues[q % data->nb_rx_queues];
+	struct netfront_txq *txq = ad->pair_tx[q];
+	struct netfront_rxq *rxq = ad->pair_rx[q];
+
+	/* rxq first: it may share txq's event channel. */
+	rxq_disconnect(ad, rxq, txq);
+	txq_disconnect(ad, txq);
+	if (q >= data->nb_rx_queues) {
+		/* Its counts stay with the queue that polled it. */
+		netfront_qstats_add(&owner->st, &rxq->st);
+		rte_free(rxq);
+	}
+	if (q >= data->nb_tx_queues)
+		rte_free(txq);
+	ad->pair_tx[q] = NULL;
+	ad->pair_rx[q] = NULL;
 }
 
 void
 netfront_queues_disconnect(struct netfront_adapter *ad)
 {
-	struct rte_eth_dev_data *data = ad->dev->data;
 	unsigned int q;
 
 	if (ad->restored && ad->nr_queues > 0)
@@ -207,11 +301,8 @@ netfront_queues_disconnect(struct netfront_adapter *ad)
 			    "before a restore (BUG_ON in "
 			    "drivers/xen/evtchn.c), and hits that BUG_ON "
 			    "when this process exits", ad->args.vif);
-	for (q = 0; q < ad->nr_queues; q++) {
-		/* rxq first: it may share txq's event channel. */
-		rxq_disconnect(ad, data->rx_queues[q], data->tx_queues[q]);
-		txq_disconnect(ad, data->tx_queues[q]);
-	}
+	for (q = 0; q < ad->nr_queues; q++)
+		pair_put(ad, q);
 	ad->nr_queues = 0;
 }
 
@@ -222,20 +313,23 @@ netfront_queues_connect(struct netfront_adapter *ad)
 	unsigned int q;
 	int rc;
 
-	ad->nr_queues = data->nb_rx_queues;
+	ad->nr_queues = netfront_pairs(ad->dev);
+	if (data->nb_rx_queues != data->nb_tx_queues)
+		PMD_DRV_LOG(INFO, "vif%u: %u RX and %u TX queues on %u queue "
+			    "pairs: %s", ad->args.vif, data->nb_rx_queues,
+			    data->nb_tx_queues, ad->nr_queues,
+			    data->nb_rx_queues < data->nb_tx_queues ?
+			    "RX queues poll the RX rings of the pairs past "
+			    "theirs" : "the extra TX rings stay idle");
 	for (q = 0; q < ad->nr_queues; q++) {
-		if (data->rx_queues[q] == NULL || data->tx_queues[q] == NULL) {
-			PMD_DRV_LOG(ERR, "vif%u: queue %u is not set up",
-				    ad->args.vif, q);
-			rc = -EINVAL;
+		rc = pair_get(ad, q);
+		if (rc != 0)
 			goto fail;
-		}
-		rc = txq_connect(ad, data->tx_queues[q]);
+		rc = txq_connect(ad, ad->pair_tx[q]);
 		if (rc == 0)
-			rc = rxq_connect(ad, data->rx_queues[q],
-					 data->tx_queues[q]);
+			rc = rxq_connect(ad, ad->pair_rx[q], ad->pair_tx[q]);
 		if (rc != 0) {
-			/* Undo this queue's half-done setup as well. */
+			/* Undo this pair's half-done setup as well. */
 			q++;
 			goto fail;
 		}

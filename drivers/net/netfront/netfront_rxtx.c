@@ -349,10 +349,11 @@ rx_packet_end(struct netfront_rxq *rxq, struct rte_mbuf **pkts, uint16_t *nb,
 	pkts[(*nb)++] = m;
 }
 
-uint16_t
-netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+/* One RX ring's responses, then its refill. */
+static __rte_always_inline uint16_t
+rx_ring_burst(struct netfront_rxq *rxq, struct rte_mbuf **pkts,
+	      uint16_t nb_pkts)
 {
-	struct netfront_rxq *rxq = queue;
 	netif_rx_front_ring_t *r = &rxq->ring;
 	struct netfront_rxpool *pool = rxq->pool;
 	uint32_t max_len = rxq->ad->dev->data->mtu + NETFRONT_FRAME_OVERHEAD;
@@ -431,6 +432,35 @@ netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	if (likely(!rxq->ad->failed))
 		netfront_rx_refill(rxq);
 	return nb;
+}
+
+/*
+ * A queue that polls the RX rings of more pairs: each burst starts at the
+ * next ring, so that none waits while the others fill the bursts.
+ */
+static __rte_noinline uint16_t
+rx_rings_burst(struct netfront_rxq *rxq, struct rte_mbuf **pkts,
+	       uint16_t nb_pkts)
+{
+	struct netfront_rxq *start = rxq->turn, *r = start;
+	uint16_t nb = 0;
+
+	rxq->turn = start->next != NULL ? start->next : rxq;
+	do {
+		nb += rx_ring_burst(r, pkts + nb, nb_pkts - nb);
+		r = r->next != NULL ? r->next : rxq;
+	} while (r != start && nb < nb_pkts);
+	return nb;
+}
+
+uint16_t
+netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct netfront_rxq *rxq = queue;
+
+	if (likely(rxq->next == NULL))
+		return rx_ring_burst(rxq, pkts, nb_pkts);
+	return rx_rings_burst(rxq, pkts, nb_pkts);
 }
 
 /* Free mbufs in bulk: cheaper than one free each. */

@@ -13,9 +13,18 @@
 
 #include "netfront.h"
 
+void
+netfront_rxq_stats(const struct netfront_rxq *rxq, struct netfront_qstats *st)
+{
+	*st = rxq->st;
+	for (rxq = rxq->next; rxq != NULL; rxq = rxq->next)
+		netfront_qstats_add(st, &rxq->st);
+}
+
 int
 netfront_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 {
+	struct netfront_qstats rx;
 	unsigned int q;
 
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
@@ -23,14 +32,15 @@ netfront_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 
 		if (rxq == NULL)
 			continue;
-		st->ipackets += rxq->st.packets;
-		st->ibytes += rxq->st.bytes;
-		st->ierrors += rxq->st.errors;
-		st->rx_nombuf += rxq->st.nombuf;
+		netfront_rxq_stats(rxq, &rx);
+		st->ipackets += rx.packets;
+		st->ibytes += rx.bytes;
+		st->ierrors += rx.errors;
+		st->rx_nombuf += rx.nombuf;
 		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[q] = rxq->st.packets;
-			st->q_ibytes[q] = rxq->st.bytes;
-			st->q_errors[q] = rxq->st.errors;
+			st->q_ipackets[q] = rx.packets;
+			st->q_ibytes[q] = rx.bytes;
+			st->q_errors[q] = rx.errors;
 		}
 	}
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
@@ -55,9 +65,10 @@ netfront_stats_reset(struct rte_eth_dev *dev)
 	unsigned int q;
 
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
-		struct netfront_rxq *rxq = dev->data->rx_queues[q];
+		struct netfront_rxq *rxq;
 
-		if (rxq != NULL)
+		for (rxq = dev->data->rx_queues[q]; rxq != NULL;
+		     rxq = rxq->next)
 			memset(&rxq->st, 0, sizeof(rxq->st));
 	}
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
@@ -99,27 +110,34 @@ xstats_count(struct rte_eth_dev *dev)
 	       dev->data->nb_tx_queues * RTE_DIM(tx_qxstats);
 }
 
-/* Xstat i: its queue's counters (NULL before setup), its description. */
-static const struct netfront_qstats *
+/*
+ * Xstat i: its description, and in st its queue's counters (zero before
+ * setup).
+ */
+static void
 xstats_at(struct rte_eth_dev *dev, unsigned int i, const struct qxstat **x,
-	  bool *rx, unsigned int *qid)
+	  bool *rx, unsigned int *qid, struct netfront_qstats *st)
 {
 	unsigned int nrx = dev->data->nb_rx_queues * RTE_DIM(rx_qxstats);
 	const struct netfront_txq *txq;
 	const struct netfront_rxq *rxq;
 
+	memset(st, 0, sizeof(*st));
 	*rx = i < nrx;
 	if (*rx) {
 		*qid = i / RTE_DIM(rx_qxstats);
 		*x = &rx_qxstats[i % RTE_DIM(rx_qxstats)];
 		rxq = dev->data->rx_queues[*qid];
-		return rxq != NULL ? &rxq->st : NULL;
+		if (rxq != NULL)
+			netfront_rxq_stats(rxq, st);
+		return;
 	}
 	i -= nrx;
 	*qid = i / RTE_DIM(tx_qxstats);
 	*x = &tx_qxstats[i % RTE_DIM(tx_qxstats)];
 	txq = dev->data->tx_queues[*qid];
-	return txq != NULL ? &txq->st : NULL;
+	if (txq != NULL)
+		*st = txq->st;
 }
 
 int
@@ -127,13 +145,14 @@ netfront_xstats_get_names(struct rte_eth_dev *dev,
 			  struct rte_eth_xstat_name *names, unsigned int size)
 {
 	unsigned int i, n = xstats_count(dev), qid;
+	struct netfront_qstats st;
 	const struct qxstat *x;
 	bool rx;
 
 	if (names == NULL || size < n)
 		return n;
 	for (i = 0; i < n; i++) {
-		xstats_at(dev, i, &x, &rx, &qid);
+		xstats_at(dev, i, &x, &rx, &qid, &st);
 		snprintf(names[i].name, sizeof(names[i].name), "%s_q%u_%s",
 			 rx ? "rx" : "tx", qid, x->name);
 	}
@@ -145,17 +164,16 @@ netfront_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		    unsigned int size)
 {
 	unsigned int i, n = xstats_count(dev), qid;
-	const struct netfront_qstats *st;
+	struct netfront_qstats st;
 	const struct qxstat *x;
 	bool rx;
 
 	if (xs == NULL || size < n)
 		return n;
 	for (i = 0; i < n; i++) {
-		st = xstats_at(dev, i, &x, &rx, &qid);
+		xstats_at(dev, i, &x, &rx, &qid, &st);
 		xs[i].id = i;
-		xs[i].value = st != NULL ?
-			*(const uint64_t *)((const char *)st + x->off) : 0;
+		xs[i].value = *(const uint64_t *)((const char *)&st + x->off);
 	}
 	return n;
 }

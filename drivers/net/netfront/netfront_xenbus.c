@@ -575,8 +575,8 @@ xb_rm(struct netfront_adapter *ad, xs_transaction_t t, const char *dir,
 static bool
 write_queue(struct netfront_adapter *ad, xs_transaction_t t, unsigned int q)
 {
-	struct netfront_txq *txq = ad->dev->data->tx_queues[q];
-	struct netfront_rxq *rxq = ad->dev->data->rx_queues[q];
+	struct netfront_txq *txq = ad->pair_tx[q];
+	struct netfront_rxq *rxq = ad->pair_rx[q];
 	char dir[64];
 
 	if (ad->nr_queues == 1)
