@@ -66,7 +66,7 @@ BENCH_PMDS="$pmds"
 EOF2
 runs=$((reps * $(wc -w <<<"$sizes") * $(wc -w <<<"$modes") *
 	$(wc -w <<<"$pmds")))
-cache=${XENTEST_CACHE:-$top/.cache/xen}
+. "$top/tests/xen/config.sh"
 # QEMU's vCPU threads share the host's CPUs: say which pair regime the
 # host was in (bench/c2c, see the README's Benchmarks), before and after.
 handoff() {

@@ -63,7 +63,7 @@ BENCH_REPS=$reps
 BENCH_SECS=$secs
 BENCH_RETRY=$retry
 EOF2
-cache=${XENTEST_CACHE:-$top/.cache/xen}
+. "$top/tests/xen/config.sh"
 # QEMU's vCPU threads share the host's CPUs: the host's pair regime
 # (bench/c2c, see the README's Benchmarks) before and after.
 handoff() {

@@ -3,7 +3,7 @@
 # the default suites, the driver's suites on Debian 13 (DPDK 24.11), the
 # driver's and netback's suites again under ASan (leaks included), the
 # fuzzers, the Debian packages installed, then the driver against real Xen
-# under QEMU.
+# under QEMU (Xen 4.17; the driver's test also on Debian 13's Xen 4.20).
 set -eu
 [ "$(id -u)" = 0 ] || exec sudo "$0" "$@"
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -29,6 +29,13 @@
 /* A granted TX pool's cache: its pages count toward gntalloc's limit. */
 #define TX_POOL_CACHE	64
 #define TICK_US		1000
+/*
+ * A new backend (a vif attached anew) connects once dom0's hotplug script
+ * has run, which libxl allows 40 s: a start that gave up waiting (the
+ * driver's timeout_ms, 10 s by default) is tried again, five tries
+ * outlasting it.
+ */
+#define RESET_TRIES	5
 
 struct app {
 	struct app_config cfg;
@@ -209,6 +216,7 @@ setup(struct app *a)
 static void
 handle_events(struct app *a)
 {
+	unsigned int t;
 	uint16_t i, port;
 
 	for (i = 0; i < a->nb_ports; i++) {
@@ -220,11 +228,17 @@ handle_events(struct app *a)
 					 __ATOMIC_ACQUIRE))
 			continue;
 		fwd_hold(&a->fwd);
-		if (port_reset(port, app_peer(a, i), &a->cfg, a->mp) == 0) {
-			fwd_write_off(&a->fwd);
-			a->ev.reset_done++;
-			printf("port %u: reset after a RESET event, "
-			       "forwarding again\n", port);
+		for (t = 1; t <= RESET_TRIES; t++) {
+			if (port_reset(port, app_peer(a, i), &a->cfg,
+				       a->mp) == 0) {
+				fwd_write_off(&a->fwd);
+				a->ev.reset_done++;
+				printf("port %u: reset after a RESET event, "
+				       "forwarding again\n", port);
+				break;
+			}
+			printf("port %u: reset try %u of %u failed\n", port, t,
+			       RESET_TRIES);
 		}
 		fwd_release(&a->fwd);
 		fflush(stdout);
