@@ -68,23 +68,35 @@ checkout_tar "$top" > "$snap"
 pkgs=$(tar -x -O -f "$snap" app/setup.sh | sed -n '/^pkgs="/,/"$/p')
 [ -n "$pkgs" ] || die "no pkgs=\"...\" list in app/setup.sh"
 
+# The .dsc of trixie's dpdk: where an index (DIST URI) names it, its URL
+# and whether the mirror serves it (HTTP code).
+dsc_at() {
+	local dsc
+
+	dsc=$(curl -sf "$2/dists/$1/main/source/Sources.xz" | xz -dc |
+	      awk '/^Package: dpdk$/ { p = 1 } /^$/ { p = 0 }
+		   p && /^Directory:/ { d = $2 }
+		   p && / dpdk_.*\.dsc$/ { f = $3 }
+		   END { if (d != "" && f != "") print d "/" f }') || true
+	[ -n "$dsc" ] || return 0
+	echo "$2/$dsc $(curl -s -o /dev/null -w '%{http_code}' -I "$2/$dsc")"
+}
+
 # Trixie's driver-SDK headers come only from its dpdk source package
 # (app/setup.sh). Some mirrors and proxies serve Debian's binaries but not
 # its sources: there the step cannot run without DEB13_SDK, and says so
 # rather than fail on what the checkout cannot change.
 if [ ! -d "$sdk" ]; then
-	dsc=$(curl -sf "$mirror/dists/$suite/main/source/Sources.xz" | xz -dc |
-	      awk '/^Package: dpdk$/ { p = 1 } /^$/ { p = 0 }
-		   p && /^Directory:/ { d = $2 }
-		   p && / dpdk_.*\.dsc$/ { f = $3 }
-		   END { if (d != "" && f != "") print d "/" f }') || true
-	[ -n "$dsc" ] ||
-		die "no dpdk source package in $mirror's $suite Sources"
-	code=$(curl -s -o /dev/null -w '%{http_code}' -I "$mirror/$dsc") || true
-	if [ "$code" != 200 ]; then
-		say "SKIPPED: $mirror serves no $dsc (HTTP $code), from which" \
-		    "app/setup.sh takes DPDK 24.11's driver-SDK headers; give" \
-		    "them in DEB13_SDK (see the top of $0) to run this step"
+	found=$( (dsc_at "$suite" "$mirror"
+		  dsc_at "$suite-security" "$security") | grep .) ||
+		die "no dpdk source package in $mirror's $suite or" \
+		    "$security's $suite-security Sources"
+	if ! echo "$found" | grep -q ' 200$'; then
+		say "SKIPPED: no mirror serves trixie's dpdk source package" \
+		    "($(echo "$found" | sed 's/ \([0-9]*\)$/: HTTP \1/' |
+		    paste -sd ';' | sed 's/;/; /g')), from which app/setup.sh" \
+		    "takes DPDK 24.11's driver-SDK headers; give them in" \
+		    "DEB13_SDK (see the top of $0) to run this step"
 		exit 0
 	fi
 fi

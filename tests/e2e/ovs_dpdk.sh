@@ -51,9 +51,10 @@ wait_for 100 test -S "$ovs/db.sock" || fail "ovsdb-server did not start"
 # prefix of its own: OVS's main thread on CPU 0, its one PMD thread on
 # CPU 1. OVS adds --in-memory, which --no-huge refuses, unless told
 # --legacy-mem (what --no-huge implies). A mempool per port sized to its
-# queues, not OVS's shared 256K mbufs.
-eal="--no-huge --legacy-mem -m 512 --no-pci --file-prefix $tag -d $plugin
---log-level=pmd.net.netfront:info"
+# queues, not OVS's shared 256K mbufs. The driver logs at INFO: the
+# queue pairs it connects.
+eal="--no-huge --legacy-mem -m 512 --no-pci --file-prefix $tag -d $plugin"
+eal+=" --log-level=pmd.net.netfront:info"
 vsctl --no-wait init -- set Open_vSwitch . \
 	other_config:dpdk-init=true \
 	other_config:per-port-memory=true \
