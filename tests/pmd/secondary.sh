@@ -27,7 +27,13 @@ mount -t hugetlbfs -o pagesize=2M nodev "$huge" && mounted=1 ||
 echo $((old + 128)) > /proc/sys/vm/nr_hugepages
 free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
 ((free >= 128)) || { echo "FAIL: only $free free hugepages" >&2; exit 1; }
-eal=(--no-pci --file-prefix "$prefix" -d "$plugin")
+# The secondary maps the primary's memory at the primary's addresses; left
+# to the kernel, they may already hold the secondary's libraries or, under
+# ASan, its allocations (seen: "Cannot get a virtual area at requested
+# address"). A fixed base above ASan's shadow and below its heap is free
+# in both.
+eal=(--no-pci --file-prefix "$prefix" --base-virtaddr 0x200000000000
+	-d "$plugin")
 
 # The primary's commands: quit once the secondary is done.
 mkfifo "$tmp/cmd"
