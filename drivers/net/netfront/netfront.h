@@ -437,7 +437,8 @@ int netfront_xstats_get_names(struct rte_eth_dev *dev,
 			      unsigned int size);
 int netfront_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 			unsigned int size);
-/* An RX queue's counters: its ring's and those of the rings it polls. */
+/* An RX queue's counters: its ring's and those of the rings it polls
+ * (zero before its setup, rxq NULL). */
 void netfront_rxq_stats(const struct netfront_rxq *rxq,
 			struct netfront_qstats *st);
 

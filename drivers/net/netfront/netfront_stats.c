@@ -16,8 +16,8 @@
 void
 netfront_rxq_stats(const struct netfront_rxq *rxq, struct netfront_qstats *st)
 {
-	*st = rxq->st;
-	for (rxq = rxq->next; rxq != NULL; rxq = rxq->next)
+	memset(st, 0, sizeof(*st));
+	for (; rxq != NULL; rxq = rxq->next)
 		netfront_qstats_add(st, &rxq->st);
 }
 
@@ -110,34 +110,37 @@ xstats_count(struct rte_eth_dev *dev)
 	       dev->data->nb_tx_queues * RTE_DIM(tx_qxstats);
 }
 
-/*
- * Xstat i: its description, and in st its queue's counters (zero before
- * setup).
- */
+/* Xstat i: its description, its direction and queue. */
 static void
 xstats_at(struct rte_eth_dev *dev, unsigned int i, const struct qxstat **x,
-	  bool *rx, unsigned int *qid, struct netfront_qstats *st)
+	  bool *rx, unsigned int *qid)
 {
 	unsigned int nrx = dev->data->nb_rx_queues * RTE_DIM(rx_qxstats);
-	const struct netfront_txq *txq;
-	const struct netfront_rxq *rxq;
 
-	memset(st, 0, sizeof(*st));
 	*rx = i < nrx;
 	if (*rx) {
 		*qid = i / RTE_DIM(rx_qxstats);
 		*x = &rx_qxstats[i % RTE_DIM(rx_qxstats)];
-		rxq = dev->data->rx_queues[*qid];
-		if (rxq != NULL)
-			netfront_rxq_stats(rxq, st);
 		return;
 	}
 	i -= nrx;
 	*qid = i / RTE_DIM(tx_qxstats);
 	*x = &tx_qxstats[i % RTE_DIM(tx_qxstats)];
-	txq = dev->data->tx_queues[*qid];
-	if (txq != NULL)
+}
+
+/* A queue's counters, zero before its setup. */
+static void
+queue_stats(struct rte_eth_dev *dev, bool rx, unsigned int qid,
+	    struct netfront_qstats *st)
+{
+	const struct netfront_txq *txq = dev->data->tx_queues[qid];
+
+	if (rx)
+		netfront_rxq_stats(dev->data->rx_queues[qid], st);
+	else if (txq != NULL)
 		*st = txq->st;
+	else
+		memset(st, 0, sizeof(*st));
 }
 
 int
@@ -145,14 +148,13 @@ netfront_xstats_get_names(struct rte_eth_dev *dev,
 			  struct rte_eth_xstat_name *names, unsigned int size)
 {
 	unsigned int i, n = xstats_count(dev), qid;
-	struct netfront_qstats st;
 	const struct qxstat *x;
 	bool rx;
 
 	if (names == NULL || size < n)
 		return n;
 	for (i = 0; i < n; i++) {
-		xstats_at(dev, i, &x, &rx, &qid, &st);
+		xstats_at(dev, i, &x, &rx, &qid);
 		snprintf(names[i].name, sizeof(names[i].name), "%s_q%u_%s",
 			 rx ? "rx" : "tx", qid, x->name);
 	}
@@ -171,7 +173,10 @@ netfront_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 	if (xs == NULL || size < n)
 		return n;
 	for (i = 0; i < n; i++) {
-		xstats_at(dev, i, &x, &rx, &qid, &st);
+		xstats_at(dev, i, &x, &rx, &qid);
+		/* Once a queue, at its first xstat: RX sums its rings. */
+		if (x == (rx ? rx_qxstats : tx_qxstats))
+			queue_stats(dev, rx, qid, &st);
 		xs[i].id = i;
 		xs[i].value = *(const uint64_t *)((const char *)&st + x->off);
 	}

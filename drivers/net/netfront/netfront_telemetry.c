@@ -34,17 +34,14 @@ queue_violations(const struct netfront_qstats *st)
 static uint64_t
 violations(const struct rte_eth_dev *dev)
 {
-	const struct netfront_rxq *rxq;
 	const struct netfront_txq *txq;
 	struct netfront_qstats st;
 	uint64_t n = 0;
 	unsigned int q;
 
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
-		rxq = dev->data->rx_queues[q];
-		if (rxq != NULL)
-			netfront_rxq_stats(rxq, &st);
-		n += queue_violations(rxq != NULL ? &st : NULL);
+		netfront_rxq_stats(dev->data->rx_queues[q], &st);
+		n += queue_violations(&st);
 	}
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
 		txq = dev->data->tx_queues[q];
