@@ -27,6 +27,7 @@ static const struct rte_ether_addr bcast = {{ 0xff, 0xff, 0xff, 0xff, 0xff,
 					     0xff }};
 
 static uint32_t seq;
+static uint64_t lost;	/* frames sent that did not come back */
 
 /* A frame to dst out, and whether it came back through the filter. */
 static bool
@@ -58,6 +59,7 @@ echoed(const struct rte_ether_addr *dst)
 			break;
 	}
 	seq++;
+	lost += !back;
 	return back;
 }
 
@@ -184,9 +186,11 @@ mode_mcast(int argc, char **argv)
 	expect(&grp1, false, "restarted");
 	REQUIRE(rte_eth_allmulticast_enable(port) == 0, "all-multicast on");
 	expect_within(&grp1, true, SWITCH_TRIES, "all-multicast again");
-	CHECK(run == NULL || status_sum(run, "rx_mcast_filtered") == 3,
-	      "%" PRIu64 " frames filtered, want 3",
-	      status_sum(run, "rx_mcast_filtered"));
+	/* Not a fixed number: how many frames a switch takes varies. */
+	CHECK(lost >= 3 && (run == NULL ||
+			    status_sum(run, "rx_mcast_filtered") == lost),
+	      "%" PRIu64 " frames filtered, %" PRIu64 " did not come back",
+	      run != NULL ? status_sum(run, "rx_mcast_filtered") : 0, lost);
 	printf("mcast: the backend filtered by the list while all-multicast "
 	       "was off\n");
 out:
