@@ -81,7 +81,8 @@ fx_eal_init(const char *prog)
 	char prefix[64];
 	char *argv[] = {
 		(char *)(uintptr_t)prog, "--no-huge", "-m", "256", "--no-pci",
-		"--no-shconf", prefix, "-l", "0", "--log-level=lib.eal:error",
+		"--no-shconf", "--no-telemetry", prefix, "-l", "0",
+		"--log-level=lib.eal:error",
 	};
 
 	/* Private files, so parallel runs do not meet. */
@@ -92,6 +93,9 @@ fx_eal_init(const char *prog)
 			rte_strerror(rte_errno));
 		return -1;
 	}
+	/* Without shared config and telemetry the EAL keeps nothing in its
+	 * runtime directory: remove it now, so that no run leaves one. */
+	rmdir(rte_eal_get_runtime_dir());
 	return 0;
 }
 

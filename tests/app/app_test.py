@@ -5,8 +5,10 @@
 usage: app_test.py APP CASE   (CASE: ring-verify, vhost-io,
                                vhost-macswap, lost, bad-options, signal)
 """
+import atexit
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,9 +18,17 @@ import time
 COUNT = 20000
 
 
+def drop_eal_files(prefix):
+    """The EAL's runtime files of a prefix: root's, or another user's."""
+    for top in ('/var/run', os.environ.get('XDG_RUNTIME_DIR', '/tmp')):
+        shutil.rmtree(os.path.join(top, 'dpdk', prefix), ignore_errors=True)
+
+
 def eal(tag, *vdevs, lcores='0-1', main='0'):
+    prefix = 'nft-%s-%d' % (tag, os.getpid())
+    atexit.register(drop_eal_files, prefix)
     args = ['-l', lcores, '--main-lcore', main, '--no-huge', '-m', '256', '--no-pci',
-            '--file-prefix', 'nft-%s-%d' % (tag, os.getpid()),
+            '--file-prefix', prefix,
             '--log-level', 'lib.eal:warning']
     for v in vdevs:
         args += ['--vdev', v]

@@ -21,7 +21,8 @@ fz_eal_init(const char *prog)
 	char prefix[64];
 	char *argv[] = {
 		(char *)(uintptr_t)prog, "--no-huge", "-m", "128", "--no-pci",
-		"--no-shconf", prefix, "-l", "0", "--log-level=lib.eal:error",
+		"--no-shconf", "--no-telemetry", prefix, "-l", "0",
+		"--log-level=lib.eal:error",
 	};
 
 	/* Private files, so that parallel runs do not meet. */
@@ -32,5 +33,8 @@ fz_eal_init(const char *prog)
 			rte_strerror(rte_errno));
 		abort();
 	}
+	/* Without shared config and telemetry the EAL keeps nothing in its
+	 * runtime directory: remove it now, so that no run leaves one. */
+	rmdir(rte_eal_get_runtime_dir());
 	fz_quiet_logs();
 }

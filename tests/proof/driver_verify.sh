@@ -28,7 +28,9 @@ run=$(mktemp -d /var/tmp/nf-proof.XXXXXX)
 pid=
 cleanup() {
 	[[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$run"
+	# The EAL's files of --file-prefix: root's, or another user's.
+	rm -rf "$run" "/var/run/dpdk/nfproof$$" \
+		"${XDG_RUNTIME_DIR:-/tmp}/dpdk/nfproof$$"
 }
 trap cleanup EXIT
 fail() {
