@@ -8,52 +8,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
-#include <rte_eal.h>
 
 #include "check.h"
 #include "pmd_test.h"
-
-/* The reply of this process's telemetry to cmd, in buf. */
-static void
-telemetry(const char *cmd, char *buf, size_t len)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	ssize_t n;
-	int fd;
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/dpdk_telemetry.v2",
-		 rte_eal_get_runtime_dir());
-	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-	REQUIRE(fd >= 0 && connect(fd, (struct sockaddr *)&sa,
-				   sizeof(sa)) == 0,
-		"telemetry socket %s", sa.sun_path);
-	/* It greets first. */
-	n = read(fd, buf, len - 1);
-	REQUIRE(n > 0, "telemetry greeting");
-	REQUIRE(write(fd, cmd, strlen(cmd)) == (ssize_t)strlen(cmd),
-		"telemetry %s", cmd);
-	n = read(fd, buf, len - 1);
-	REQUIRE(n > 0, "telemetry reply to %s", cmd);
-	buf[n] = '\0';
-	close(fd);
-	printf("%s -> %s\n", cmd, buf);
-}
-
-/* The number after "key": in a telemetry reply, or -1. */
-static long long
-field(const char *buf, const char *key)
-{
-	char pat[64];
-	const char *p;
-
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = strstr(buf, pat);
-	return p != NULL ? strtoll(p + strlen(pat), NULL, 10) : -1;
-}
 
 static unsigned int
 xstat_count(const char *name)
@@ -107,21 +64,21 @@ mode_info(int argc, char **argv)
 	telemetry(cmd, buf, sizeof(buf));
 	CHECK(strstr(buf, "\"state\":\"Connected\"") != NULL &&
 	      strstr(buf, "\"platform\":\"xensim\"") != NULL &&
-	      field(buf, "vif") == 0 && field(buf, "queues") == 1 &&
-	      field(buf, "violations") == 0,
+	      reply_field(buf, "vif") == 0 && reply_field(buf, "queues") == 1 &&
+	      reply_field(buf, "violations") == 0,
 	      "/netfront/info: not vif 0 connected through xensim, 1 queue");
 	/* The modes name how RX hands out the granted pages. */
 	CHECK((strstr(rx_mode.info, "lent") != NULL) ==
-	      (field(buf, "trusted") == 1), "rx burst mode '%s' for %s",
+	      (reply_field(buf, "trusted") == 1), "rx burst mode '%s' for %s",
 	      rx_mode.info, buf);
 	/* Every grant dom1 has made is the port's, and counted; limit 0:
 	 * none known (xensim's default). */
-	grants = field(buf, "grants");
+	grants = reply_field(buf, "grants");
 	CHECK(grants > 0 && (uint64_t)grants == status_sum(argv[0],
 							   "grants_active") &&
-	      field(buf, "grants_process") == grants &&
-	      (field(buf, "grant_limit") == 0 ||
-	       field(buf, "grant_limit") >= grants),
+	      reply_field(buf, "grants_process") == grants &&
+	      (reply_field(buf, "grant_limit") == 0 ||
+	       reply_field(buf, "grant_limit") >= grants),
 	      "grants %lld, xensim counts %" PRIu64 " active", grants,
 	      status_sum(argv[0], "grants_active"));
 	telemetry("/netfront/info,9999", buf, sizeof(buf));
@@ -150,7 +107,7 @@ mode_info(int argc, char **argv)
 	REQUIRE(rte_eth_dev_stop(port) == 0, "stop");
 	telemetry(cmd, buf, sizeof(buf));
 	CHECK(strstr(buf, "\"state\":\"Closed\"") != NULL &&
-	      field(buf, "grants") == 0 && field(buf, "queues") == 0,
+	      reply_field(buf, "grants") == 0 && reply_field(buf, "queues") == 0,
 	      "/netfront/info after stop: %s", buf);
 	rte_eth_dev_close(port);
 }

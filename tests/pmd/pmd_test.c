@@ -80,6 +80,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <rte_bus_vdev.h>
@@ -839,6 +841,44 @@ status_sum(const char *run, const char *key)
 	for (p = strstr(buf, pat); p != NULL; p = strstr(p + 1, pat))
 		sum += strtoull(p + strlen(pat), NULL, 10);
 	return sum;
+}
+
+/* The reply of this process's telemetry to cmd, in buf. */
+void
+telemetry(const char *cmd, char *buf, size_t len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	ssize_t n;
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/dpdk_telemetry.v2",
+		 rte_eal_get_runtime_dir());
+	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	REQUIRE(fd >= 0 && connect(fd, (struct sockaddr *)&sa,
+				   sizeof(sa)) == 0,
+		"telemetry socket %s", sa.sun_path);
+	/* It greets first. */
+	n = read(fd, buf, len - 1);
+	REQUIRE(n > 0, "telemetry greeting");
+	REQUIRE(write(fd, cmd, strlen(cmd)) == (ssize_t)strlen(cmd),
+		"telemetry %s", cmd);
+	n = read(fd, buf, len - 1);
+	REQUIRE(n > 0, "telemetry reply to %s", cmd);
+	buf[n] = '\0';
+	close(fd);
+	printf("%s -> %s\n", cmd, buf);
+}
+
+/* The number after "key": in a telemetry reply, or -1. */
+long long
+reply_field(const char *buf, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(buf, pat);
+	return p != NULL ? strtoll(p + strlen(pat), NULL, 10) : -1;
 }
 
 #define HELD	64

@@ -43,6 +43,10 @@ void check_no_grants(const char *run);
 /* And every mbuf back in tx_pool. */
 void check_stopped(const char *run);
 uint64_t status_sum(const char *run, const char *key);
+/* The reply of this process's telemetry to cmd, in buf. */
+void telemetry(const char *cmd, char *buf, size_t len);
+/* The number after "key": in a telemetry reply, or -1. */
+long long reply_field(const char *buf, const char *key);
 
 /* offload.c */
 void mode_csum(int argc, char **argv);

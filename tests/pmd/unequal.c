@@ -22,6 +22,7 @@
 #define FRAMES		3000u
 #define WINDOW		128u
 #define BURST		32
+#define TX_PAGES	128u	/* a TX queue's blocks: two per page */
 
 static const struct rte_eth_conf conf;
 
@@ -183,6 +184,35 @@ check_rings(struct end *e, unsigned int n, const char *run, unsigned int rounds)
 	}
 }
 
+/*
+ * Each started port's grants, as its /netfront/info tells: two rings and
+ * the RX pages per pair, TX blocks for the TX queues only (a TX ring past
+ * them never sends); together all that xensim counts active for dom1.
+ */
+static void
+check_grants(const struct end *e, unsigned int n, const char *run)
+{
+	char buf[4096], cmd[64];
+	long long sum = 0, rx, grants, pairs;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(cmd, sizeof(cmd), "/netfront/info,%u", e[i].port);
+		telemetry(cmd, buf, sizeof(buf));
+		rx = reply_field(buf, "rx_pages");
+		grants = reply_field(buf, "grants");
+		pairs = RTE_MAX(e[i].ntx, e[i].nrx);
+		CHECK(rx > 0 && grants == pairs * (2 + rx) + e[i].ntx * TX_PAGES,
+		      "port %u: %lld grants for %lld pairs of %lld RX pages "
+		      "and %u TX queue(s)", e[i].port, grants, pairs, rx,
+		      e[i].ntx);
+		sum += grants;
+	}
+	CHECK(status_sum(run, "grants_active") == (uint64_t)sum,
+	      "xensim counts %" PRIu64 " grants of dom1 active, the ports %lld",
+	      status_sum(run, "grants_active"), sum);
+}
+
 static void
 ports_do(struct end *e, unsigned int n, int (*op)(uint16_t))
 {
@@ -216,6 +246,7 @@ mode_unequal(int argc, char **argv)
 		port_setup_queues(e[i].ntx, e[i].nrx, &conf);
 	}
 	ports_do(e, n, rte_eth_dev_start);
+	check_grants(e, n, run);
 	traffic(e, n);
 	check_rings(e, n, run, 1);
 	ports_do(e, n, rte_eth_dev_stop);

@@ -413,10 +413,12 @@ void netfront_txblocks_destroy(struct netfront_adapter *ad,
 			       struct netfront_txblocks *blk);
 
 /* netfront_queue.c */
-/* Grants of a queue pair besides its RX pages: two rings, the TX blocks. */
-#define NETFRONT_QUEUE_GRANTS	(2 + NETFRONT_TX_PAGES)
 /* A netif queue is a TX/RX ring pair: as many as the larger count. */
 unsigned int netfront_pairs(const struct rte_eth_dev *dev);
+/* Grants of nq queue pairs with rx RX pages each, ntx of them with TX
+ * blocks (the TX rings past the TX queues send nothing and have none). */
+unsigned int netfront_grants_need(unsigned int nq, unsigned int ntx,
+				  unsigned int rx);
 /* The adapter of a net_netfront port, or NULL. */
 struct netfront_adapter *netfront_adapter_of(uint16_t port_id);
 /* Grants a started port's queue pairs hold; 0 when stopped. */

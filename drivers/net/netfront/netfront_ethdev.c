@@ -658,38 +658,39 @@ netfront_allmulti_disable(struct rte_eth_dev *dev)
 static int
 grants_fit(struct netfront_adapter *ad, unsigned int nq)
 {
+	unsigned int ntx = ad->dev->data->nb_tx_queues;
 	unsigned int limit = xenplat_grant_limit(ad->xp);
 	unsigned int held = netfront_queues_grants(ad) +
 			    netfront_txpool_pages();
 	unsigned int budget = limit != 0 ? limit : GNTALLOC_DEFAULT_LIMIT;
-	unsigned int share, rx, need;
+	unsigned int fixed = netfront_grants_need(nq, ntx, 0);
+	unsigned int rx, need;
 
 	budget = budget > held ? budget - held : 0;
-	share = budget / nq;
-
 	if (!ad->trusted) {
 		rx = NET_RX_RING_SIZE;
 	} else if (ad->args.rx_pages != 0) {
 		rx = ad->args.rx_pages;
 	} else {
-		/* What a pair's share leaves, within the default and least. */
-		rx = share > NETFRONT_QUEUE_GRANTS ?
-		     share - NETFRONT_QUEUE_GRANTS : 0;
+		/* What rings and TX blocks leave a pair, within the default
+		 * and least. */
+		rx = budget > fixed ? (budget - fixed) / nq : 0;
 		rx = RTE_MAX(RTE_MIN(rx, (unsigned int)RX_PAGES_DEFAULT),
 			     (unsigned int)RX_PAGES_MIN);
 	}
 	ad->rx_pages = rx;
 	ad->grant_limit = limit;
-	need = nq * (NETFRONT_QUEUE_GRANTS + rx);
+	need = netfront_grants_need(nq, ntx, rx);
 	if (limit == 0 || held + need <= limit)
 		return 0;
-	PMD_DRV_LOG(ERR, "vif%u: %u queue pair(s) need %u grants (%u each: "
-		    "2 rings, %u TX pages, %u RX pages), but this guest may "
-		    "grant %u in all (gntalloc's limit) and the other started "
-		    "ports and TX pools of this process hold %u: raise "
+	PMD_DRV_LOG(ERR, "vif%u: %u queue pair(s) need %u grants (2 rings "
+		    "and %u RX pages each, %u TX pages for each of %u TX "
+		    "queue(s)), but this guest may grant %u in all "
+		    "(gntalloc's limit) and the other started ports and TX "
+		    "pools of this process hold %u: raise "
 		    "/sys/module/xen_gntalloc/parameters/limit to %u or more, "
-		    "or use fewer queues%s", ad->args.vif, nq, need,
-		    need / nq, NETFRONT_TX_PAGES, rx, limit, held, held + need,
+		    "or use fewer queues%s", ad->args.vif, nq, need, rx,
+		    NETFRONT_TX_PAGES, ntx, limit, held, held + need,
 		    ad->trusted ? ", or trusted=0 (256 RX pages each)" : "");
 	return -ENOSPC;
 }

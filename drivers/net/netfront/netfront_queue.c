@@ -32,10 +32,19 @@ netfront_pairs(const struct rte_eth_dev *dev)
 }
 
 unsigned int
+netfront_grants_need(unsigned int nq, unsigned int ntx, unsigned int rx)
+{
+	return nq * (2 + rx) + ntx * NETFRONT_TX_PAGES;
+}
+
+unsigned int
 netfront_port_grants(const struct netfront_adapter *ad)
 {
-	return ad->dev->data->dev_started ? netfront_pairs(ad->dev) *
-	       (NETFRONT_QUEUE_GRANTS + ad->rx_pages) : 0;
+	const struct rte_eth_dev_data *data = ad->dev->data;
+
+	return data->dev_started ?
+	       netfront_grants_need(netfront_pairs(ad->dev),
+				    data->nb_tx_queues, ad->rx_pages) : 0;
 }
 
 unsigned int
@@ -77,7 +86,9 @@ txq_connect(struct netfront_adapter *ad, struct netfront_txq *txq)
 {
 	netif_tx_sring_t *sring;
 
-	if (netfront_txblocks_create(ad, &txq->blk) != 0)
+	/* A TX ring past the application's TX queues never sends. */
+	if (txq->qid < ad->dev->data->nb_tx_queues &&
+	    netfront_txblocks_create(ad, &txq->blk) != 0)
 		return -ENOMEM;
 	sring = ring_share(ad, &txq->ring_ref);
 	if (sring == NULL)
@@ -206,7 +217,8 @@ rxq_disconnect(struct netfront_adapter *ad, struct netfront_rxq *rxq,
 /*
  * Pair q's rings: the application's queues q, or past its RX or TX queues
  * rings of the driver's own, both or neither. Netback wants every queue's
- * keys, so an extra TX ring is set up, but nothing sends on it. An extra
+ * keys, so an extra TX ring is set up, but nothing sends on it (it has no
+ * TX blocks). An extra
  * RX ring is polled by RX queue q % nb_rx_queues: the backend steers
  * flows to every queue itself.
  */
