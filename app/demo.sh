@@ -12,7 +12,7 @@ run=$(mktemp -d /var/tmp/xensim-demo.XXXXXX)
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	# and the EAL's files of --file-prefix nfdemo$$ (root's: see above)
+	# and the EAL's files of --file-prefix nfdemo$$ (it runs as root)
 	rm -rf "$run" "/var/run/dpdk/nfdemo$$"
 }
 trap cleanup EXIT INT TERM

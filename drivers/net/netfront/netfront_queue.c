@@ -218,9 +218,8 @@ rxq_disconnect(struct netfront_adapter *ad, struct netfront_rxq *rxq,
  * Pair q's rings: the application's queues q, or past its RX or TX queues
  * rings of the driver's own, both or neither. Netback wants every queue's
  * keys, so an extra TX ring is set up, but nothing sends on it (it has no
- * TX blocks). An extra
- * RX ring is polled by RX queue q % nb_rx_queues: the backend steers
- * flows to every queue itself.
+ * TX blocks). An extra RX ring is polled by RX queue q % nb_rx_queues:
+ * the backend steers flows to every queue itself.
  */
 static int
 pair_get(struct netfront_adapter *ad, unsigned int q)
