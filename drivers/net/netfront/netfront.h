@@ -439,10 +439,10 @@ int netfront_xstats_get_names(struct rte_eth_dev *dev,
 			      unsigned int size);
 int netfront_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 			unsigned int size);
-/* An RX queue's counters: its ring's and those of the rings it polls
- * (zero before its setup, rxq NULL). */
-void netfront_rxq_stats(const struct netfront_rxq *rxq,
-			struct netfront_qstats *st);
+/* A queue's counters, zero before its setup; an RX queue's are those of
+ * every ring it polls. */
+void netfront_queue_stats(const struct rte_eth_dev *dev, bool rx,
+			  unsigned int qid, struct netfront_qstats *st);
 
 /* netfront_rxtx.c */
 uint16_t netfront_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);

@@ -13,12 +13,30 @@
 
 #include "netfront.h"
 
-void
-netfront_rxq_stats(const struct netfront_rxq *rxq, struct netfront_qstats *st)
+/* An RX queue's counters: its ring's and those of the rings it polls. */
+static void
+rxq_stats(const struct netfront_rxq *rxq, struct netfront_qstats *st)
 {
 	memset(st, 0, sizeof(*st));
 	for (; rxq != NULL; rxq = rxq->next)
 		netfront_qstats_add(st, &rxq->st);
+}
+
+void
+netfront_queue_stats(const struct rte_eth_dev *dev, bool rx,
+		     unsigned int qid, struct netfront_qstats *st)
+{
+	const struct netfront_txq *txq;
+
+	if (rx) {
+		rxq_stats(dev->data->rx_queues[qid], st);
+		return;
+	}
+	txq = dev->data->tx_queues[qid];
+	if (txq != NULL)
+		*st = txq->st;
+	else
+		memset(st, 0, sizeof(*st));
 }
 
 int
@@ -32,7 +50,7 @@ netfront_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 
 		if (rxq == NULL)
 			continue;
-		netfront_rxq_stats(rxq, &rx);
+		rxq_stats(rxq, &rx);
 		st->ipackets += rx.packets;
 		st->ibytes += rx.bytes;
 		st->ierrors += rx.errors;
@@ -128,21 +146,6 @@ xstats_at(struct rte_eth_dev *dev, unsigned int i, const struct qxstat **x,
 	*x = &tx_qxstats[i % RTE_DIM(tx_qxstats)];
 }
 
-/* A queue's counters, zero before its setup. */
-static void
-queue_stats(struct rte_eth_dev *dev, bool rx, unsigned int qid,
-	    struct netfront_qstats *st)
-{
-	const struct netfront_txq *txq = dev->data->tx_queues[qid];
-
-	if (rx)
-		netfront_rxq_stats(dev->data->rx_queues[qid], st);
-	else if (txq != NULL)
-		*st = txq->st;
-	else
-		memset(st, 0, sizeof(*st));
-}
-
 int
 netfront_xstats_get_names(struct rte_eth_dev *dev,
 			  struct rte_eth_xstat_name *names, unsigned int size)
@@ -176,7 +179,7 @@ netfront_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		xstats_at(dev, i, &x, &rx, &qid);
 		/* Once a queue, at its first xstat: RX sums its rings. */
 		if (x == (rx ? rx_qxstats : tx_qxstats))
-			queue_stats(dev, rx, qid, &st);
+			netfront_queue_stats(dev, rx, qid, &st);
 		xs[i].id = i;
 		xs[i].value = *(const uint64_t *)((const char *)&st + x->off);
 	}

@@ -26,7 +26,7 @@ queue_violations(const struct netfront_qstats *st)
 	uint64_t n = 0;
 	unsigned int v;
 
-	for (v = 0; st != NULL && v < NETFRONT_VIOL_MAX; v++)
+	for (v = 0; v < NETFRONT_VIOL_MAX; v++)
 		n += st->viol[v];
 	return n;
 }
@@ -34,18 +34,17 @@ queue_violations(const struct netfront_qstats *st)
 static uint64_t
 violations(const struct rte_eth_dev *dev)
 {
-	const struct netfront_txq *txq;
 	struct netfront_qstats st;
 	uint64_t n = 0;
 	unsigned int q;
 
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
-		netfront_rxq_stats(dev->data->rx_queues[q], &st);
+		netfront_queue_stats(dev, true, q, &st);
 		n += queue_violations(&st);
 	}
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
-		txq = dev->data->tx_queues[q];
-		n += queue_violations(txq != NULL ? &txq->st : NULL);
+		netfront_queue_stats(dev, false, q, &st);
+		n += queue_violations(&st);
 	}
 	return n;
 }
